@@ -1,0 +1,66 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class UnificallyApi implements ICredentialType {
+	name = 'unificallyApi';
+
+	displayName = 'Unifically API';
+
+	icon = 'file:unifically.svg' as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.unifically.com',
+			description: 'The API address. Change it only for a proxy or the local simulator (e.g. http://127.0.0.1:4010).',
+		},
+		{
+			displayName: 'Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 10,
+			description:
+				"This n8n process's budget for each kind of request (creates, status reads). The API allows 10/s per key and bans the key for 60 s beyond that: with several n8n workers on one key, divide 10 among them.",
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// A dry run validates the key and prices a request without creating or charging anything.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{String($credentials.baseUrl || "https://api.unifically.com").replace(/\\/+$/, "")}}',
+			url: '/v1/tasks',
+			method: 'POST',
+			body: {
+				model: 'google/nano-banana',
+				input: { prompt: 'Credential test', aspect_ratio: '1:1' },
+				dry_run: true,
+			},
+		},
+	};
+}

@@ -1,0 +1,195 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readTaskRequest, type TaskRequest } from '../helpers/input';
+import {
+	createTask,
+	estimateCost,
+	isSucceeded,
+	mapWithConcurrency,
+	pollUntilSettled,
+	taskErrorMessage,
+	type PendingTask,
+	type Task,
+} from '../helpers/tasks';
+import { downloadOutputs } from '../transport/download';
+import { CancelledError, type CancelSignal } from '../transport';
+
+/**
+ * The shared life of a batch: read and validate every item, price it (spending guard), create the
+ * tasks concurrently, wait for them together, download outputs. Each step records per-item results
+ * in input order; with "Continue On Fail" off, the first problem stops the node — after anything
+ * already created is accounted for, so no `task_id` the API returned is lost.
+ */
+export class Batch {
+	private readonly results: Array<INodeExecutionData | undefined>;
+
+	/** Every task this run created, so an error can name them all. */
+	readonly created: Array<{ itemIndex: number; taskId: string }> = [];
+
+	readonly continueOnFail: boolean;
+
+	constructor(
+		readonly context: IExecuteFunctions,
+		itemCount: number,
+	) {
+		this.results = new Array(itemCount);
+		this.continueOnFail = context.continueOnFail();
+	}
+
+	set(itemIndex: number, json: IDataObject, binary?: INodeExecutionData['binary']) {
+		this.results[itemIndex] = { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+	}
+
+	/** Records an item's failure (Continue On Fail) or stops the node with it. */
+	fail(itemIndex: number, error: Error, fields: IDataObject = {}) {
+		if (!this.continueOnFail) throw this.withCreatedTasks(error, itemIndex);
+		this.set(itemIndex, { ...fields, error: error.message });
+	}
+
+	hasResult(itemIndex: number) {
+		return this.results[itemIndex] !== undefined;
+	}
+
+	output(): INodeExecutionData[][] {
+		return [this.results.filter((item): item is INodeExecutionData => item !== undefined)];
+	}
+
+	/** Names the tasks that were created despite the error, so they can be fetched with Task → Get. */
+	withCreatedTasks(error: Error, itemIndex?: number): Error {
+		const nodeError =
+			error instanceof NodeOperationError || 'description' in error
+				? (error as NodeOperationError)
+				: new NodeOperationError(this.context.getNode(), error, { itemIndex });
+		const others = this.created.filter((task) => task.itemIndex !== itemIndex);
+		if (others.length > 0) {
+			const list = others.map((task) => `item ${task.itemIndex}: ${task.taskId}`).join(', ');
+			nodeError.description = [nodeError.description, `Tasks created in this run (fetch them with Task → Get): ${list}`]
+				.filter(Boolean)
+				.join('\n');
+		}
+		return nodeError;
+	}
+
+	/** Reads and validates every item before any request: bad input never costs money. */
+	readRequests(): TaskRequest[] {
+		const requests: TaskRequest[] = [];
+		for (let itemIndex = 0; itemIndex < this.results.length; itemIndex++) {
+			try {
+				requests.push(readTaskRequest(this.context, itemIndex));
+			} catch (error) {
+				this.fail(itemIndex, error as Error);
+			}
+		}
+		return requests;
+	}
+
+	/** Prices every request with `dry_run` (nothing charged) and stops if the total is over the limit. */
+	async guardTotalCost(requests: TaskRequest[], maxTotalCost: number | undefined): Promise<void> {
+		if (!maxTotalCost || maxTotalCost <= 0 || requests.length === 0) return;
+		const cancel: CancelSignal = { cancelled: false };
+		const costs = await Promise.all(
+			requests.map(async (request) => {
+				try {
+					return await estimateCost(this.context, request, cancel);
+				} catch (error) {
+					cancel.cancelled = true;
+					throw error;
+				}
+			}),
+		);
+		const total = roundCents(costs.reduce((sum, cost) => sum + cost, 0));
+		if (total > maxTotalCost) {
+			throw new NodeOperationError(
+				this.context.getNode(),
+				`Estimated total cost $${total.toFixed(2)} is over Max Total Cost $${maxTotalCost.toFixed(2)}: no task was created`,
+				{
+					description: `${requests.length} task(s) priced with dry_run. Raise "Max Total Cost" or send fewer items.`,
+				},
+			);
+		}
+	}
+
+	/**
+	 * Creates every task concurrently (the rate limiter paces them). Without Continue On Fail, the
+	 * first failed create cancels the creates not yet sent, and the error names those already created.
+	 */
+	async createTasks(requests: TaskRequest[], callbackUrl: (request: TaskRequest) => string | undefined) {
+		const cancel: CancelSignal = { cancelled: false };
+		const outcomes = await Promise.all(
+			requests.map(async (request) => {
+				try {
+					const task = await createTask(this.context, request, callbackUrl(request), cancel);
+					this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
+					return { request, task, createdAt: Date.now() };
+				} catch (error) {
+					if (!this.continueOnFail) cancel.cancelled = true;
+					return { request, error: error as Error };
+				}
+			}),
+		);
+		const created: Array<{ request: TaskRequest; task: Task; createdAt: number }> = [];
+		for (const outcome of outcomes) {
+			if ('task' in outcome && outcome.task) created.push(outcome as (typeof created)[number]);
+		}
+		// Report the first real failure, not the creates it cancelled.
+		const failures = outcomes.filter((outcome) => outcome.error);
+		failures.sort((a, b) => Number(a.error instanceof CancelledError) - Number(b.error instanceof CancelledError));
+		for (const failure of failures) this.fail(failure.request.itemIndex, failure.error!, { model: failure.request.model });
+		return created;
+	}
+
+	/**
+	 * Waits for the tasks together, then emits each: the task object (plus its files when `download`),
+	 * or — failed or past the timeout — an error naming its `task_id`.
+	 */
+	async settleTasks(
+		pending: PendingTask[],
+		options: { timeoutMs: number; download: boolean; binaryPropertyName: string },
+	): Promise<void> {
+		const outcomes = await pollUntilSettled(this.context, pending, options.timeoutMs);
+		const settled: Array<{ itemIndex: number; task: Task }> = [];
+		outcomes.forEach((outcome, index) => {
+			const { itemIndex, taskId } = pending[index];
+			const task: Task = { ...outcome.task, task_id: outcome.task.task_id || taskId };
+			if (outcome.kind === 'error') {
+				this.fail(itemIndex, outcome.error, { task_id: task.task_id, status: task.status, model: task.model });
+			} else if (outcome.kind === 'timedOut') {
+				const error = new NodeOperationError(
+					this.context.getNode(),
+					`Task ${task.task_id} did not finish within the timeout (last status: ${task.status})`,
+					{ itemIndex, description: `The task goes on: fetch its result later with Task → Get or Task → Wait using ID ${task.task_id}.` },
+				);
+				this.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model });
+			} else if (!isSucceeded(task)) {
+				const error = new NodeOperationError(
+					this.context.getNode(),
+					`Task ${task.task_id} failed: ${taskErrorMessage(task)}`,
+					{ itemIndex, description: `Model ${String(task.model ?? '')}, status "${task.status}".` },
+				);
+				this.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model, ...(task.error !== undefined ? { api_error: task.error } : {}) });
+			} else {
+				settled.push({ itemIndex, task });
+			}
+		});
+		await this.emitTasks(settled, options);
+	}
+
+	/** Emits finished tasks, downloading their outputs (a few at a time) when asked. */
+	async emitTasks(
+		settled: Array<{ itemIndex: number; task: Task }>,
+		options: { download: boolean; binaryPropertyName: string },
+	): Promise<void> {
+		await mapWithConcurrency(settled, 4, async ({ itemIndex, task }) => {
+			if (!options.download) return this.set(itemIndex, task);
+			try {
+				const binary = await downloadOutputs(this.context, task, options.binaryPropertyName, itemIndex);
+				this.set(itemIndex, task, Object.keys(binary).length > 0 ? binary : undefined);
+			} catch (error) {
+				this.fail(itemIndex, error as Error, { ...task });
+			}
+		});
+	}
+}
+
+export const roundCents = (value: number) => Math.round(value * 10_000) / 10_000;

@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { Batch } from './batch';
+import { optionsCollection, readOptions } from './options';
+import { MEDIA_RESOURCES } from './resources';
+
+export const description: INodeProperties[] = [
+	optionsCollection(['binaryPropertyName', 'callbackUrl', 'download', 'maxTotalCost', 'timeout', 'waitMode'], {
+		resource: MEDIA_RESOURCES,
+		operation: ['generate'],
+	}),
+];
+
+/** Creates a task per item, waits for all of them together, and emits each finished task. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const batch = new Batch(this, this.getInputData().length);
+	const options = readOptions(this);
+	const requests = batch.readRequests();
+	await batch.guardTotalCost(requests, options.maxTotalCost);
+	const created = await batch.createTasks(requests, (request) => readOptions(this, request.itemIndex).callbackUrl);
+	await batch.settleTasks(
+		created.map(({ request, task, createdAt }) => ({
+			taskId: task.task_id,
+			model: request.model,
+			itemIndex: request.itemIndex,
+			createdAt,
+		})),
+		options,
+	);
+	return batch.output();
+}

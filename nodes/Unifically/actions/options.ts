@@ -1,0 +1,110 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/** Option fields shared by several operations; each operation lists the ones it offers. */
+export const optionFields = {
+	callbackUrl: {
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://your-n8n.example.com/webhook/…',
+		description:
+			"Sent as callback_url: the API POSTs the finished task there. Paste a Unifically Trigger node's production URL to pick results up in another workflow.",
+	},
+	timeout: {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 900,
+		description:
+			'How long to wait for the task(s) before giving up. The task itself goes on: an unfinished task comes out as an error naming its task_id.',
+	},
+	download: {
+		displayName: 'Download Output Files',
+		name: 'download',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to download every output file into binary data, for storage or upload nodes',
+	},
+	binaryPropertyName: {
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Binary property for the first file; further files go to data_1, data_2 …',
+	},
+	maxTotalCost: {
+		displayName: 'Max Total Cost (USD)',
+		name: 'maxTotalCost',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0,
+		description:
+			'Spending guard: before anything is created every item is priced with a free dry run; if the total is over this limit the node stops and creates nothing. 0 means no limit.',
+	},
+	waitMode: {
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		default: 'poll',
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description: 'Keep this execution running and read the task status until it finishes',
+			},
+			{
+				name: 'Until Callback',
+				value: 'callback',
+				description:
+					"Put the execution to wait (saved in n8n's database, no worker held, survives restarts) and resume when the API calls back",
+			},
+		],
+		description: 'How to wait for long renders',
+	},
+} satisfies Record<string, INodeProperties>;
+
+export function optionsCollection(
+	fields: Array<keyof typeof optionFields>,
+	show: { resource: string[]; operation: string[] },
+): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: fields.map((field) => optionFields[field]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+export interface RunOptions {
+	callbackUrl?: string;
+	timeoutMs: number;
+	download: boolean;
+	binaryPropertyName: string;
+	maxTotalCost?: number;
+	waitMode: 'poll' | 'callback';
+}
+
+/** The node-level options (read from the first item: they configure the run, not each task). */
+export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptions {
+	const options = context.getNodeParameter('options', itemIndex, {}) as {
+		callbackUrl?: string;
+		timeout?: number;
+		download?: boolean;
+		binaryPropertyName?: string;
+		maxTotalCost?: number;
+		waitMode?: 'poll' | 'callback';
+	};
+	return {
+		callbackUrl: options.callbackUrl?.trim() || undefined,
+		timeoutMs: Math.max(1, Number(options.timeout ?? 900)) * 1000,
+		download: options.download === true,
+		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
+		maxTotalCost: options.maxTotalCost ? Number(options.maxTotalCost) : undefined,
+		waitMode: options.waitMode === 'callback' ? 'callback' : 'poll',
+	};
+}

@@ -1,0 +1,100 @@
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { MODELS } from '../catalog';
+import { resourceModelProperties } from '../catalog/toProperties';
+import * as create from './create.operation';
+import * as estimateCost from './estimateCost.operation';
+import * as generate from './generate.operation';
+import * as get from './get.operation';
+import { MEDIA_RESOURCES } from './resources';
+import * as wait from './wait.operation';
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Audio', value: 'audio' },
+		{ name: 'Image', value: 'image' },
+		{ name: 'Task', value: 'task' },
+		{ name: 'Video', value: 'video' },
+	],
+	default: 'video',
+};
+
+const mediaOperationProperty = (resource: string, noun: string): INodeProperties => ({
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: [resource] } },
+	options: [
+		{
+			name: 'Create Task',
+			value: 'create',
+			description: 'Create a task and return at once with its task_id',
+			action: `Create a ${noun} task`,
+		},
+		{
+			name: 'Estimate Cost',
+			value: 'estimateCost',
+			description: 'Price the request with a free dry run: nothing is created or charged',
+			action: `Estimate the cost of a ${noun}`,
+		},
+		{
+			name: 'Generate',
+			value: 'generate',
+			description: 'Create the task and wait for its result',
+			action: `Generate a ${noun}`,
+		},
+	],
+	default: 'generate',
+});
+
+const taskOperationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['task'] } },
+	options: [
+		{ name: 'Get', value: 'get', description: 'Get the status and output of a task', action: 'Get a task' },
+		{
+			name: 'Wait for Completion',
+			value: 'wait',
+			description: 'Wait until a task completes or fails',
+			action: 'Wait for a task to complete',
+		},
+	],
+	default: 'get',
+};
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'Unifically',
+	name: 'unifically',
+	icon: 'file:unifically.svg',
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{$parameter["operation"] + ": " + ($parameter["model"] || $parameter["resource"])}}',
+	description: 'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
+	defaults: { name: 'Unifically' },
+	usableAsTool: true,
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: [{ name: 'unificallyApi', required: true }],
+	properties: [
+		resourceProperty,
+		mediaOperationProperty('video', 'video'),
+		mediaOperationProperty('image', 'image'),
+		mediaOperationProperty('audio', 'audio'),
+		taskOperationProperty,
+		...MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS)),
+		...generate.description,
+		...create.description,
+		...estimateCost.description,
+		...get.description,
+		...wait.description,
+	],
+};

@@ -1,0 +1,24 @@
+import { audioModels } from './audio';
+import { imageModels } from './image';
+import type { ModelSpec, Resource } from './types';
+import { videoModels } from './video';
+
+export * from './types';
+
+/** Every model of the API, in the seed's order. */
+export const MODELS: readonly ModelSpec[] = [...videoModels, ...imageModels, ...audioModels];
+
+const byId = new Map(MODELS.map((model) => [model.id, model]));
+
+export function findModel(id: string): ModelSpec | undefined {
+	return byId.get(id);
+}
+
+export function modelsOf(resource: Resource): ModelSpec[] {
+	return MODELS.filter((model) => model.resource === resource);
+}
+
+/** The n8n parameter name of an API input key: `aspect_ratio` → `aspectRatio`. */
+export function parameterName(apiKey: string): string {
+	return apiKey.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
+}

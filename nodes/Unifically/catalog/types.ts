@@ -1,0 +1,87 @@
+/**
+ * The model catalog is data: the node's form (toProperties.ts), its validation before a request
+ * (validate.ts) and the local simulator are all derived from these entries. Adding a model to the
+ * node is adding an entry here.
+ */
+
+export type Resource = 'video' | 'image' | 'audio';
+
+/**
+ * How an input is typed in the API and therefore in the form:
+ * - string / integer / number / boolean: scalar values
+ * - stringList: an array of strings (image URL lists); the form takes one value per line or comma
+ * - json: structured values (Kling `elements`, `multi_shot`), entered as JSON
+ */
+export type InputType = 'string' | 'integer' | 'number' | 'boolean' | 'stringList' | 'json';
+
+export interface InputSpec {
+	/** The API's key, exactly as documented (snake_case). The n8n parameter is its camelCase. */
+	key: string;
+	type: InputType;
+	/** Required on its own. Inputs required only as one of a group are listed in `rules` instead. */
+	required?: boolean;
+	/** The seed's description, completed with limits so the user sees them in the form. */
+	description: string;
+	/** Documented choices: the form shows them as options and validation rejects anything else. */
+	options?: Array<string | number>;
+	/** Documented default, if any (used only to pre-fill the form; never sent unless set). */
+	default?: string | number | boolean;
+	/** Documented numeric range (inclusive). */
+	min?: number;
+	max?: number;
+	/** Documented maximum length of a string (Hailuo's 2000-character prompt). */
+	maxLength?: number;
+	/** Documented maximum number of entries of a list ("up to 7 image URLs"). */
+	maxItems?: number;
+	/** The value is a URL (validated as http(s) URL; list entries too). */
+	url?: boolean;
+	/** Displayed name override; by default derived from the key ("start_image_url" → "Start Image URL"). */
+	displayName?: string;
+}
+
+/** Rules that involve more than one input. Messages name the parameters the user sees. */
+export type CrossInputRule =
+	/** At least one of these inputs must be given ("prompt or start image"). */
+	| { kind: 'atLeastOneOf'; keys: string[] }
+	/** When `when.key` equals one of `when.in`, `then.key` may only take `then.in` ("1080p only supports 6 s"). */
+	| {
+			kind: 'restrictWhen';
+			when: { key: string; in: Array<string | number | boolean> };
+			then: { key: string; in: Array<string | number | boolean> };
+	  };
+
+/**
+ * A price rule as the seed gives it (SPEC "Prices" section reads the lost `$` signs).
+ * - flat: one price per task
+ * - table: price looked up by the values of `by` inputs joined with '|' (defaults applied first);
+ *   `perSecond: true` multiplies the looked-up price by the `duration` input (or `defaultSeconds`)
+ * - perSecond: price per second of `duration` (or `defaultSeconds`)
+ */
+export type PriceRule =
+	| { kind: 'flat'; usd: number }
+	| { kind: 'perSecond'; usd: number; defaultSeconds: number }
+	| {
+			kind: 'table';
+			by: string[];
+			table: Record<string, number>;
+			/** Values used for `by` inputs the request does not give. */
+			defaults?: Record<string, string | number | boolean>;
+			perSecond?: boolean;
+			defaultSeconds?: number;
+	  };
+
+export interface ModelSpec {
+	/** The API's model id exactly as the seed lists it, e.g. "google/veo-3.1-fast". */
+	id: string;
+	resource: Resource;
+	/** The seed's display name, e.g. "Google Veo 3.1 Fast (720p, 1080p, 4k)". */
+	name: string;
+	/** One sentence for the form (what the model does, notable limits). */
+	description: string;
+	/** Every documented input. Models the seed documents no inputs for list just `prompt` (optional). */
+	inputs: InputSpec[];
+	rules?: CrossInputRule[];
+	price?: PriceRule;
+	/** Whether the seed documents this model's inputs (false → prompt + extraInput only). */
+	documented: boolean;
+}

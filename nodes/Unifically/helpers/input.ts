@@ -1,0 +1,133 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { findModel, parameterName } from '../catalog';
+import { displayNameOf, isTopLevel } from '../catalog/toProperties';
+import type { InputSpec, ModelSpec } from '../catalog/types';
+import { findInputProblems } from '../catalog/validate';
+
+export interface TaskRequest {
+	itemIndex: number;
+	model: string;
+	input: IDataObject;
+}
+
+function readParameter(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
+	try {
+		return context.getNodeParameter(name, itemIndex, undefined);
+	} catch {
+		// A model chosen by expression hides the model's own fields: they are simply not there.
+		return undefined;
+	}
+}
+
+/** Form values → the API's types. Expressions from spreadsheets often give "10" or "true". */
+function coerce(spec: InputSpec, value: unknown, fail: (message: string) => never): unknown {
+	if (value === undefined || value === null) return undefined;
+	switch (spec.type) {
+		case 'integer':
+		case 'number':
+			if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+			return value;
+		case 'boolean':
+			if (value === 'true') return true;
+			if (value === 'false') return false;
+			return value;
+		case 'stringList':
+			if (typeof value === 'string') {
+				return value
+					.split(/[\n,]/)
+					.map((entry) => entry.trim())
+					.filter((entry) => entry !== '');
+			}
+			return value;
+		case 'json':
+			if (typeof value === 'string') {
+				if (value.trim() === '' || value.trim() === '[]' || value.trim() === '{}') return undefined;
+				try {
+					return JSON.parse(value);
+				} catch (error) {
+					fail(`is not valid JSON (${(error as Error).message})`);
+				}
+			}
+			return value;
+		default:
+			return typeof value === 'number' ? String(value) : value;
+	}
+}
+
+function isEmpty(value: unknown): boolean {
+	return value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+export function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
+	if (raw === undefined || raw === null || raw === '') return {};
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`Invalid parameter "Extra Input (JSON)" (extraInput): not valid JSON (${(error as Error).message})`,
+				{ itemIndex },
+			);
+		}
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'Invalid parameter "Extra Input (JSON)" (extraInput): must be a JSON object, like {"seed": 42}',
+			{ itemIndex },
+		);
+	}
+	return value as IDataObject;
+}
+
+/**
+ * Reads one item's model and inputs from the form and checks them against the catalog, so bad input
+ * stops here with the parameter named — before any request is sent or any money spent.
+ */
+export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): TaskRequest {
+	const node = context.getNode();
+	const modelId = String(context.getNodeParameter('model', itemIndex) ?? '').trim();
+	if (!modelId) {
+		throw new NodeOperationError(node, 'Invalid parameter "Model" (model): a model ID is required', { itemIndex });
+	}
+	const model: ModelSpec | undefined = findModel(modelId);
+	const additionalFields = (readParameter(context, 'additionalFields', itemIndex) ?? {}) as IDataObject;
+	const input: IDataObject = {};
+
+	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
+	for (const spec of inputs) {
+		const name = parameterName(spec.key);
+		const raw =
+			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
+		const fail = (message: string): never => {
+			throw new NodeOperationError(node, `Invalid parameter "${displayNameOf(spec)}" (${name}): ${message}`, {
+				itemIndex,
+			});
+		};
+		const value = coerce(spec, raw, fail);
+		if (!isEmpty(value)) input[spec.key] = value as IDataObject[string];
+	}
+	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
+
+	if (model) {
+		const problems = findInputProblems(model, input);
+		if (problems.length > 0) {
+			const described = problems.map(({ key, message }) => {
+				const spec = model.inputs.find((candidate) => candidate.key === key);
+				return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${message}`;
+			});
+			throw new NodeOperationError(node, `Invalid parameter ${described[0]}`, {
+				itemIndex,
+				description:
+					problems.length > 1
+						? `All problems for model ${model.id}: ${described.join('; ')}`
+						: `Model ${model.id}: ${model.description}`,
+			});
+		}
+	}
+	return { itemIndex, model: modelId, input };
+}

@@ -1,0 +1,91 @@
+import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { Readable } from 'stream';
+
+import type { Task } from '../helpers/tasks';
+import { outputUrls } from '../helpers/tasks';
+
+type DownloadContext = IExecuteFunctions | IWebhookFunctions;
+
+const EXTENSIONS: Record<string, string> = {
+	'video/mp4': 'mp4',
+	'video/quicktime': 'mov',
+	'video/webm': 'webm',
+	'image/png': 'png',
+	'image/jpeg': 'jpg',
+	'image/webp': 'webp',
+	'image/gif': 'gif',
+	'audio/mpeg': 'mp3',
+	'audio/mp3': 'mp3',
+	'audio/wav': 'wav',
+	'audio/x-wav': 'wav',
+	'audio/ogg': 'ogg',
+	'application/json': 'json',
+	'text/plain': 'txt',
+	'application/zip': 'zip',
+};
+
+/** A file name a later node (Drive, S3, YouTube) can use: the URL's own name, else `<task_id>[_n].<ext>`. */
+export function fileNameFor(url: string, mimeType: string | undefined, taskId: string, index: number): string {
+	let base = '';
+	try {
+		base = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+	} catch {
+		base = '';
+	}
+	if (/^[^/\\]+\.[a-z0-9]{2,5}$/i.test(base)) return base;
+	const extension = (mimeType && EXTENSIONS[mimeType.split(';')[0].trim().toLowerCase()]) || 'bin';
+	return `${taskId}${index > 0 ? `_${index}` : ''}.${extension}`;
+}
+
+/** `data`, `data_1`, `data_2` … for the files of one task. */
+export const binaryPropertyFor = (baseName: string, index: number) => (index === 0 ? baseName : `${baseName}_${index}`);
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Downloads every output file of a task into n8n binary data, streamed: n8n's binary data service
+ * writes the stream to its store (to disk in filesystem mode), so a 500 MB video never sits in memory.
+ * Output URLs point at a CDN, not at the API: the API key is deliberately not sent with them.
+ */
+export async function downloadOutputs(
+	context: DownloadContext,
+	task: Task,
+	binaryPropertyName: string,
+	itemIndex: number,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	const urls = outputUrls(task.output);
+	for (const [index, url] of urls.entries()) {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const response = (await context.helpers.httpRequest({
+					method: 'GET',
+					url,
+					encoding: 'stream',
+					returnFullResponse: true,
+					timeout: 0,
+				})) as { body: Readable; headers: Record<string, string | undefined> };
+				const mimeType = response.headers['content-type']?.split(';')[0].trim() || undefined;
+				const fileName = fileNameFor(url, mimeType, task.task_id, index);
+				binary[binaryPropertyFor(binaryPropertyName, index)] = await context.helpers.prepareBinaryData(
+					response.body,
+					fileName,
+					mimeType,
+				);
+				break;
+			} catch (error) {
+				if (attempt < MAX_ATTEMPTS) {
+					await sleep(1000 * attempt);
+					continue;
+				}
+				throw new NodeOperationError(
+					context.getNode(),
+					`Task ${task.task_id} completed, but downloading its output failed: ${(error as Error).message}`,
+					{ itemIndex, description: `Output URL: ${url}. The task's result is still available with Task → Get.` },
+				);
+			}
+		}
+	}
+	return binary;
+}
