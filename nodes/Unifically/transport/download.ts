@@ -1,6 +1,5 @@
 import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type { Readable } from 'stream';
 
 import type { Task } from '../helpers/tasks';
 import { outputUrls } from '../helpers/tasks';
@@ -65,7 +64,10 @@ export async function downloadOutputs(
 					encoding: 'stream',
 					returnFullResponse: true,
 					timeout: 0,
-				})) as { body: Readable; headers: Record<string, string | undefined> };
+				})) as {
+					body: Parameters<DownloadContext['helpers']['prepareBinaryData']>[0];
+					headers: Record<string, string | undefined>;
+				};
 				const mimeType = response.headers['content-type']?.split(';')[0].trim() || undefined;
 				const fileName = fileNameFor(url, mimeType, task.task_id, index);
 				binary[binaryPropertyFor(binaryPropertyName, index)] = await context.helpers.prepareBinaryData(

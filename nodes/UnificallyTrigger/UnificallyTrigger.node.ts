@@ -1,0 +1,196 @@
+import { timingSafeEqual } from 'crypto';
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { getTask, isFailed, isSucceeded, type Task } from '../Unifically/helpers/tasks';
+import { downloadOutputs } from '../Unifically/transport/download';
+
+/**
+ * A callback arrives wrapped (`{code, success, data: {...}}`) or bare (`{task_id, status, ...}`).
+ * Returns the task object, or undefined when the body is not a task.
+ */
+export function taskFromCallback(body: unknown): Task | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const envelope = body as IDataObject;
+	const candidate =
+		typeof envelope.data === 'object' && envelope.data !== null && !Array.isArray(envelope.data)
+			? (envelope.data as IDataObject)
+			: envelope;
+	const taskId = candidate.task_id ?? candidate.id;
+	if ((typeof taskId !== 'string' && typeof taskId !== 'number') || String(taskId) === '') return undefined;
+	if (typeof candidate.status !== 'string' || candidate.status === '') return undefined;
+	return { ...candidate, task_id: String(taskId), status: candidate.status };
+}
+
+/** Compares in constant time, so a wrong token's response time says nothing about the right one. */
+export function tokensMatch(given: unknown, expected: string): boolean {
+	if (typeof given !== 'string') return false;
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function statusGroup(task: Task): string {
+	if (isSucceeded(task)) return 'completed';
+	if (isFailed(task)) return 'failed';
+	return String(task.status).toLowerCase();
+}
+
+export class UnificallyTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Unifically Trigger',
+		name: 'unificallyTrigger',
+		icon: 'file:unifically.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["statuses"].join(" or ") + " task"}}',
+		description: 'Starts the workflow when a Unifically task calls back with its result',
+		defaults: { name: 'Unifically Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'unificallyApi',
+				required: true,
+				displayOptions: { show: { verifyWithApi: [true] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'callback',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Copy the Production URL above into the Unifically node: Options → Callback URL (with a Secret Token set, add ?token=YOUR_TOKEN to it). Publish this workflow so the URL is live, then every task created with that URL comes in here when it finishes.',
+				name: 'usageNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Completed', value: 'completed' },
+					{ name: 'Failed', value: 'failed' },
+				],
+				default: ['completed', 'failed'],
+				description: 'Which task outcomes start the workflow; other callbacks are acknowledged and dropped',
+			},
+			{
+				displayName: 'Secret Token',
+				name: 'secretToken',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'If set, a callback must carry ?token=<this value> in its URL, otherwise it is rejected with 401 and nothing is emitted',
+			},
+			{
+				displayName: 'Verify With API',
+				name: 'verifyWithApi',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to re-read each task from the API with the credential and emit that instead of the posted body, so a forged callback cannot inject data',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Output Files',
+						name: 'download',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to download every output file into binary data',
+					},
+					{
+						displayName: 'Put Output File in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						description: 'Binary property for the first file; further files go to data_1, data_2 …',
+					},
+				],
+			},
+		],
+	};
+
+	// The API takes the callback URL per task (callback_url): there is nothing to register remotely.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject();
+		const reply = (status: number, body: IDataObject): IWebhookResponseData => {
+			response.status(status).json(body);
+			return { noWebhookResponse: true };
+		};
+
+		const secretToken = this.getNodeParameter('secretToken', '') as string;
+		if (secretToken && !tokensMatch((this.getQueryData() as IDataObject).token, secretToken)) {
+			return reply(401, { error: 'Invalid or missing token' });
+		}
+
+		let task = taskFromCallback(this.getBodyData());
+		if (!task) return reply(400, { error: 'The body is not a Unifically task (expected task_id and status)' });
+
+		if (this.getNodeParameter('verifyWithApi', false) as boolean) {
+			try {
+				const verified = await getTask(this, task.task_id);
+				task = { ...verified, ...(verified.model === undefined && task.model !== undefined ? { model: task.model } : {}) };
+			} catch (error) {
+				return reply(400, { error: `Task ${task.task_id} could not be verified with the API: ${(error as Error).message}` });
+			}
+		}
+
+		const statuses = this.getNodeParameter('statuses', ['completed', 'failed']) as string[];
+		if (!statuses.includes(statusGroup(task))) {
+			return reply(200, { received: true, emitted: false });
+		}
+
+		// Answer before downloading: the API must not wait on large files or on the workflow.
+		response.status(200).json({ received: true, emitted: true });
+		const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
+		let binary = {};
+		if (options.download && isSucceeded(task)) {
+			try {
+				binary = await downloadOutputs(this, task, options.binaryPropertyName?.trim() || 'data', 0);
+			} catch (error) {
+				// The callback was already acknowledged: emit the task anyway, so its result is not lost.
+				task = { ...task, download_error: (error as Error).message };
+			}
+		}
+		return {
+			noWebhookResponse: true,
+			workflowData: [[{ json: task, ...(Object.keys(binary).length > 0 ? { binary } : {}) }]],
+		};
+	}
+}
