@@ -1,0 +1,290 @@
+import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
+
+/*
+ * Audio models, in the seed's order (docs/unifically-tasks-api.txt, "Audio Generation").
+ * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
+ * and says so.
+ */
+
+// ---- small input builders ------------------------------------------------------------------
+
+const text = (key: string, description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key,
+	type: 'string',
+	description,
+	...extra,
+});
+
+const seconds = (key: string, displayName: string, description: string): InputSpec => ({
+	key,
+	type: 'number',
+	displayName,
+	description,
+	min: 0,
+});
+
+/** 0-100 integer sliders of Higgsfield TTS. */
+const percent = (key: string, description: string, defaultValue: number): InputSpec => ({
+	key,
+	type: 'integer',
+	description: `${description}, 0-100 (default ${defaultValue})`,
+	min: 0,
+	max: 100,
+	default: defaultValue,
+});
+
+/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+const undocumentedInputs: InputSpec[] = [
+	text(
+		'prompt',
+		'Text input. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
+	),
+];
+
+const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
+
+// ---- Suno ----------------------------------------------------------------------------------
+
+const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
+
+const customMode: InputSpec = {
+	key: 'custom',
+	type: 'boolean',
+	required: true,
+	description: 'Whether to use custom mode (prompt, tags) instead of simple mode (description)',
+};
+
+const sunoMusicInputs: InputSpec[] = [
+	text('mv', `Model version: ${sunoVersions.join(', ')}`, {
+		required: true,
+		options: sunoVersions,
+		displayName: 'Model Version',
+	}),
+	customMode,
+	text('gpt_description_prompt', 'Simple mode: song description with lyrics', {
+		displayName: 'GPT Description Prompt',
+	}),
+	text('prompt', 'Custom mode: detailed lyrics/prompt'),
+	text('tags', 'Custom mode: genre/style tags'),
+	text('title', 'Song title'),
+	{ key: 'make_instrumental', type: 'boolean', description: 'Whether to generate an instrumental only' },
+	text('negative_tags', 'Custom mode: styles to avoid'),
+];
+
+/*
+ * The operations' table documents `mv` without listing its values (the Suno Music versions are
+ * not necessarily the ones every operation accepts), so it is free text here.
+ */
+const sunoOperationInputs: InputSpec[] = [
+	text('mv', 'Model version (e.g. chirp-v4)', { required: true, displayName: 'Model Version' }),
+	text('clip_id', 'Existing clip ID. Required if no Audio URL is given'),
+	text('audio_url', 'Audio file URL (alternative to Clip ID)', { url: true }),
+	customMode,
+	text('gpt_description_prompt', 'Simple mode description', { displayName: 'GPT Description Prompt' }),
+	text('prompt', 'Custom mode prompt'),
+	seconds('continue_at', 'Continue At (s)', 'Extend: time in seconds to continue from'),
+	seconds('start_s', 'Start Time (s)', 'Start time in seconds for the overlay'),
+	seconds('end_s', 'End Time (s)', 'End time in seconds for the overlay'),
+];
+
+const clipOrAudio: CrossInputRule = { kind: 'atLeastOneOf', keys: ['clip_id', 'audio_url'] };
+
+const sunoStemsInputs: InputSpec[] = [
+	text('clip_id', 'Clip ID to extract stems from', { required: true }),
+	text('title', 'Title for the extraction'),
+];
+
+// ---- the models ----------------------------------------------------------------------------
+
+export const audioModels: ModelSpec[] = [
+	{
+		id: 'suno-ai/music',
+		resource: 'audio',
+		name: 'Suno Music Generation',
+		description: 'Suno song generation from a description (simple mode) or lyrics and style tags (custom mode)',
+		inputs: sunoMusicInputs,
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/add-vocals',
+		resource: 'audio',
+		name: 'Add Vocals to Track',
+		description: 'Suno: add vocals to an existing clip or audio file',
+		inputs: sunoOperationInputs,
+		rules: [clipOrAudio],
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/add-instrumental',
+		resource: 'audio',
+		name: 'Add Instrumental',
+		description: 'Suno: add an instrumental to an existing clip or audio file',
+		inputs: sunoOperationInputs,
+		rules: [clipOrAudio],
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/extend',
+		resource: 'audio',
+		name: 'Extend Audio',
+		description: 'Suno: continue an existing clip or audio file from a given time',
+		inputs: sunoOperationInputs,
+		rules: [clipOrAudio],
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/cover',
+		resource: 'audio',
+		name: 'Create Cover',
+		description: 'Suno: create a cover version of an existing clip or audio file',
+		inputs: sunoOperationInputs,
+		rules: [clipOrAudio],
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/stems',
+		resource: 'audio',
+		name: 'Extract Stems',
+		description: 'Suno: split a clip into vocal and instrumental stems',
+		inputs: sunoStemsInputs,
+		price: flat(0.05),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/stems-all',
+		resource: 'audio',
+		name: 'Extract All Stems',
+		description: 'Suno: split a clip into all its instrument stems',
+		inputs: sunoStemsInputs,
+		price: flat(0.2),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/lyrics',
+		resource: 'audio',
+		name: 'Generate Lyrics',
+		description: 'Suno: write song lyrics from a description',
+		inputs: [
+			text('prompt', 'Description of the lyrics to generate', { required: true }),
+			text('mv', 'Lyrics model: remi-v1 or default', {
+				required: true,
+				options: ['remi-v1', 'default'],
+				displayName: 'Model Version',
+			}),
+		],
+		price: flat(0.012),
+		documented: true,
+	},
+	{
+		id: 'suno-ai/wav',
+		resource: 'audio',
+		name: 'WAV Export',
+		description: 'Suno: export a clip as a WAV file (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.01), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'higgsfield-ai/speak',
+		resource: 'audio',
+		name: 'Speak (standard, high quality)',
+		description: 'Higgsfield Speak: a talking avatar video from a person image and speech audio',
+		inputs: [
+			text('image_url', 'Person/avatar image URL', { required: true, url: true }),
+			text('audio_url', 'Audio file URL. Required if no Audio Task ID is given', { url: true }),
+			text('audio_task_id', 'TTS task ID (alternative to Audio URL)'),
+			text('prompt', 'Text description for the video', { required: true }),
+			text('quality', 'Quality: standard or high', { options: ['standard', 'high'] }),
+			{
+				key: 'enhance_prompt',
+				type: 'boolean',
+				description: 'Whether to enhance the prompt (default true)',
+				default: true,
+			},
+			{ key: 'seed', type: 'integer', description: 'Seed for reproducibility' },
+		],
+		rules: [{ kind: 'atLeastOneOf', keys: ['audio_url', 'audio_task_id'] }],
+		price: {
+			kind: 'table',
+			by: ['quality'],
+			table: { standard: 0.25, high: 0.35 },
+			// The seed documents no default quality; a request without one is priced as standard.
+			defaults: { quality: 'standard' },
+		},
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/tts',
+		resource: 'audio',
+		name: 'Text-to-Speech',
+		description: 'Higgsfield text-to-speech with a chosen voice and optional background sound',
+		inputs: [
+			text('voice_id', 'Voice ID', { required: true }),
+			text('prompt', 'Text to convert to speech', { required: true }),
+			text('sound_id', 'Background sound ID'),
+			percent('similarity_boost', 'Similarity boost', 90),
+			percent('style', 'Style', 60),
+			{
+				key: 'speed',
+				type: 'number',
+				description: 'Speed, 0-1.2 (default 1.1)',
+				min: 0,
+				max: 1.2,
+				default: 1.1,
+			},
+			percent('stability', 'Stability', 30),
+		],
+		price: flat(0.05),
+		documented: true,
+	},
+	{
+		id: 'elevenlabs/text-to-speech',
+		resource: 'audio',
+		name: 'ElevenLabs Text-to-Speech',
+		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.05), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'elevenlabs/text-to-dialogue',
+		resource: 'audio',
+		name: 'ElevenLabs Multi-Voice Dialogue',
+		description: 'ElevenLabs multi-voice dialogue from a script (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.08), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'elevenlabs/sound-effect',
+		resource: 'audio',
+		name: 'ElevenLabs Sound Effects',
+		description: 'ElevenLabs sound effect generation from a description (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.03), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'elevenlabs/voice-isolation',
+		resource: 'audio',
+		name: 'ElevenLabs Voice Isolation',
+		description: 'ElevenLabs voice isolation: remove background noise from speech (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.04), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'elevenlabs/speech-to-text',
+		resource: 'audio',
+		name: 'ElevenLabs Speech-to-Text',
+		description: 'ElevenLabs speech transcription (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.03), // simulator's own choice
+		documented: false,
+	},
+];

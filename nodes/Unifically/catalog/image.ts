@@ -1,0 +1,244 @@
+import type { InputSpec, ModelSpec, PriceRule } from './types';
+
+/*
+ * Image models, in the seed's order (docs/unifically-tasks-api.txt, "Image Generation").
+ * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
+ * and says so.
+ */
+
+// ---- small input builders ------------------------------------------------------------------
+
+const requiredPrompt: InputSpec = {
+	key: 'prompt',
+	type: 'string',
+	required: true,
+	description: 'Text description',
+};
+
+const imageUrls = (description: string, maxItems?: number): InputSpec => ({
+	key: 'image_urls',
+	type: 'stringList',
+	url: true,
+	description,
+	...(maxItems === undefined ? {} : { maxItems }),
+});
+
+const choice = (
+	key: string,
+	options: string[],
+	description: string,
+	extra: Partial<InputSpec> = {},
+): InputSpec => ({ key, type: 'string', description, options, ...extra });
+
+/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+const undocumentedInputs: InputSpec[] = [
+	{
+		key: 'prompt',
+		type: 'string',
+		description:
+			'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
+	},
+];
+
+const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
+
+const priceBy = (
+	key: string,
+	table: Record<string, number>,
+	defaultValue: string,
+): PriceRule => ({ kind: 'table', by: [key], table, defaults: { [key]: defaultValue } });
+
+// ---- Nano Banana ---------------------------------------------------------------------------
+
+const nanoBananaAspectRatios = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
+
+/** `resolution` is Nano Banana Pro only. */
+const nanoBananaInputs = (pro: boolean): InputSpec[] => [
+	requiredPrompt,
+	choice('aspect_ratio', nanoBananaAspectRatios, `Aspect ratio: ${nanoBananaAspectRatios.join(', ')}`, {
+		required: true,
+	}),
+	imageUrls('Reference image URLs'),
+	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k')] : []),
+];
+
+// ---- GPT Image -----------------------------------------------------------------------------
+
+const gptImageInputs: InputSpec[] = [
+	requiredPrompt,
+	imageUrls('Reference image URLs'),
+	choice('aspect_ratio', ['1:1', '2:3', '3:2'], 'Aspect ratio: 1:1, 2:3 or 3:2'),
+	choice('quality', ['low', 'medium', 'high'], 'Quality: low, medium or high (priced per quality)'),
+];
+
+/*
+ * The seed documents no default quality. A request without one is priced as "high": OpenAI's own
+ * default ("auto") usually renders at high quality, and over- rather than under-estimating keeps
+ * the node's maxTotalCost guard safe.
+ */
+const gptImagePrice = (low: number, medium: number, high: number): PriceRule =>
+	priceBy('quality', { low, medium, high }, 'high');
+
+// ---- Flux.2 --------------------------------------------------------------------------------
+
+type FluxVariant = 'pro' | 'flex' | 'max';
+
+const fluxAspectRatios = ['auto', '1:1', '4:3', '16:9', '3:2', '2:3', '9:16', '3:4'];
+
+/** One seed table; per model: reference images Pro/Max 8, Flex 10; steps/cfg Flex only; Max adds 5:4 and 21:9. */
+const fluxInputs = (variant: FluxVariant): InputSpec[] => {
+	const ratios = variant === 'max' ? [...fluxAspectRatios, '5:4', '21:9'] : fluxAspectRatios;
+	const maxImages = variant === 'flex' ? 10 : 8;
+	const inputs: InputSpec[] = [
+		requiredPrompt,
+		imageUrls(`Reference image URLs (up to ${maxImages})`, maxImages),
+		choice('aspect_ratio', ratios, `Aspect ratio: ${ratios.join(', ')}`),
+		choice('quality', ['1K', '2K'], 'Output quality: 1K or 2K'),
+	];
+	if (variant === 'flex') {
+		inputs.push(
+			{
+				key: 'steps',
+				type: 'integer',
+				description: 'Sampling steps, 1-50 (more = higher quality)',
+				min: 1,
+				max: 50,
+			},
+			{
+				key: 'cfg',
+				type: 'number',
+				displayName: 'CFG',
+				description: 'Guidance scale, 1.5-10 (higher = follows the prompt more strictly)',
+				min: 1.5,
+				max: 10,
+			},
+		);
+	}
+	return inputs;
+};
+
+// The seed documents no default quality; a request without one is priced as 1K.
+const fluxPrice = (p1k: number, p2k: number): PriceRule => priceBy('quality', { '1K': p1k, '2K': p2k }, '1K');
+
+// ---- the models ----------------------------------------------------------------------------
+
+export const imageModels: ModelSpec[] = [
+	{
+		id: 'google/nano-banana',
+		resource: 'image',
+		name: 'Nano Banana',
+		description: "Google's Nano Banana image generation and editing from text and reference images",
+		inputs: nanoBananaInputs(false),
+		price: flat(0.03),
+		documented: true,
+	},
+	{
+		id: 'google/nano-banana-pro',
+		resource: 'image',
+		name: 'Nano Banana Pro',
+		description: "Google's Nano Banana Pro image generation and editing, up to 4k",
+		inputs: nanoBananaInputs(true),
+		price: flat(0.06),
+		documented: true,
+	},
+	{
+		id: 'openai/gpt-image-1',
+		resource: 'image',
+		name: 'GPT Image 1 (low, medium, high quality)',
+		description: "OpenAI's GPT Image 1 image generation and editing at low, medium or high quality",
+		inputs: gptImageInputs,
+		price: gptImagePrice(0.01, 0.02, 0.04),
+		documented: true,
+	},
+	{
+		id: 'openai/gpt-image-1.5',
+		resource: 'image',
+		name: 'GPT Image 1.5 (low, medium, high quality)',
+		description: "OpenAI's GPT Image 1.5 image generation and editing at low, medium or high quality",
+		inputs: gptImageInputs,
+		price: gptImagePrice(0.02, 0.03, 0.05),
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/cinematic-studio-image',
+		resource: 'image',
+		name: 'Cinematic Studio Image',
+		description: 'Higgsfield Cinematic Studio: photographic images with camera, lens, aperture and focal length settings',
+		inputs: [
+			requiredPrompt,
+			choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k (default: 2k)', {
+				default: '2k',
+			}),
+			imageUrls('Reference image URLs (max 4)', 4),
+			{ key: 'camera_model_id', type: 'string', description: 'Camera model setting ID' },
+			{ key: 'camera_lens_id', type: 'string', description: 'Lens type setting ID' },
+			{ key: 'camera_aperture_id', type: 'string', description: 'Aperture setting ID' },
+			{ key: 'camera_focal_length_id', type: 'string', description: 'Focal length setting ID' },
+		],
+		price: priceBy('resolution', { '1k': 0.03, '2k': 0.03, '4k': 0.06 }, '2k'),
+		documented: true,
+	},
+	{
+		id: 'black-forest-labs/flux.2-pro',
+		resource: 'image',
+		name: 'Flux.2 Pro',
+		description: "Black Forest Labs' Flux.2 Pro image generation with up to 8 reference images",
+		inputs: fluxInputs('pro'),
+		price: fluxPrice(0.02, 0.03),
+		documented: true,
+	},
+	{
+		id: 'black-forest-labs/flux.2-flex',
+		resource: 'image',
+		name: 'Flux.2 Flex',
+		description: "Black Forest Labs' Flux.2 Flex image generation with adjustable steps and guidance, up to 10 reference images",
+		inputs: fluxInputs('flex'),
+		price: fluxPrice(0.04, 0.06),
+		documented: true,
+	},
+	{
+		id: 'black-forest-labs/flux.2-max',
+		resource: 'image',
+		name: 'Flux.2 Max',
+		description: "Black Forest Labs' top Flux.2 Max image generation with up to 8 reference images and extra aspect ratios",
+		inputs: fluxInputs('max'),
+		price: fluxPrice(0.05, 0.07),
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-o1-image',
+		resource: 'image',
+		name: 'Kling O1 Image',
+		description: 'Kling O1 Omni image generation (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.03), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'kuaishou/kling-3.0-omni-image',
+		resource: 'image',
+		name: 'Kling v3.0 Omni Image',
+		description: 'Kling 3.0 Omni image generation (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.04), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'topaz-labs/image-upscale',
+		resource: 'image',
+		name: 'Topaz Image Upscale',
+		description: 'Topaz Labs image upscaling (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.05), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'topaz-labs/image-generative',
+		resource: 'image',
+		name: 'Topaz Image Generative',
+		description: 'Topaz Labs generative image enhancement (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.08), // simulator's own choice
+		documented: false,
+	},
+];

@@ -1,0 +1,595 @@
+import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
+
+/*
+ * Video models, in the seed's order (docs/unifically-tasks-api.txt, "Video Generation").
+ * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
+ * and says so.
+ */
+
+// ---- small input builders ------------------------------------------------------------------
+
+const prompt = (description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key: 'prompt',
+	type: 'string',
+	description,
+	...extra,
+});
+
+const urlInput = (key: string, description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key,
+	type: 'string',
+	url: true,
+	description,
+	...extra,
+});
+
+const flag = (key: string, description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key,
+	type: 'boolean',
+	description,
+	...extra,
+});
+
+const seed = (extra: Partial<InputSpec> = {}): InputSpec => ({
+	key: 'seed',
+	type: 'integer',
+	description: 'Seed for reproducibility',
+	...extra,
+});
+
+const aspectRatio = (options: string[], note = ''): InputSpec => ({
+	key: 'aspect_ratio',
+	type: 'string',
+	description: `Aspect ratio: ${options.join(', ')}${note}`,
+	options,
+});
+
+const duration = (options: number[], note = ''): InputSpec => ({
+	key: 'duration',
+	type: 'integer',
+	description: `Video length in seconds: ${options.join(', ')}${note}`,
+	options,
+});
+
+const klingMode = (proOnly = false): InputSpec =>
+	proOnly
+		? {
+				key: 'mode',
+				type: 'string',
+				description: 'Generation mode: this model is Pro only (1080p output)',
+				options: ['pro'],
+			}
+		: {
+				key: 'mode',
+				type: 'string',
+				description: '"std" (standard, 720p) or "pro" (1080p)',
+				options: ['std', 'pro'],
+			};
+
+/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+const undocumentedInputs: InputSpec[] = [
+	prompt(
+		'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
+	),
+];
+
+const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
+
+// ---- Google Veo 3.1 ------------------------------------------------------------------------
+
+const veoInputs: InputSpec[] = [
+	prompt('Text description of the video', { required: true }),
+	aspectRatio(['16:9', '9:16']),
+	urlInput('start_image_url', 'Starting frame image URL'),
+	urlInput('end_image_url', 'Ending frame image URL'),
+	{
+		key: 'resolution',
+		type: 'string',
+		description: 'Output resolution: 720p (default), 1080p or 4k',
+		options: ['720p', '1080p', '4k'],
+		default: '720p',
+	},
+	seed(),
+];
+
+const veoPrice = (p720: number, p1080: number, p4k: number): PriceRule => ({
+	kind: 'table',
+	by: ['resolution'],
+	table: { '720p': p720, '1080p': p1080, '4k': p4k },
+	defaults: { resolution: '720p' },
+});
+
+// ---- OpenAI Sora 2 -------------------------------------------------------------------------
+
+const soraInputs = (durations: number[]): InputSpec[] => [
+	prompt('Text description of the video', { required: true }),
+	duration(durations),
+	aspectRatio(['16:9', '9:16']),
+	urlInput('image_url', 'Reference image URL'),
+	urlInput('cameo_video_url', 'Cameo character video URL (max 4 seconds)'),
+	{ key: 'character_prompt', type: 'string', description: 'Description of the cameo character' },
+	{ key: 'safety_instruction', type: 'string', description: 'Safety guidance for the content' },
+];
+
+/*
+ * SPEC: "Sora 2's line is ambiguous (10 s 0.10, 15 s 0.15, 25 s 0.40)". Our reading: 10 s and
+ * 15 s are Sora 2 prices (0.01 $/s, so 5 s 0.05 and 20 s 0.20), and 25 s (only Pro offers it) is
+ * the Pro price (0.016 $/s, so 10 s 0.16, 15 s 0.24, 20 s 0.32). A request without `duration` is
+ * priced as 10 s, the one length both models offer.
+ */
+const soraPrice = (table: Record<string, number>): PriceRule => ({
+	kind: 'table',
+	by: ['duration'],
+	table,
+	defaults: { duration: 10 },
+});
+
+// ---- Minimax Hailuo ------------------------------------------------------------------------
+
+type HailuoVariant = '2.0' | '2.3' | '2.3-fast';
+
+/*
+ * One shared seed table; per model: `end_image_url` is minimax-2.0 only, "512p" is a 2.0
+ * (image-to-video) resolution, and 2.3-fast requires `start_image_url` (so its prompt is simply
+ * optional).
+ */
+const hailuoInputs = (variant: HailuoVariant): InputSpec[] => {
+	const isV20 = variant === '2.0';
+	const isFast = variant === '2.3-fast';
+	return [
+		prompt(
+			isFast
+				? 'Text description (max 2000 characters)'
+				: 'Text description (max 2000 characters). Required if no Start Image URL is given',
+			{ maxLength: 2000 },
+		),
+		urlInput(
+			'start_image_url',
+			isFast
+				? 'Starting frame image URL (auto-uploaded); required for Hailuo 2.3 Fast'
+				: 'Starting frame image URL (auto-uploaded). Required if no prompt is given',
+			isFast ? { required: true } : {},
+		),
+		...(isV20 ? [urlInput('end_image_url', 'End frame image URL (768p or 1080p only)')] : []),
+		duration([6, 10], '; 1080p only supports 6'),
+		{
+			key: 'resolution',
+			type: 'string',
+			description: isV20
+				? '"512p" (image-to-video only), "768p" (default) or "1080p"'
+				: '"768p" (default) or "1080p"',
+			options: isV20 ? ['512p', '768p', '1080p'] : ['768p', '1080p'],
+			default: '768p',
+		},
+		flag('prompt_optimization', 'Whether to let MiniMax optimize the prompt'),
+	];
+};
+
+const hailuo1080pIsSixSeconds: CrossInputRule = {
+	kind: 'restrictWhen',
+	when: { key: 'resolution', in: ['1080p'] },
+	then: { key: 'duration', in: [6] },
+};
+
+const promptOrStartImage: CrossInputRule = { kind: 'atLeastOneOf', keys: ['prompt', 'start_image_url'] };
+
+// ---- Higgsfield ------------------------------------------------------------------------------
+
+const higgsfieldVideoInputs: InputSpec[] = [
+	prompt('Text description', { required: true }),
+	urlInput('start_image_url', 'Starting frame image URL', { required: true }),
+	{ key: 'motion_id', type: 'string', required: true, description: 'Motion preset ID (UUID)' },
+	urlInput('end_image_url', 'Ending frame image URL'),
+	flag('enhance_prompt', 'Whether to enhance the prompt with AI'),
+	seed(),
+];
+
+const cinematicStudioVideoInputs: InputSpec[] = [
+	prompt('Text description'),
+	urlInput('start_image_url', 'Starting frame image URL', { required: true }),
+	urlInput('end_image_url', 'Ending frame image URL (disables Preset ID, Sound and Slow Motion)'),
+	duration([5, 10]),
+	aspectRatio(['1:1', '3:4', '2:3', '9:16', '3:2', '4:3', '16:9', '21:9']),
+	{ key: 'preset_id', type: 'string', description: 'Camera movement preset ID' },
+	flag('sound', 'Whether to enable AI-generated sound'),
+	flag('slow_motion', 'Whether to enable the slow motion effect'),
+	seed({ description: 'Seed for reproducibility (0-999999)', min: 0, max: 999999 }),
+];
+
+// ---- Kling 2.x -----------------------------------------------------------------------------
+
+const klingTextOrImagePrompt = prompt(
+	'Text description: required for text-to-video, optional for image-to-video (with a Start Image URL)',
+);
+const klingDuration = duration([5, 10]);
+const klingAspectRatio = aspectRatio(['16:9', '9:16', '1:1'], ' (text-to-video only)');
+const enableAudio = flag('enable_audio', 'Whether to enable audio generation');
+
+/** Kling 2.6 and 2.5 share one table; 2.5 is Pro only. */
+const klingTextOrImageInputs = (proOnly: boolean): InputSpec[] => [
+	klingTextOrImagePrompt,
+	urlInput('start_image_url', 'Start frame URL (enables image-to-video)'),
+	urlInput('end_image_url', 'End frame URL'),
+	klingDuration,
+	klingAspectRatio,
+	klingMode(proOnly),
+	enableAudio,
+];
+
+const byDuration = (p5: number, p10: number): PriceRule => ({
+	kind: 'table',
+	by: ['duration'],
+	table: { '5': p5, '10': p10 },
+	defaults: { duration: 5 },
+});
+
+// ---- Kling Omni (O1 and 3.0) -------------------------------------------------------------
+
+/* Kling 3.0 Omni Video is "Same as O1 Video" with: duration 3–15, aspect_ratio adds "auto",
+ * elements IMAGE + VIDEO, and multi_shot (2–6 shots, total 3–15 s). */
+const klingOmniVideoInputs = (version: 'o1' | '3.0'): InputSpec[] => {
+	const isV30 = version === '3.0';
+	const maxSeconds = isV30 ? 15 : 10;
+	const ratios = isV30 ? ['16:9', '9:16', '1:1', 'auto'] : ['16:9', '9:16', '1:1'];
+	const inputs: InputSpec[] = [
+		prompt(
+			'Text description; refer to references as @image_1, @element_1, @video_1 in the prompt',
+			{ required: true },
+		),
+		klingMode(),
+		{
+			key: 'duration',
+			type: 'integer',
+			description: `Video length: 3–${maxSeconds} seconds`,
+			min: 3,
+			max: maxSeconds,
+		},
+		aspectRatio(ratios),
+		{ key: 'count', type: 'integer', description: 'Number of videos to generate: 1–4', min: 1, max: 4 },
+		{
+			key: 'image_urls',
+			type: 'stringList',
+			url: true,
+			maxItems: 7,
+			description: 'Up to 7 reference image URLs, referred to as @image_1 … in the prompt',
+		},
+		{
+			key: 'elements',
+			type: 'json',
+			maxItems: 7,
+			description: isV30
+				? 'Up to 7 elements (JSON list of ElementInput, IMAGE or VIDEO), referred to as @element_1 … in the prompt'
+				: 'Up to 7 elements (JSON list of ElementInput, IMAGE only), referred to as @element_1 … in the prompt',
+		},
+		urlInput('start_image_url', 'Start frame URL'),
+		urlInput('end_image_url', 'End frame URL'),
+		urlInput('video_url', 'Reference video URL, referred to as @video_1 in the prompt'),
+		{
+			key: 'video_mode',
+			type: 'string',
+			description: '"reference" or "transform" (how the reference video is used)',
+			options: ['reference', 'transform'],
+		},
+		flag('keep_audio', 'Whether to keep the audio of the reference video'),
+	];
+	if (isV30) {
+		inputs.push({
+			key: 'multi_shot',
+			type: 'json',
+			maxItems: 6,
+			description:
+				'Multi-shot storyboard: a JSON list of 2–6 shots whose durations total 3–15 seconds',
+		});
+	}
+	return inputs;
+};
+
+/*
+ * SPEC prices Kling 3.0 Omni Video at 5 s and 10 s, 720p/1080p, sound off/on. Our reading:
+ * mode "std" is 720p and "pro" is 1080p (as for the other Kling models); no documented input
+ * switches sound on, so the sound-off prices apply. Durations the SPEC does not price (the
+ * model takes 3–15 s) are the simulator's own choice: 3–5 s billed as 5 s, 6–10 s as 10 s,
+ * 11–15 s as 1.5 × the 10 s price (a 15 s clip). Without inputs: 5 s, std.
+ */
+const klingOmni30Price = ((): PriceRule => {
+	const base = { std: { 5: 0.14, 10: 0.26 }, pro: { 5: 0.16, 10: 0.3 } };
+	const table: Record<string, number> = {};
+	for (const mode of ['std', 'pro'] as const) {
+		for (let seconds = 3; seconds <= 15; seconds++) {
+			const price =
+				seconds <= 5 ? base[mode][5] : seconds <= 10 ? base[mode][10] : base[mode][10] * 1.5;
+			table[`${seconds}|${mode}`] = Math.round(price * 100) / 100;
+		}
+	}
+	return { kind: 'table', by: ['duration', 'mode'], table, defaults: { duration: 5, mode: 'std' } };
+})();
+
+const klingOmniEditInputs: InputSpec[] = [
+	urlInput('video_url', 'Video to reference or transform (the output keeps its length)', {
+		required: true,
+	}),
+	prompt('Text description', { required: true }),
+	{
+		key: 'video_mode',
+		type: 'string',
+		description: '"reference" or "transform"',
+		options: ['reference', 'transform'],
+	},
+	flag('keep_audio', 'Whether to keep the original video audio'),
+	klingMode(),
+	aspectRatio(['16:9', '9:16', '1:1']),
+	{
+		key: 'image_urls',
+		type: 'stringList',
+		url: true,
+		maxItems: 4,
+		description: 'Up to 4 reference image URLs',
+	},
+	{
+		key: 'elements',
+		type: 'json',
+		maxItems: 4,
+		description: 'Up to 4 elements (JSON list of ElementInput, IMAGE or VIDEO)',
+	},
+];
+
+/*
+ * Per-second prices of models whose length is that of an input video (no `duration` input): the
+ * simulator cannot measure the video, so it prices 5 s (its own choice). std = 720p, pro = 1080p.
+ */
+const perSecondByMode = (std: number, pro: number): PriceRule => ({
+	kind: 'table',
+	by: ['mode'],
+	table: { std, pro },
+	defaults: { mode: 'std' },
+	perSecond: true,
+	defaultSeconds: 5,
+});
+
+const klingMotionControlInputs: InputSpec[] = [
+	urlInput('image_url', 'Image with a person (auto-uploaded to Kling)', { required: true }),
+	urlInput('video_url', 'Motion reference video (auto-uploaded to Kling)', { required: true }),
+	prompt('Text guidance'),
+	flag('keep_audio', 'Whether to preserve the audio of the motion video'),
+	{
+		key: 'character_orientation',
+		type: 'string',
+		description: '"video" or "image": whether the character\'s orientation follows the motion video or the image',
+		options: ['video', 'image'],
+	},
+	klingMode(),
+];
+
+// ---- the models ----------------------------------------------------------------------------
+
+export const videoModels: ModelSpec[] = [
+	{
+		id: 'google/veo-3.1-fast',
+		resource: 'video',
+		name: 'Google Veo 3.1 Fast (720p, 1080p, 4k)',
+		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4k",
+		inputs: veoInputs,
+		price: veoPrice(0.3, 0.4, 0.5),
+		documented: true,
+	},
+	{
+		id: 'google/veo-3.1-quality',
+		resource: 'video',
+		name: 'Google Veo 3.1 Quality (720p, 1080p, 4k)',
+		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4k",
+		inputs: veoInputs,
+		price: veoPrice(0.6, 0.7, 0.8),
+		documented: true,
+	},
+	{
+		id: 'openai/sora-2',
+		resource: 'video',
+		name: 'OpenAI Sora 2 (5s, 10s, 15s, 20s)',
+		description: "OpenAI's Sora 2 text-to-video model with optional reference image and cameo, 5–20 s",
+		inputs: soraInputs([5, 10, 15, 20]),
+		price: soraPrice({ '5': 0.05, '10': 0.1, '15': 0.15, '20': 0.2 }),
+		documented: true,
+	},
+	{
+		id: 'openai/sora-2-pro',
+		resource: 'video',
+		name: 'OpenAI Sora 2 Pro (10s, 15s, 20s, 25s)',
+		description: "OpenAI's Sora 2 Pro text-to-video model with optional reference image and cameo, 10–25 s",
+		inputs: soraInputs([10, 15, 20, 25]),
+		price: soraPrice({ '10': 0.16, '15': 0.24, '20': 0.32, '25': 0.4 }),
+		documented: true,
+	},
+	{
+		id: 'hailuo/minimax-2.0',
+		resource: 'video',
+		name: 'Minimax Hailuo 2.0',
+		description: 'MiniMax Hailuo 2.0: text or image to video (6 or 10 s), with optional end frame',
+		inputs: hailuoInputs('2.0'),
+		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
+		price: flat(0.17),
+		documented: true,
+	},
+	{
+		id: 'hailuo/minimax-2.3',
+		resource: 'video',
+		name: 'Minimax Hailuo 2.3',
+		description: 'MiniMax Hailuo 2.3: text or image to video (6 or 10 s)',
+		inputs: hailuoInputs('2.3'),
+		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
+		price: flat(0.17),
+		documented: true,
+	},
+	{
+		id: 'hailuo/minimax-2.3-fast',
+		resource: 'video',
+		name: 'Minimax Hailuo 2.3 Fast',
+		description: 'MiniMax Hailuo 2.3 Fast: image to video (6 or 10 s); a start image is required',
+		inputs: hailuoInputs('2.3-fast'),
+		rules: [hailuo1080pIsSixSeconds],
+		price: flat(0.11),
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/lite',
+		resource: 'video',
+		name: 'Higgsfield Lite',
+		description: 'Higgsfield image-to-video with a motion preset, fastest and cheapest tier',
+		inputs: higgsfieldVideoInputs,
+		price: flat(0.15),
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/turbo',
+		resource: 'video',
+		name: 'Higgsfield Turbo',
+		description: 'Higgsfield image-to-video with a motion preset, turbo tier',
+		inputs: higgsfieldVideoInputs,
+		price: flat(0.21),
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/standard',
+		resource: 'video',
+		name: 'Higgsfield Standard',
+		description: 'Higgsfield image-to-video with a motion preset, standard (best) tier',
+		inputs: higgsfieldVideoInputs,
+		price: flat(0.3),
+		documented: true,
+	},
+	{
+		id: 'higgsfield-ai/cinematic-studio-video',
+		resource: 'video',
+		name: 'Cinematic Studio Video',
+		description: 'Higgsfield Cinematic Studio: image to video (5 or 10 s) with camera presets, sound and slow motion',
+		inputs: cinematicStudioVideoInputs,
+		price: {
+			kind: 'table',
+			by: ['duration', 'sound'],
+			table: { '5|false': 0.1, '5|true': 0.16, '10|false': 0.2, '10|true': 0.36 },
+			defaults: { duration: 5, sound: false },
+		},
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-3.0-omni-video',
+		resource: 'video',
+		name: 'Kling v3.0 Omni Video',
+		description: 'Kling 3.0 Omni: video from text, images, elements or a reference video, 3–15 s, with multi-shot storyboards',
+		inputs: klingOmniVideoInputs('3.0'),
+		price: klingOmni30Price,
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-3.0-omni-video-edit',
+		resource: 'video',
+		name: 'Kling v3.0 Omni Video Edit',
+		description: 'Kling 3.0 Omni: edit or restyle an existing video (its length is kept)',
+		inputs: klingOmniEditInputs,
+		price: perSecondByMode(0.04, 0.0533),
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-o1-video',
+		resource: 'video',
+		name: 'Kling O1 Video',
+		description: 'Kling O1 Omni: video from text, images, elements or a reference video, 3–10 s',
+		inputs: klingOmniVideoInputs('o1'),
+		price: { kind: 'perSecond', usd: 0.048, defaultSeconds: 5 },
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-2.6',
+		resource: 'video',
+		name: 'Kling v2.6',
+		description: 'Kling 2.6: text or image to video (5 or 10 s) with optional audio',
+		inputs: klingTextOrImageInputs(false),
+		rules: [promptOrStartImage],
+		price: { kind: 'perSecond', usd: 0.032, defaultSeconds: 5 },
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-2.5',
+		resource: 'video',
+		name: 'Kling v2.5',
+		description: 'Kling 2.5: Pro-only text or image to video at 1080p (5 or 10 s), with end frame support',
+		inputs: klingTextOrImageInputs(true),
+		rules: [promptOrStartImage],
+		price: byDuration(0.27, 0.53),
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-2.1',
+		resource: 'video',
+		name: 'Kling v2.1',
+		description: 'Kling 2.1: image to video only (5 or 10 s), with end frame support',
+		inputs: [
+			prompt('Text description (optional)'),
+			urlInput('start_image_url', 'Starting image URL', { required: true }),
+			urlInput('end_image_url', 'End frame URL'),
+			klingDuration,
+			klingMode(),
+			enableAudio,
+		],
+		price: {
+			kind: 'table',
+			by: ['mode', 'duration'],
+			table: { 'std|5': 0.13, 'std|10': 0.27, 'pro|5': 0.27, 'pro|10': 0.53 },
+			// The seed documents no default mode; a request without one is priced as std.
+			defaults: { mode: 'std', duration: 5 },
+		},
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-2.1-master',
+		resource: 'video',
+		name: 'Kling v2.1 Master',
+		description: 'Kling 2.1 Master: Pro-only text or image to video at 1080p (5 or 10 s), no end frame',
+		inputs: [
+			klingTextOrImagePrompt,
+			urlInput('start_image_url', 'Starting image URL (enables image-to-video)'),
+			klingDuration,
+			klingAspectRatio,
+			klingMode(true),
+			enableAudio,
+		],
+		rules: [promptOrStartImage],
+		price: byDuration(0.4, 0.8),
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-2.5-turbo-pro',
+		resource: 'video',
+		name: 'Kling v2.5 Turbo Pro',
+		description: 'Kling 2.5 Turbo Pro video generation (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.21), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'kuaishou/kling-2.6-motion-control',
+		resource: 'video',
+		name: 'Kling v2.6 Motion Control',
+		description: 'Kling 2.6 Motion Control: animate the person of an image with the motion of a reference video',
+		inputs: klingMotionControlInputs,
+		price: perSecondByMode(0.01, 0.0225),
+		documented: true,
+	},
+	{
+		id: 'kuaishou/kling-3.0-motion-control',
+		resource: 'video',
+		name: 'Kling v3.0 Motion Control',
+		description: 'Kling 3.0 Motion Control: transfer motion from a video (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.15), // simulator's own choice
+		documented: false,
+	},
+	{
+		id: 'topaz-labs/video-upscale',
+		resource: 'video',
+		name: 'Topaz Video Upscale',
+		description: 'Topaz Labs video upscaling (inputs not documented: use Extra Input)',
+		inputs: undocumentedInputs,
+		price: flat(0.3), // simulator's own choice
+		documented: false,
+	},
+];
