@@ -597,6 +597,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			const client = url.protocol === 'https:' ? https : http;
 			request = client.request(url, {
 				method: 'POST',
+				agent: false, // one connection per callback: no keep-alive socket outlives it
 				timeout: config.callbackTimeoutMs,
 				headers: {
 					'Content-Type': 'application/json',
