@@ -3,7 +3,7 @@
  * Runs the Unifically API simulator until SIGINT/SIGTERM:
  *   node dist/simulator/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 3000] [--rate-limit 10]
  *     [--ban-seconds 60] [--callback-shape wrapped|bare|alternate] [--output-bytes N]
- *     [--omit-rate-limit-headers] [--public-url URL] [--api-key KEY=BALANCE ...]
+ *     [--omit-rate-limit-headers] [--minimal-file-headers] [--public-url URL] [--api-key KEY=BALANCE ...]
  */
 import { startSimulator, type CallbackShape, type SimulatorOptions } from './server';
 
@@ -16,6 +16,7 @@ const USAGE = `Usage: node dist/simulator/cli.js [options]
   --callback-shape SHAPE      wrapped (default) | bare | alternate
   --output-bytes N            size of each output file (default 65536)
   --omit-rate-limit-headers   send no Retry-After / X-RateLimit-* headers
+  --minimal-file-headers      serve files as application/octet-stream, chunked (no Content-Length)
   --public-url URL            base of output file URLs (default: the listening address)
   --api-key KEY=BALANCE       only accept these keys (repeatable); default: any key except invalid-key, broke-key has 0 balance
 `;
@@ -67,6 +68,9 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				break;
 			case '--omit-rate-limit-headers':
 				options.omitRateLimitHeaders = true;
+				break;
+			case '--minimal-file-headers':
+				options.minimalFileHeaders = true;
 				break;
 			case '--public-url':
 				options.publicUrl = next() ?? fail('--public-url needs a value');

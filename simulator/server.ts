@@ -74,6 +74,12 @@ export interface SimulatorOptions {
 	/** Size of each output file in bytes (default 64 KiB). */
 	outputBytes?: number;
 	/**
+	 * Serve output files like a bare CDN/object store might: `Content-Type: application/octet-stream`,
+	 * no `Content-Length` (chunked), no `Accept-Ranges`/`ETag`, so the client must sniff the type and
+	 * cannot know the size in advance.
+	 */
+	minimalFileHeaders?: boolean;
+	/**
 	 * Accounts: key → balance in USD. When given, only these keys are valid. By default any key is
 	 * accepted with a large balance, except `invalid-key` (401) and `broke-key` (balance 0 → 402).
 	 */
@@ -94,6 +100,7 @@ export interface SimulatorConfig {
 	callbackShape: CallbackShape;
 	omitRateLimitHeaders: boolean;
 	outputBytes: number;
+	minimalFileHeaders: boolean;
 	callbackTimeoutMs: number;
 }
 
@@ -325,6 +332,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		callbackShape: options.callbackShape ?? 'wrapped',
 		omitRateLimitHeaders: options.omitRateLimitHeaders ?? false,
 		outputBytes: options.outputBytes ?? 64 * 1024,
+		minimalFileHeaders: options.minimalFileHeaders ?? false,
 		callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
 	};
 	const models = new Map((options.models ?? MODELS).map((model) => [model.id, model]));
@@ -773,6 +781,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		if (!task || !file || task.status !== 'completed') return sendError(res, undefined, 404, 'File not found', 'file_not_found');
 
 		const size = file.size;
+		if (config.minimalFileHeaders) {
+			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+			if (req.method === 'HEAD') {
+				stats.fileHeads++;
+				res.end();
+				return;
+			}
+			return streamFile(res, task.id, name, size, 0, size);
+		}
 		let start = 0;
 		let end = size; // exclusive
 		let status = 200;
@@ -811,7 +828,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			res.end();
 			return;
 		}
-		const stream = fileStream(task.id, name, size, start, end);
+		streamFile(res, task.id, name, size, start, end);
+	}
+
+	function streamFile(res: http.ServerResponse, taskId: string, name: string, size: number, start: number, end: number) {
+		const stream = fileStream(taskId, name, size, start, end);
 		stream.on('data', (chunk: Buffer) => {
 			stats.bytesServed += chunk.length;
 		});
@@ -945,6 +966,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			config.callbackShape = changes.callbackShape;
 		}
 		if (changes.omitRateLimitHeaders !== undefined) config.omitRateLimitHeaders = !!changes.omitRateLimitHeaders;
+		if (changes.minimalFileHeaders !== undefined) config.minimalFileHeaders = !!changes.minimalFileHeaders;
 		return { ...config };
 	}
 

@@ -214,6 +214,20 @@ describe('simulator: tasks', () => {
 		expect(tail.equals(fileBytes(id, 'image.png', size, size - 16, size))).toBe(true);
 	});
 
+	it('can serve files with minimal headers (octet-stream, chunked), still sniffable', async () => {
+		const s = await sim({ taskLatencyMs: 0, minimalFileHeaders: true, outputBytes: 5000 });
+		const key = freshKey();
+		const id = (await create(s, key, { model: 'suno-ai/music', input: { mv: 'chirp-v4' } })).body.data.task_id;
+		const output = (await waitForStatus(s, key, id, 'completed')).body.data.output;
+		const response = await fetch(output.audio_urls[0]);
+		expect(response.headers.get('content-type')).toBe('application/octet-stream');
+		expect(response.headers.get('content-length')).toBeNull();
+		expect(response.headers.get('transfer-encoding')).toBe('chunked');
+		const bytes = Buffer.from(await response.arrayBuffer());
+		expect(bytes.length).toBe(5000);
+		expect(bytes.subarray(0, 3).toString('latin1')).toBe('ID3');
+	});
+
 	it('varies the output shape: several images, Suno clips, lyrics text', async () => {
 		const s = await sim({ taskLatencyMs: 0 });
 		const key = freshKey();
