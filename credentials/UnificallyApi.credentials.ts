@@ -10,7 +10,7 @@ export class UnificallyApi implements ICredentialType {
 
 	displayName = 'Unifically API';
 
-	icon = 'file:unifically.svg' as const;
+	icon = 'file:../nodes/Unifically/unifically.svg' as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#credential';
 

@@ -96,7 +96,7 @@ export class UnificallyTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'If set, a callback must carry ?token=<this value> in its URL, otherwise it is rejected with 401 and nothing is emitted',
+					'If set, a callback must carry ?token= followed by this value in its URL, otherwise it is rejected with 401 and nothing is emitted',
 			},
 			{
 				displayName: 'Verify With API',

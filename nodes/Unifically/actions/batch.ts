@@ -94,7 +94,7 @@ export class Batch {
 					return await estimateCost(this.context, request, cancel);
 				} catch (error) {
 					cancel.cancelled = true;
-					throw error;
+					throw this.withCreatedTasks(error as Error, request.itemIndex);
 				}
 			}),
 		);

@@ -116,13 +116,14 @@ function modelInputProperties(model: ModelSpec): INodeProperties[] {
  */
 export function resourceModelProperties(resource: Resource, models: readonly ModelSpec[]): INodeProperties[] {
 	const ofResource = models.filter((model) => model.resource === resource);
+	const firstModelId = ofResource[0]?.id ?? '';
 	const picker: INodeProperties = {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
 		noDataExpression: false,
 		required: true,
-		default: ofResource[0]?.id ?? '',
+		default: firstModelId,
 		description: 'The model to run. An expression may give any model ID of the API.',
 		displayOptions: { show: { resource: [resource], operation: MODEL_OPERATIONS } },
 		options: ofResource.map((model) => ({ name: model.name, value: model.id, description: model.description })),

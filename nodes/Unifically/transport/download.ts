@@ -32,7 +32,8 @@ export function fileNameFor(url: string, mimeType: string | undefined, taskId: s
 	} catch {
 		base = '';
 	}
-	if (/^[^/\\]+\.[a-z0-9]{2,5}$/i.test(base)) return base;
+	// Keep the URL's own name, made unique per task when it is generic ("image.png" → "<task_id>_image.png").
+	if (/^[^/\\]+\.[a-z0-9]{2,5}$/i.test(base)) return base.includes(taskId) ? base : `${taskId}_${base}`;
 	const extension = (mimeType && EXTENSIONS[mimeType.split(';')[0].trim().toLowerCase()]) || 'bin';
 	return `${taskId}${index > 0 ? `_${index}` : ''}.${extension}`;
 }

@@ -1,5 +1,4 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { MODELS } from '../catalog';
 import { resourceModelProperties } from '../catalog/toProperties';
@@ -71,30 +70,17 @@ const taskOperationProperty: INodeProperties = {
 	default: 'get',
 };
 
-export const versionDescription: INodeTypeDescription = {
-	displayName: 'Unifically',
-	name: 'unifically',
-	icon: 'file:unifically.svg',
-	group: ['transform'],
-	version: 1,
-	subtitle: '={{$parameter["operation"] + ": " + ($parameter["model"] || $parameter["resource"])}}',
-	description: 'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
-	defaults: { name: 'Unifically' },
-	usableAsTool: true,
-	inputs: [NodeConnectionTypes.Main],
-	outputs: [NodeConnectionTypes.Main],
-	credentials: [{ name: 'unificallyApi', required: true }],
-	properties: [
-		resourceProperty,
-		mediaOperationProperty('video', 'video'),
-		mediaOperationProperty('image', 'image'),
-		mediaOperationProperty('audio', 'audio'),
-		taskOperationProperty,
-		...MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS)),
-		...generate.description,
-		...create.description,
-		...estimateCost.description,
-		...get.description,
-		...wait.description,
-	],
-};
+/** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
+export const unificallyProperties: INodeProperties[] = [
+	resourceProperty,
+	mediaOperationProperty('video', 'video'),
+	mediaOperationProperty('image', 'image'),
+	mediaOperationProperty('audio', 'audio'),
+	taskOperationProperty,
+	...MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS)),
+	...generate.description,
+	...create.description,
+	...estimateCost.description,
+	...get.description,
+	...wait.description,
+];
