@@ -186,7 +186,7 @@ const BUILT_IN_NODE_TYPES: ReadonlyMap<string, NodeTypeFactory> = new Map<string
 	],
 ]);
 
-class HarnessNodeTypes implements INodeTypes {
+export class HarnessNodeTypes implements INodeTypes {
 	private readonly factories = new Map(BUILT_IN_NODE_TYPES);
 
 	constructor(extra: Record<string, INodeType | IVersionedNodeType> = {}) {
@@ -244,7 +244,7 @@ const BUILT_IN_CREDENTIAL_TYPES: ReadonlyMap<string, () => ICredentialType> = ne
  * `authenticate` (a function, or the declarative `generic` kind whose values are
  * expressions over `$credentials`), as n8n's server does.
  */
-class HarnessCredentialsHelper extends ICredentialsHelper {
+export class HarnessCredentialsHelper extends ICredentialsHelper {
 	private readonly types = new Map(BUILT_IN_CREDENTIAL_TYPES);
 
 	constructor(
@@ -353,7 +353,7 @@ class HarnessCredentialsHelper extends ICredentialsHelper {
  * (`node.credentials[type]`), as in the editor. Fill in that reference for any
  * credential type the node type declares and the test provides.
  */
-function attachCredentials(nodes: INode[], nodeTypes: HarnessNodeTypes, data: Record<string, unknown>) {
+export function attachCredentials(nodes: INode[], nodeTypes: HarnessNodeTypes, data: Record<string, unknown>) {
 	return nodes.map((node) => {
 		if (!nodeTypes.has(node.type)) return node;
 		const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
@@ -375,7 +375,7 @@ const BINARY_STORE = path.join(HARNESS_ROOT, 'binary-data');
  * used for the whole process (files are namespaced by workflow and execution id),
  * so results of earlier runs stay readable after the mode is switched.
  */
-async function useBinaryDataMode(mode: BinaryDataMode) {
+export async function useBinaryDataMode(mode: BinaryDataMode) {
 	const config = Container.get(BinaryDataConfig);
 	config.mode = mode;
 	config.availableModes = ['default', 'filesystem'];
@@ -398,7 +398,7 @@ function binaryDataOf(item: INodeExecutionData, prop: string): IBinaryData {
 // ---------------------------------------------------------------------------
 // Running
 
-const WORKFLOW_ID = 'harness-workflow';
+export const WORKFLOW_ID = 'harness-workflow';
 
 /** Runs are serialised: the binary data service and its mode are process-wide. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -492,7 +492,7 @@ async function execute(options: RunWorkflowOptions): Promise<WorkflowRunResult> 
 	return buildResult(run, { executionId, executionOrder, binaryDataMode, binaryDataService });
 }
 
-function buildAdditionalData({
+export function buildAdditionalData({
 	hooks,
 	credentialsHelper,
 	executionId,
