@@ -67,11 +67,12 @@ if [ "$(installed_version)" != "$N8N_VERSION" ] || [ ! -x "$N8N_BIN" ]; then
 	start=$(date +%s)
 	npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >"$LOG_FILE" 2>&1 &
 	npm_pid=$!
-	# Progress: the number of packages unpacked so far (n8n@2.41 has ~2,350).
+	# Progress: npm first resolves the tree (quiet), then writes ~2.8 GB into node_modules.
 	while kill -0 "$npm_pid" 2>/dev/null; do
-		sleep 10
-		count=$(find node_modules -maxdepth 2 -name package.json 2>/dev/null | wc -l || true)
-		log "  ... $(( $(date +%s) - start )) s, ~$count packages unpacked"
+		sleep 15
+		kill -0 "$npm_pid" 2>/dev/null || break
+		mb=$(du -sm node_modules 2>/dev/null | cut -f1 || true)
+		log "  ... $(( $(date +%s) - start )) s: ${mb:-0} MB of ~2800 MB unpacked"
 	done
 	if ! wait "$npm_pid"; then
 		log "npm install failed; last lines of $LOG_FILE:"
