@@ -1,7 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
+import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
 import { router } from './actions/router';
 
 export class Unifically implements INodeType {
@@ -19,8 +28,29 @@ export class Unifically implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'unificallyApi', required: true }],
+		// Only for Generate's "Until Callback" wait mode: the waiting execution's resume URL.
+		webhooks: [resumeWebhook],
 		properties: unificallyProperties,
 	};
+
+	// The resume webhook is a restart webhook of a waiting execution: nothing is registered anywhere.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

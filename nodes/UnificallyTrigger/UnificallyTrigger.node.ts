@@ -9,25 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { getTask, isFailed, isSucceeded, type Task } from '../Unifically/helpers/tasks';
-import { downloadOutputs } from '../Unifically/transport/download';
+import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
 
-/**
- * A callback arrives wrapped (`{code, success, data: {...}}`) or bare (`{task_id, status, ...}`).
- * Returns the task object, or undefined when the body is not a task.
- */
-export function taskFromCallback(body: unknown): Task | undefined {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-	const envelope = body as IDataObject;
-	const candidate =
-		typeof envelope.data === 'object' && envelope.data !== null && !Array.isArray(envelope.data)
-			? (envelope.data as IDataObject)
-			: envelope;
-	const taskId = candidate.task_id ?? candidate.id;
-	if ((typeof taskId !== 'string' && typeof taskId !== 'number') || String(taskId) === '') return undefined;
-	if (typeof candidate.status !== 'string' || candidate.status === '') return undefined;
-	return { ...candidate, task_id: String(taskId), status: candidate.status };
-}
+export { taskFromCallback };
+import { downloadOutputs } from '../Unifically/transport/download';
 
 /** Compares in constant time, so a wrong token's response time says nothing about the right one. */
 export function tokensMatch(given: unknown, expected: string): boolean {

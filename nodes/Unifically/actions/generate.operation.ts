@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { Batch } from './batch';
+import { createAndWaitForCallbacks } from './callbackWait';
 import { optionsCollection, readOptions } from './options';
 import { MEDIA_RESOURCES } from './resources';
 
@@ -17,6 +18,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = readOptions(this);
 	const requests = batch.readRequests();
 	await batch.guardTotalCost(requests, options.maxTotalCost);
+	if (options.waitMode === 'callback') return await createAndWaitForCallbacks(this, batch, requests, options);
 	const created = await batch.createTasks(requests, (request) => readOptions(this, request.itemIndex).callbackUrl);
 	await batch.settleTasks(
 		created.map(({ request, task, createdAt }) => ({

@@ -28,6 +28,23 @@ export function taskErrorMessage(task: IDataObject): string {
 	return `status "${String(task.status)}"`;
 }
 
+/**
+ * A callback arrives wrapped (`{code, success, data: {...}}`) or bare (`{task_id, status, ...}`).
+ * Returns the task object, or undefined when the body is not a task.
+ */
+export function taskFromCallback(body: unknown): Task | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const envelope = body as IDataObject;
+	const candidate =
+		typeof envelope.data === 'object' && envelope.data !== null && !Array.isArray(envelope.data)
+			? (envelope.data as IDataObject)
+			: envelope;
+	const taskId = candidate.task_id ?? candidate.id;
+	if ((typeof taskId !== 'string' && typeof taskId !== 'number') || String(taskId) === '') return undefined;
+	if (typeof candidate.status !== 'string' || candidate.status === '') return undefined;
+	return { ...candidate, task_id: String(taskId), status: candidate.status };
+}
+
 export async function createTask(
 	context: ApiContext,
 	request: TaskRequest,
