@@ -149,10 +149,14 @@ export class UnificallyTrigger implements INodeType {
 
 		if (this.getNodeParameter('verifyWithApi', false) as boolean) {
 			try {
-				const verified = await getTask(this, task.task_id);
-				task = { ...verified, ...(verified.model === undefined && task.model !== undefined ? { model: task.model } : {}) };
+				// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
+				task = await getTask(this, task.task_id);
 			} catch (error) {
-				return reply(400, { error: `Task ${task.task_id} could not be verified with the API: ${(error as Error).message}` });
+				// An unknown task is refused for good; an API that is down gets 503, which a sender may retry.
+				const unknown = String((error as { httpCode?: unknown }).httpCode) === '404';
+				return reply(unknown ? 400 : 503, {
+					error: `Task ${task.task_id} could not be verified with the API: ${(error as Error).message}`,
+				});
 			}
 		}
 
