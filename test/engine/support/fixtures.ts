@@ -39,12 +39,22 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 		await sim?.close();
 	});
 	beforeEach(() => {
-		sim?.reset();
+		if (!sim) return;
+		sim.reset();
+		tasksBeforeTest.set(sim, new Set(sim.tasks.keys()));
 	});
 	return () => {
 		if (!sim) throw new Error('The simulator is not started (use the getter inside a test)');
 		return sim;
 	};
+}
+
+const tasksBeforeTest = new WeakMap<Simulator, Set<string>>();
+
+/** The tasks the simulator created since the current test started (in creation order). */
+export function tasksOfThisTest(sim: Simulator) {
+	const before = tasksBeforeTest.get(sim) ?? new Set<string>();
+	return [...sim.tasks.values()].filter((task) => !before.has(task.id));
 }
 
 export function credentialsFor(
