@@ -1,0 +1,754 @@
+/**
+ * `npm run bench` (scripts/bench.js builds this with bench/tsconfig.json, then runs it).
+ *
+ * One run measures, against local simulators (simulator/server.ts: 10 creates/s and 10 status
+ * reads/s per key, 60 s ban on any excess) served from this process:
+ *   1. Throughput: 100 items of 3 s tasks through the Unifically node in n8n's real engine
+ *      (test/engine/harness.ts → n8n-core WorkflowExecute), against the bound N/10 + T and against
+ *      the naive sequential pattern (create, poll every second until done, next item) in plain HTTP.
+ *   2. Politeness: 429s received, status reads per task (plus the request timeline, to explain them).
+ *   3. Memory: peak RSS while downloading a 512 MiB output into binary data (filesystem mode) versus
+ *      the same run without download, each in a fresh process.
+ *   4. Per-item overhead: Estimate Cost over 1,000 items at the API's limit, and with the limit lifted.
+ * Every node scenario runs in a child process of its own (bench/child.ts).
+ *
+ * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
+ * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, naive, memory, estimate,
+ * overhead);  --naive-items <n> (default 10);  --items <n> (default 100);  --output-mib <n> (default
+ * 512, the memory scenario's file size).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { runNaiveSequential, type NaiveResult } from './naive';
+import {
+	MODEL,
+	type ChildMessage,
+	type EstimateResult,
+	type MemoryResult,
+	type ScenarioConfig,
+	type ScenarioResult,
+	type ThroughputResult,
+} from './protocol';
+import { startRecordedSimulator, type RecordedSimulator, type RequestRecord } from './recorder';
+import { markdownTable, mib, quantiles, seconds, signedMib, textTable, type Row } from './report';
+
+// ---------------------------------------------------------------------------------------------
+// Settings (the issue's figures)
+
+const RATE_LIMIT = 10;
+const BAN_SECONDS = 60;
+const TASK_MS = 3000;
+const MEMORY_TASK_MS = 200;
+const ESTIMATE_ITEMS = 1000;
+const UNTHROTTLED = 100_000;
+const TARGETS = { wallRatio: 1.25, rateLimited: 0, readsPerTask: 4, memoryDeltaBytes: 96 * 1024 * 1024 };
+const SAMPLE_EVERY_MS = 50;
+
+interface Args {
+	json?: string;
+	markdown?: string;
+	only?: Set<string>;
+	items: number;
+	naiveItems: number;
+	outputBytes: number;
+}
+
+function parseArgs(argv: string[]): Args {
+	const args: Args = { items: 100, naiveItems: 10, outputBytes: 512 * 1024 * 1024 };
+	for (let index = 0; index < argv.length; index++) {
+		const flag = argv[index];
+		const value = () => {
+			const next = argv[++index];
+			if (next === undefined) throw new Error(`${flag} needs a value`);
+			return next;
+		};
+		if (flag === '--json') args.json = value();
+		else if (flag === '--markdown') args.markdown = value();
+		else if (flag === '--only') args.only = new Set(value().split(',').map((name) => name.trim()));
+		else if (flag === '--items') args.items = Number(value());
+		else if (flag === '--naive-items') args.naiveItems = Number(value());
+		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
+		else if (flag === '--help' || flag === '-h') {
+			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,naive,memory,estimate,overhead]');
+			process.exit(0);
+		} else throw new Error(`Unknown option ${flag}`);
+	}
+	return args;
+}
+
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+// ---------------------------------------------------------------------------------------------
+// Scenario children
+
+const CHILD_JS = path.join(__dirname, 'child.js');
+
+/** A forked scenario: `ready` once warmed up, `go()` to start, then `result`. */
+class Scenario {
+	readonly child: ChildProcess;
+	readonly ready: Promise<void>;
+	readonly started: Promise<number>;
+	readonly result: Promise<ScenarioResult>;
+	/** Peak VmRSS of the child, read from /proc/<pid>/status every 50 ms between `started` and the result. */
+	externalPeakRss = 0;
+	private stderr = '';
+
+	constructor(readonly label: string, config: ScenarioConfig) {
+		this.child = fork(CHILD_JS, [JSON.stringify(config)], {
+			execArgv: ['--expose-gc'],
+			stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+			env: { ...process.env, N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'silent' },
+		});
+		this.child.stdout?.on('data', () => undefined);
+		this.child.stderr?.on('data', (chunk: Buffer) => {
+			this.stderr = (this.stderr + chunk.toString()).slice(-4000);
+		});
+		const settle = <T>(type: ChildMessage['type'], pick: (message: ChildMessage) => T) =>
+			new Promise<T>((resolve, reject) => {
+				const onMessage = (message: ChildMessage) => {
+					if (message.type === type) resolve(pick(message));
+					if (message.type === 'failed') reject(new Error(`${label} failed:\n${message.error}`));
+				};
+				this.child.on('message', onMessage);
+				this.child.on('exit', (code) =>
+					reject(new Error(`${label} exited (code ${code}) before "${type}"\n${this.stderr}`)),
+				);
+			});
+		this.ready = settle('ready', () => undefined);
+		this.started = settle('started', () => Date.now());
+		this.result = settle('result', (message) => (message as Extract<ChildMessage, { type: 'result' }>).result);
+		for (const promise of [this.ready, this.started, this.result]) promise.catch(() => undefined);
+		void this.started.then(() => this.sampleExternally(), () => undefined);
+	}
+
+	go() {
+		this.child.send({ type: 'go' });
+	}
+
+	private sampleExternally() {
+		const pid = this.child.pid;
+		if (!pid) return;
+		const sample = () => {
+			try {
+				const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+				if (match) this.externalPeakRss = Math.max(this.externalPeakRss, Number(match[1]) * 1024);
+			} catch {
+				// gone, or no /proc
+			}
+		};
+		sample();
+		const timer = setInterval(sample, SAMPLE_EVERY_MS);
+		void this.result.finally(() => clearInterval(timer)).catch(() => undefined);
+	}
+}
+
+async function runScenario<T extends ScenarioResult>(scenario: Scenario): Promise<T & { externalPeakRss: number }> {
+	await scenario.ready;
+	scenario.go();
+	const result = (await scenario.result) as T;
+	return { ...result, externalPeakRss: scenario.externalPeakRss };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the simulator's request log
+
+const TASK_PATH = /^\/v1\/tasks\/([^/?]+)/;
+
+interface ThroughputTimeline {
+	firstCreateMs: number;
+	lastCreateMs: number;
+	firstReadMs: number;
+	lastReadMs: number;
+	readsPerTask: Record<string, number>;
+	firstReadAfterCreateMs: ReturnType<typeof quantiles>;
+	/** From the moment the task finished on the simulator to the read that saw it finished. */
+	detectionDelayMs: ReturnType<typeof quantiles>;
+	/** Reads that found the task still pending/processing. */
+	earlyReads: number;
+	/** Per task, in creation order: ms after the batch started of its create, finish and reads. */
+	tasks: Array<{ createdMs: number; finishedMs: number; readsMs: number[] }>;
+}
+
+function throughputTimeline(recorded: RecordedSimulator, apiKey: string, startedAt: number): ThroughputTimeline {
+	const tasks = [...recorded.sim.tasks.values()].filter((task) => task.owner === apiKey);
+	tasks.sort((a, b) => a.createdAt - b.createdAt);
+	const readsById = new Map<string, RequestRecord[]>();
+	for (const record of recorded.log) {
+		const match = record.method === 'GET' ? TASK_PATH.exec(record.path) : null;
+		if (!match || record.status !== 200) continue;
+		const id = decodeURIComponent(match[1]);
+		readsById.set(id, [...(readsById.get(id) ?? []), record]);
+	}
+	const histogram: Record<string, number> = {};
+	const firstRead: number[] = [];
+	const detection: number[] = [];
+	let earlyReads = 0;
+	const allReads: number[] = [];
+	const perTask = tasks.map((task) => {
+		const reads = readsById.get(task.id) ?? [];
+		histogram[reads.length] = (histogram[reads.length] ?? 0) + 1;
+		if (reads[0]) firstRead.push(reads[0].at - task.createdAt);
+		const seen = reads.find((read) => read.at >= task.finishesAt);
+		if (seen) detection.push(seen.at - task.finishesAt);
+		earlyReads += reads.filter((read) => read.at < task.finishesAt).length;
+		allReads.push(...reads.map((read) => read.at));
+		return {
+			createdMs: task.createdAt - startedAt,
+			finishedMs: task.finishesAt - startedAt,
+			readsMs: reads.map((read) => read.at - startedAt),
+		};
+	});
+	return {
+		firstCreateMs: (tasks[0]?.createdAt ?? NaN) - startedAt,
+		lastCreateMs: (tasks.at(-1)?.createdAt ?? NaN) - startedAt,
+		firstReadMs: Math.min(...allReads) - startedAt,
+		lastReadMs: Math.max(...allReads) - startedAt,
+		readsPerTask: histogram,
+		firstReadAfterCreateMs: quantiles(firstRead),
+		detectionDelayMs: quantiles(detection),
+		earlyReads,
+		tasks: perTask,
+	};
+}
+
+interface SimulatorSummary {
+	requests: number;
+	creates: number;
+	dryRuns: number;
+	statusReads: number;
+	rateLimited: number;
+	peakCreatesPerSecond: number;
+	peakStatusReadsPerSecond: number;
+	/**
+	 * Each 429: when (ms after the bench started), for which kind of request, and how long before it
+	 * the accepted requests of that kind in the second before it arrived (to tell a client that sent
+	 * too fast from requests bunched up on the way).
+	 */
+	rateLimitEvents: Array<{ atMs: number; kind: string; acceptedInPrecedingSecondMsAgo: number[] }>;
+	/** Fewest ms spanned by 11 consecutive accepted requests of one kind and key (≤ 1000: over the limit). */
+	minSpanOf11: Record<string, number>;
+}
+
+const kindOf = (record: RequestRecord) =>
+	record.method === 'POST' && /^\/v1\/tasks\/?(\?|$)/.test(record.path)
+		? 'create'
+		: record.method === 'GET' && TASK_PATH.test(record.path)
+			? 'status'
+			: 'other';
+
+function minSpanOf11(records: RequestRecord[]): Record<string, number> {
+	const times = new Map<string, number[]>();
+	for (const record of records) {
+		const kind = kindOf(record);
+		if (record.status === 429 || kind === 'other') continue;
+		const key = `${kind}`;
+		const list = times.get(`${key} ${record.key}`) ?? [];
+		list.push(record.doneAt);
+		times.set(`${key} ${record.key}`, list);
+	}
+	const spans: Record<string, number> = {};
+	for (const [name, list] of times) {
+		const kind = name.split(' ')[0];
+		list.sort((a, b) => a - b);
+		for (let index = 10; index < list.length; index++) {
+			spans[kind] = Math.min(spans[kind] ?? Infinity, list[index] - list[index - 10]);
+		}
+	}
+	return spans;
+}
+
+function simulatorSummary(recorded: RecordedSimulator, began: number): SimulatorSummary {
+	const stats = recorded.sim.stats();
+	const events = recorded.log
+		.filter((record) => record.status === 429)
+		.slice(0, 20)
+		.map((limited) => {
+			const kind = kindOf(limited);
+			const accepted = recorded.log.filter(
+				(record) =>
+					record.status !== 429 &&
+					record.key === limited.key &&
+					kindOf(record) === kind &&
+					record.doneAt <= limited.doneAt &&
+					record.doneAt > limited.doneAt - 1000,
+			);
+			return {
+				atMs: limited.doneAt - began,
+				kind,
+				acceptedInPrecedingSecondMsAgo: accepted.map((record) => limited.doneAt - record.doneAt),
+			};
+		});
+	return {
+		requests: stats.requests,
+		creates: stats.creates,
+		dryRuns: stats.dryRuns,
+		statusReads: stats.statusReads,
+		rateLimited: stats.rateLimited,
+		peakCreatesPerSecond: stats.peakCreatesPerSecond,
+		peakStatusReadsPerSecond: stats.peakStatusReadsPerSecond,
+		rateLimitEvents: events,
+		minSpanOf11: minSpanOf11(recorded.log),
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Results {
+	startedAt: string;
+	durationMs: number;
+	environment: Record<string, unknown>;
+	settings: Record<string, unknown>;
+	throughput?: ThroughputResult & { externalPeakRss: number; bound: number; ratio: number; stats: unknown; timeline: ThroughputTimeline };
+	naive?: NaiveResult & { extrapolatedMs: number; extrapolatedTo: number };
+	memory?: { withDownload: MemoryResult & { externalPeakRss: number }; withoutDownload: MemoryResult & { externalPeakRss: number }; deltaPeakRss: number; deltaVmHwm?: number };
+	estimate?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
+	overhead?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
+	rateLimitedTotal: number;
+	simulators: Record<string, SimulatorSummary>;
+	rows: Row[];
+	errors: string[];
+}
+
+function environment() {
+	const cpus = os.cpus();
+	let n8nCore = '?';
+	try {
+		n8nCore = (JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as { version: string }).version;
+	} catch {
+		// unknown
+	}
+	return {
+		node: process.version,
+		n8nCore,
+		cpu: `${cpus[0]?.model ?? '?'} × ${cpus.length}`,
+		memory: mib(os.totalmem(), 0),
+		platform: `${os.platform()} ${os.release()}`,
+		loadAverageAtStart: os.loadavg().map((load) => Number(load.toFixed(2))),
+	};
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	const want = (name: string) => !args.only || args.only.has(name);
+	const began = Date.now();
+	const results: Results = {
+		startedAt: new Date(began).toISOString(),
+		durationMs: 0,
+		environment: environment(),
+		settings: {
+			rateLimitPerSecond: RATE_LIMIT,
+			banSeconds: BAN_SECONDS,
+			taskSeconds: TASK_MS / 1000,
+			items: args.items,
+			naiveItems: args.naiveItems,
+			naivePollEveryMs: 1000,
+			outputBytes: args.outputBytes,
+			memoryTaskMs: MEMORY_TASK_MS,
+			estimateItems: ESTIMATE_ITEMS,
+			model: MODEL,
+		},
+		rateLimitedTotal: 0,
+		simulators: {},
+		rows: [],
+		errors: [],
+	};
+	const simulators = new Map<string, RecordedSimulator>();
+	const newSimulator = async (name: string, options: Parameters<typeof startRecordedSimulator>[0]) => {
+		const recorded = await startRecordedSimulator({ rateLimit: RATE_LIMIT, banSeconds: BAN_SECONDS, ...options });
+		simulators.set(name, recorded);
+		return recorded;
+	};
+	const failed = (what: string) => (error: Error) => {
+		results.errors.push(`${what}: ${error.message}`);
+		log(`${what} FAILED: ${error.message}`);
+		return undefined;
+	};
+
+	// Phase 1, all light and mostly waiting on the rate limit, side by side: Estimate Cost ×1000 at
+	// the real limit (~110 s, in the background), the 100-item batch, the naive baseline (in this
+	// process). Each has its own simulator and key.
+	let estimate: Promise<void> = Promise.resolve();
+	if (want('estimate')) {
+		const recorded = await newSimulator('estimate', { taskLatencyMs: TASK_MS });
+		const apiKey = 'sk-bench-estimate';
+		const scenario = new Scenario('Estimate Cost ×1000 (10/s)', {
+			scenario: 'estimateCost',
+			simUrl: recorded.sim.url,
+			apiKey,
+			items: ESTIMATE_ITEMS,
+			requestsPerSecond: RATE_LIMIT,
+			timeoutMs: 600_000,
+		});
+		log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s: starting (runs in the background, ~${Math.ceil((ESTIMATE_ITEMS / RATE_LIMIT) * 1.1)} s)`);
+		estimate = runScenario<EstimateResult>(scenario).then((result) => {
+			results.estimate = {
+				...result,
+				itemsPerSecond: result.priced / (result.nodeExecutionMs / 1000),
+				stats: recorded.sim.stats().byKey[apiKey],
+			};
+			log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s: done in ${seconds(result.nodeExecutionMs)}`);
+		}, failed('Estimate Cost at the API limit'));
+		// Let its start-up (loading n8n, reading 1,000 items) pass before timing anything else.
+		await scenario.started.catch(() => undefined);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+	}
+
+	const phase1: Array<Promise<unknown>> = [];
+	if (want('throughput')) {
+		const recorded = await newSimulator('throughput', { taskLatencyMs: TASK_MS });
+		const apiKey = 'sk-bench-throughput';
+		const scenario = new Scenario('Throughput', {
+			scenario: 'throughput',
+			simUrl: recorded.sim.url,
+			apiKey,
+			items: args.items,
+			requestsPerSecond: RATE_LIMIT,
+			timeoutMs: 600_000,
+		});
+		log(`Throughput: ${args.items} items × ${TASK_MS / 1000} s tasks through the node`);
+		phase1.push(
+			runScenario<ThroughputResult>(scenario).then(async (result) => {
+				const startedAt = await scenario.started;
+				const bound = (args.items / RATE_LIMIT) * 1000 + TASK_MS;
+				results.throughput = {
+					...result,
+					bound,
+					ratio: result.wallMs / bound,
+					stats: recorded.sim.stats().byKey[apiKey],
+					timeline: throughputTimeline(recorded, apiKey, startedAt),
+				};
+				log(`Throughput: ${seconds(result.wallMs, 2)} (${result.completed}/${args.items} completed)`);
+			}, failed('Throughput')),
+		);
+	}
+	if (want('naive')) {
+		const recorded = await newSimulator('naive', { taskLatencyMs: TASK_MS });
+		log(`Naive sequential: ${args.naiveItems} items, poll every 1 s`);
+		phase1.push(
+			runNaiveSequential({
+				simUrl: recorded.sim.url,
+				apiKey: 'sk-bench-naive',
+				items: args.naiveItems,
+				pollEveryMs: 1000,
+				model: MODEL,
+				input: (index) => ({ prompt: `Benchmark image ${index + 1}: a lighthouse at dusk`, aspect_ratio: '1:1' }),
+			}).then((result) => {
+				const mean = result.wallMs / result.items;
+				results.naive = { ...result, extrapolatedMs: mean * args.items, extrapolatedTo: args.items };
+				log(`Naive sequential: ${seconds(result.wallMs)} for ${result.items} items`);
+			}, failed('Naive sequential')),
+		);
+	}
+	await Promise.all(phase1);
+
+	await estimate;
+
+	// Phase 2: memory, one fresh process per run, one after the other, with nothing else running:
+	// this process serves the 512 MiB file, and a busy simulator would bunch other scenarios' requests.
+	if (want('memory')) {
+		const runs: Partial<Record<'with' | 'without', MemoryResult & { externalPeakRss: number }>> = {};
+		for (const download of [false, true]) {
+			const recorded = await newSimulator(download ? 'memory (with download)' : 'memory (without download)', { taskLatencyMs: MEMORY_TASK_MS });
+			log(`Memory: ${mib(args.outputBytes, 0)} output, ${download ? 'with' : 'without'} download`);
+			const result = await runScenario<MemoryResult>(
+				new Scenario(`Memory (${download ? 'with' : 'without'} download)`, {
+					scenario: 'memory',
+					simUrl: recorded.sim.url,
+					apiKey: 'sk-bench-memory',
+					download,
+					outputBytes: args.outputBytes,
+					sampleEveryMs: SAMPLE_EVERY_MS,
+					timeoutMs: 300_000,
+				}),
+			).catch(failed(`Memory ${download ? 'with' : 'without'} download`));
+			if (result) runs[download ? 'with' : 'without'] = result;
+		}
+		if (runs.with && runs.without) {
+			const peak = (run: MemoryResult & { externalPeakRss: number }) => Math.max(run.peak.rss, run.externalPeakRss);
+			results.memory = {
+				withDownload: runs.with,
+				withoutDownload: runs.without,
+				deltaPeakRss: peak(runs.with) - peak(runs.without),
+				deltaVmHwm:
+					runs.with.vmHwmBytes !== undefined && runs.without.vmHwmBytes !== undefined
+						? runs.with.vmHwmBytes - runs.without.vmHwmBytes
+						: undefined,
+			};
+		}
+	}
+
+
+	// Phase 3, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
+	if (want('overhead')) {
+		const recorded = await newSimulator('overhead', { taskLatencyMs: TASK_MS, rateLimit: UNTHROTTLED });
+		const apiKey = 'sk-bench-overhead';
+		log(`Estimate Cost ×${ESTIMATE_ITEMS}, rate limit lifted (simulator and credential ${UNTHROTTLED}/s)`);
+		await runScenario<EstimateResult>(
+			new Scenario('Estimate Cost ×1000 (unthrottled)', {
+				scenario: 'estimateCost',
+				simUrl: recorded.sim.url,
+				apiKey,
+				items: ESTIMATE_ITEMS,
+				requestsPerSecond: UNTHROTTLED,
+				timeoutMs: 300_000,
+			}),
+		).then((result) => {
+			results.overhead = {
+				...result,
+				itemsPerSecond: result.priced / (result.nodeExecutionMs / 1000),
+				stats: recorded.sim.stats().byKey[apiKey],
+			};
+		}, failed('Estimate Cost unthrottled'));
+	}
+
+	// Every 429 any simulator sent to the node or the baseline (the lifted-limit run cannot get one).
+	for (const [name, recorded] of simulators) results.simulators[name] = simulatorSummary(recorded, began);
+	results.rateLimitedTotal = Object.values(results.simulators).reduce((sum, summary) => sum + summary.rateLimited, 0);
+	await Promise.all([...simulators.values()].map(async (recorded) => await recorded.sim.close()));
+
+	results.durationMs = Date.now() - began;
+	(results.environment as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((load) => Number(load.toFixed(2)));
+	results.rows = buildRows(results, args);
+
+	console.log('');
+	console.log(`n8n-nodes-unifically benchmark — ${results.startedAt} — ${String(results.environment.cpu)}, Node ${process.version}`);
+	console.log(textTable(results.rows));
+	const missed = results.rows.filter((row) => row.met === false);
+	console.log('');
+	if (missed.length) console.log(`MISSED ${missed.length} target(s): ${missed.map((row) => row.figure).join('; ')}`);
+	else console.log('All targets met.');
+	for (const error of results.errors) console.log(`ERROR ${error}`);
+	console.log(`(bench took ${seconds(results.durationMs, 0)})`);
+
+	if (args.json) {
+		const { throughput, ...rest } = results;
+		// The per-task timeline is long: keep it, but after the figures.
+		writeFileSync(args.json, `${JSON.stringify({ ...rest, throughput }, null, '\t')}\n`);
+		console.log(`Results written to ${args.json}`);
+	}
+	if (args.markdown) {
+		writeFileSync(args.markdown, markdownPage(results));
+		console.log(`Results page written to ${args.markdown}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+function buildRows(results: Results, args: Args): Row[] {
+	const rows: Row[] = [];
+	const { throughput, naive, memory, estimate, overhead } = results;
+	const n = args.items;
+	if (throughput) {
+		const section = `Throughput: N = ${n} items, ${TASK_MS / 1000} s tasks, ${RATE_LIMIT}/s limit, ${BAN_SECONDS} s ban`;
+		const ok = throughput.status === 'success' && throughput.completed === n;
+		rows.push({
+			section,
+			figure: `wall time, whole workflow (bound N/10 + T = ${seconds(throughput.bound)})`,
+			measured: `${seconds(throughput.wallMs, 2)} = ${throughput.ratio.toFixed(2)}× bound${ok ? '' : ` (${throughput.completed}/${n} completed, ${throughput.status})`}`,
+			target: `≤ ${TARGETS.wallRatio.toFixed(2)}× bound (${seconds(throughput.bound * TARGETS.wallRatio, 2)})`,
+			met: ok && throughput.ratio <= TARGETS.wallRatio,
+		});
+		if (naive) {
+			rows.push({
+				section,
+				figure: `ratio to naive sequential (${naive.items} items measured, ×${n / naive.items} → ${seconds(naive.extrapolatedMs, 0)})`,
+				measured: `${(throughput.wallMs / naive.extrapolatedMs).toFixed(3)}× (${(naive.extrapolatedMs / throughput.wallMs).toFixed(1)}× faster)`,
+				target: '— (info)',
+			});
+		}
+	}
+	if (naive) {
+		rows.push({
+			section: throughput ? `Throughput: N = ${n} items, ${TASK_MS / 1000} s tasks, ${RATE_LIMIT}/s limit, ${BAN_SECONDS} s ban` : 'Throughput',
+			figure: `naive sequential measured: ${naive.items} items (create, read every ${naive.pollEveryMs / 1000} s)`,
+			measured: `${seconds(naive.wallMs)} (${seconds(naive.wallMs / naive.items, 2)}/item, ${(naive.statusReads / naive.items).toFixed(1)} reads/task, ${naive.rateLimited} × 429)`,
+			target: '— (info)',
+		});
+	}
+	if (throughput) {
+		const section = `Politeness (the ${n}-item batch)`;
+		const stats = throughput.stats as { rateLimited: number; statusReads: number; creates: number; peakCreatesPerSecond: number; peakStatusReadsPerSecond: number } | undefined;
+		if (stats) {
+			const readsPerTask = stats.statusReads / Math.max(1, stats.creates);
+			rows.push({ section, figure: '429s received', measured: String(stats.rateLimited), target: '0', met: stats.rateLimited === TARGETS.rateLimited });
+			rows.push({
+				section,
+				figure: 'status reads per task',
+				measured: `${readsPerTask.toFixed(2)} (${stats.statusReads} reads / ${stats.creates} tasks)`,
+				target: `≤ ${TARGETS.readsPerTask}`,
+				met: readsPerTask <= TARGETS.readsPerTask,
+			});
+			rows.push({
+				section,
+				figure: 'peak creates / status reads in any 1 s',
+				measured: `${stats.peakCreatesPerSecond} / ${stats.peakStatusReadsPerSecond}`,
+				target: `≤ ${RATE_LIMIT} (info)`,
+			});
+		}
+		const spans = results.simulators.throughput?.minSpanOf11;
+		if (spans) {
+			rows.push({
+				section,
+				figure: 'closest 11 accepted creates / reads spanned',
+				measured: `${spans.create ?? '—'} ms / ${spans.status ?? '—'} ms`,
+				target: '> 1000 ms (info: the margin)',
+			});
+		}
+		const t = throughput.timeline;
+		rows.push({
+			section,
+			figure: 'finished → seen by a read (median / max)',
+			measured: `${seconds(t.detectionDelayMs.median, 2)} / ${seconds(t.detectionDelayMs.max, 2)}`,
+			target: '— (info)',
+		});
+	}
+	rows.push({
+		section: 'Politeness (every scenario of this run)',
+		figure: '429s received, all simulators',
+		measured: [
+			String(results.rateLimitedTotal),
+			...Object.entries(results.simulators)
+				.filter(([, summary]) => summary.rateLimited > 0)
+				.map(([name, summary]) => `${name}: ${summary.rateLimited}`),
+		].join(results.rateLimitedTotal ? ' — ' : ''),
+		target: '0',
+		met: results.rateLimitedTotal === 0,
+	});
+	if (memory) {
+		const section = `Memory: ${mib(args.outputBytes, 0)} output into binary data, filesystem mode`;
+		const peak = (run: MemoryResult & { externalPeakRss: number }) => Math.max(run.peak.rss, run.externalPeakRss);
+		const complete = memory.withDownload.binaryBytes === args.outputBytes && memory.withDownload.binaryMode === 'filesystem';
+		rows.push({
+			section,
+			figure: 'peak RSS with download − without',
+			measured: `${signedMib(memory.deltaPeakRss)} (${mib(peak(memory.withDownload))} vs ${mib(peak(memory.withoutDownload))})${complete ? '' : ` — file ${memory.withDownload.binaryBytes ?? 0} bytes, ${memory.withDownload.binaryMode ?? 'none'}`}`,
+			target: `< ${mib(TARGETS.memoryDeltaBytes, 0)} more`,
+			met: complete && memory.deltaPeakRss < TARGETS.memoryDeltaBytes,
+		});
+		if (memory.deltaVmHwm !== undefined) {
+			rows.push({
+				section,
+				figure: 'VmHWM (process lifetime peak) with − without',
+				measured: `${signedMib(memory.deltaVmHwm)} (${mib(memory.withDownload.vmHwmBytes ?? 0)} vs ${mib(memory.withoutDownload.vmHwmBytes ?? 0)})`,
+				target: `< ${mib(TARGETS.memoryDeltaBytes, 0)} more`,
+				met: complete && memory.deltaVmHwm < TARGETS.memoryDeltaBytes,
+			});
+		}
+		const w = memory.withDownload;
+		rows.push({
+			section,
+			figure: 'download run: heap used / external+arrayBuffers peak',
+			measured: `${mib(w.peak.heapUsed)} / ${mib(w.peak.external)}`,
+			target: '— (info)',
+		});
+		rows.push({
+			section,
+			figure: 'download run: wall (incl. 0.2 s task) / throughput',
+			measured: `${seconds(w.wallMs, 2)} / ${((args.outputBytes / 1024 / 1024) / (w.wallMs / 1000)).toFixed(0)} MiB/s`,
+			target: '— (info)',
+		});
+	}
+	const estimateRow = (result: EstimateResult & { itemsPerSecond: number }, label: string, target: string) => {
+		const section = `Per-item overhead: Estimate Cost × ${ESTIMATE_ITEMS.toLocaleString('en')} items`;
+		const ok = result.status === 'success' && result.priced === ESTIMATE_ITEMS;
+		rows.push({
+			section,
+			figure: `${label}: items/s (ms per item)`,
+			measured: `${result.itemsPerSecond.toFixed(1)} (${(result.nodeExecutionMs / result.priced).toFixed(2)} ms)${ok ? '' : ` — ${result.priced}/${ESTIMATE_ITEMS} priced, ${result.status}`}`,
+			target,
+		});
+		rows.push({
+			section,
+			figure: `${label}: node process CPU per item`,
+			measured: `${(result.cpuMs / Math.max(1, result.priced)).toFixed(2)} ms`,
+			target: '— (info)',
+		});
+	};
+	if (estimate) estimateRow(estimate, `at the API limit (${RATE_LIMIT}/s)`, `— (info; the limit caps it at ${RATE_LIMIT}/s)`);
+	if (overhead) estimateRow(overhead, 'limit lifted (node’s own cost)', '— (info)');
+	return rows;
+}
+
+function markdownPage(results: Results): string {
+	const env = results.environment;
+	const missed = results.rows.filter((row) => row.met === false);
+	const t = results.throughput?.timeline;
+	const lines = [
+		'# Benchmark results',
+		'',
+		`Latest run: ${results.startedAt}, on ${String(env.cpu)}, ${String(env.memory)} RAM, Node ${String(env.node)}, n8n-core ${String(env.n8nCore)} (load average at start ${(env.loadAverageAtStart as number[]).join(' / ')}; the machine is shared, so expect noise). The whole run took ${seconds(results.durationMs, 0)}.`,
+		'',
+		markdownTable(results.rows),
+		'',
+		missed.length
+			? `**Missed:** ${missed.map((row) => `${row.figure} — measured ${row.measured}, target ${row.target}`).join('; ')}.`
+			: 'Every target was met.',
+		'',
+	];
+	if (t) {
+		const histogram = Object.entries(t.readsPerTask)
+			.map(([reads, tasks]) => `${tasks} task(s) read ${reads}×`)
+			.join(', ');
+		lines.push(
+			`Timeline of the ${String(results.settings.items)}-item batch (from the simulator's request log, ms after the run started): ` +
+				`creates ${Math.round(t.firstCreateMs)}–${Math.round(t.lastCreateMs)}, status reads ${Math.round(t.firstReadMs)}–${Math.round(t.lastReadMs)}; ` +
+				`${histogram}; ${t.earlyReads} read(s) found a task unfinished; first read ${seconds(t.firstReadAfterCreateMs.median, 2)} after its create (median), ` +
+				`a finished task was seen ${seconds(t.detectionDelayMs.median, 2)} later (median, max ${seconds(t.detectionDelayMs.max, 2)}).`,
+			'',
+		);
+		if (t.firstReadMs > t.lastCreateMs) {
+			lines.push(
+				`Why the wall time is over the bound: no task was read before the last one was created (first read at ${Math.round(t.firstReadMs)} ms, last create at ${Math.round(t.lastCreateMs)} ms). ` +
+					`Creates and reads have separate budgets of 10/s, so reading each task while the others are still being created would overlap the two phases; done one after the other they take about N/10 s each.`,
+				'',
+			);
+		}
+	}
+	const limitedEvents = Object.entries(results.simulators).flatMap(([name, summary]) =>
+		summary.rateLimitEvents.slice(0, 3).map((event) => ({ name, ...event })),
+	);
+	if (limitedEvents.length) {
+		lines.push(
+			'429s: ' +
+				limitedEvents
+					.map(
+						(event) =>
+							`${event.name}, a ${event.kind} at ${seconds(event.atMs)} into the run, after ${event.acceptedInPrecedingSecondMsAgo.length} accepted in the second before it (${event.acceptedInPrecedingSecondMsAgo.join(', ')} ms earlier)`,
+					)
+					.join('; ') +
+				'.',
+			'',
+		);
+	}
+	lines.push(
+		'## How to reproduce',
+		'',
+		'```sh',
+		'npm ci            # once, on a fresh clone (npm run bench also does it when node_modules is missing)',
+		'npm run bench     # ~3 minutes; prints the table',
+		'npm run bench -- --json bench-results.json --markdown bench/RESULTS.md   # also write the results',
+		'```',
+		'',
+		'What is measured, in one run (`bench/main.ts`; each node scenario in a fresh child process, `bench/child.ts`):',
+		'',
+		'- **Throughput**: 100 items → Unifically (Image → Generate, `google/nano-banana`, default options: no download) in n8n\'s real execution engine (n8n-core `WorkflowExecute`, through `test/engine/harness.ts`), against the local simulator with 3 s tasks, 10 creates/s and 10 status reads/s per key and a 60 s ban on any excess. The wall time is the whole workflow run, measured after a warm-up on another key (module loading). The bound is N/10 + T = 13 s.',
+		'- **Naive sequential**: the HTTP Request + Wait pattern written out in plain HTTP (create, wait 1 s, read, until done, next item) on 10 items, extrapolated linearly to 100. Without n8n\'s engine and with a 1 s wait, it is a lower bound for what that workflow takes.',
+		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
+		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
+		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
+		'',
+		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
+		'',
+	);
+	return lines.join('\n');
+}
+
+main().catch((error: Error) => {
+	console.error(error.stack ?? error.message);
+	process.exit(1);
+});
+
