@@ -15,6 +15,7 @@ import {
 	listExamples,
 	loadExample,
 	nodeItems,
+	nodeError,
 	nodeJson,
 	packPackage,
 	webhookPathOf,
@@ -124,6 +125,27 @@ describe('example workflows in a real n8n', () => {
 		});
 		expect(new Set(items.map((item) => item.json.task_id)).size).toBe(4);
 		expect(sim.stats()).toMatchObject({ creates: 4, tasksCompleted: 4 });
+	}, RUN_TIMEOUT);
+
+	test('a bad API key: the execution stops with the API\'s message, and the key is nowhere', async () => {
+		const credential = await n8n.importUnificallyCredential({
+			id: 'unifBadKeyCred01',
+			name: 'Unifically (bad key)',
+			baseUrl: sim.url,
+			apiKey: 'invalid-key',
+		});
+		const workflow = loadExample('estimate-cost');
+		workflow.name += ' (bad key)';
+		workflow.nodes.find((node) => node.name === 'Estimate Cost')!.credentials = { unificallyApi: credential };
+		const id = await n8n.importWorkflow(workflow, { id: 'unifExBadKey0001' });
+
+		const result = await n8n.execute(id, { timeoutMs: RUN_TIMEOUT });
+		expect(result.ok).toBe(false);
+		expect(result.code).not.toBe(0);
+		const error = nodeError(result.run!, 'Estimate Cost');
+		expect(error).toBeDefined();
+		expect(`${error!.message} ${error!.description ?? ''}`).toMatch(/invalid api key/i);
+		expect(result.stdout + result.stderr).not.toContain('invalid-key');
 	}, RUN_TIMEOUT);
 
 	describe('under `n8n start`', () => {

@@ -182,7 +182,7 @@ function packageFingerprint(): string {
 			else if (entry.isFile()) hash.update(path.relative(ROOT, full)).update('\0').update(fs.readFileSync(full)).update('\0');
 		}
 	};
-	for (const dir of ['nodes', 'credentials', 'icons']) walk(path.join(ROOT, dir));
+	for (const dir of ['nodes', 'credentials', 'icons', 'simulator']) walk(path.join(ROOT, dir));
 	for (const file of ['package.json', 'tsconfig.json', 'gulpfile.js', 'README.md', 'LICENSE', 'LICENSE.md']) {
 		const full = path.join(ROOT, file);
 		if (fs.existsSync(full)) hash.update(file).update('\0').update(fs.readFileSync(full)).update('\0');
@@ -199,11 +199,19 @@ export async function packPackage({ rebuild = process.env.E2E_REBUILD === '1' } 
 	const dir = path.join(ROOT, '.cache/e2e/pack', packageFingerprint());
 	const existing = fs.existsSync(dir) ? fs.readdirSync(dir).find((name) => name.endsWith('.tgz')) : undefined;
 	if (existing && !rebuild) return path.join(dir, existing);
-	fs.rmSync(dir, { recursive: true, force: true });
-	fs.mkdirSync(dir, { recursive: true });
 	await runOrThrow('npm', ['run', 'build', '--silent'], { timeoutMs: 10 * 60_000 });
-	const packed = await runOrThrow('npm', ['pack', '--json', '--pack-destination', dir], { timeoutMs: 5 * 60_000 });
+	// Pack into a folder of our own, then move it into place: a concurrent run never sees half a tarball.
+	fs.mkdirSync(path.dirname(dir), { recursive: true });
+	const staging = fs.mkdtempSync(`${dir}.tmp-`);
+	const packed = await runOrThrow('npm', ['pack', '--json', '--pack-destination', staging], { timeoutMs: 5 * 60_000 });
 	const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string }>;
+	fs.rmSync(dir, { recursive: true, force: true });
+	try {
+		fs.renameSync(staging, dir);
+	} catch {
+		// Another run put the same fingerprint in place meanwhile: use its tarball.
+		fs.rmSync(staging, { recursive: true, force: true });
+	}
 	return path.join(dir, path.basename(info.filename));
 }
 
@@ -507,7 +515,6 @@ export class N8n {
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-			N8N_PYTHON_ENABLED: 'false',
 			N8N_RUNNERS_TASK_TIMEOUT: '300',
 			N8N_RESTRICT_FILE_ACCESS_TO: this.workDir,
 			DB_TYPE: 'sqlite',
