@@ -17,7 +17,7 @@ export class Unifically implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Unifically',
 		name: 'unifically',
-		icon: 'file:unifically.svg',
+		icon: { light: 'file:unifically.svg', dark: 'file:unifically.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + ($parameter["model"] || $parameter["resource"])}}',

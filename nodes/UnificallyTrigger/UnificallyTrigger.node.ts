@@ -32,7 +32,7 @@ export class UnificallyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Unifically Trigger',
 		name: 'unificallyTrigger',
-		icon: 'file:unifically.svg',
+		icon: { light: 'file:unifically.svg', dark: 'file:unifically.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["statuses"].join(" or ") + " task"}}',
