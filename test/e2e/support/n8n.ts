@@ -212,7 +212,22 @@ export async function packPackage({ rebuild = process.env.E2E_REBUILD === '1' } 
 		// Another run put the same fingerprint in place meanwhile: use its tarball.
 		fs.rmSync(staging, { recursive: true, force: true });
 	}
+	pruneOldPacks(dir);
 	return path.join(dir, path.basename(info.filename));
+}
+
+/** Tarballs of earlier sources, unused for a day, go (a running suite's own stays). */
+function pruneOldPacks(keep: string): void {
+	const parent = path.dirname(keep);
+	for (const name of fs.readdirSync(parent)) {
+		const full = path.join(parent, name);
+		if (full === keep) continue;
+		try {
+			if (Date.now() - fs.statSync(full).mtimeMs > 24 * 3600_000) fs.rmSync(full, { recursive: true, force: true });
+		} catch {
+			/* removed meanwhile */
+		}
+	}
 }
 
 // ---------------------------------------------------------------------------------------------
