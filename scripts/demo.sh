@@ -116,7 +116,7 @@ cat >"$IMPORT_DIR/credentials.json" <<EOF
    "data": { "apiKey": "sim-demo-key", "baseUrl": "http://127.0.0.1:$SIM_PORT", "requestsPerSecond": 10 } }]
 EOF
 n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
-if [ ! -f "$DEMO_DIR/.examples-imported" ]; then
+if [ ! -f "$DEMO_DIR/.n8n/.demo-examples-imported" ]; then
 	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
 	node -e '
 		const fs = require("fs"), path = require("path");
@@ -127,7 +127,7 @@ if [ ! -f "$DEMO_DIR/.examples-imported" ]; then
 		}' "$ROOT/examples" "$IMPORT_DIR/workflows" "$DEMO_PORT"
 	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
 	n8n_cli publish:workflow --id="$TRIGGER_WORKFLOW_ID" || die "publishing the trigger workflow failed"
-	touch "$DEMO_DIR/.examples-imported"
+	touch "$DEMO_DIR/.n8n/.demo-examples-imported"
 	info "imported $(ls "$IMPORT_DIR/workflows" | wc -l) example workflows; published \"receive task results (2 of 2)\""
 else
 	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
@@ -151,9 +151,9 @@ owner_status=$(curl -s -o "$DEMO_DIR/logs/owner-setup.json" -w '%{http_code}' -X
 	-H 'content-type: application/json' "http://127.0.0.1:$DEMO_PORT/rest/owner/setup" \
 	-d "{\"email\":\"$OWNER_EMAIL\",\"firstName\":\"Demo\",\"lastName\":\"User\",\"password\":\"$OWNER_PASSWORD\"}" || true)
 if [ "$owner_status" = 200 ]; then
-	touch "$DEMO_DIR/.owner-created"
+	touch "$DEMO_DIR/.n8n/.demo-owner-created"
 fi
-if [ -f "$DEMO_DIR/.owner-created" ]; then
+if [ -f "$DEMO_DIR/.n8n/.demo-owner-created" ]; then
 	login="Log in as ${bold}$OWNER_EMAIL${reset} / password ${bold}$OWNER_PASSWORD${reset}"
 else
 	login="Log in with the owner account you created in this demo's n8n earlier"
