@@ -17,7 +17,7 @@
  * overhead);  --naive-items <n> (default 10);  --items <n> (default 100);  --output-mib <n> (default
  * 512, the memory scenario's file size).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -320,7 +320,20 @@ function environment() {
 	} catch {
 		// unknown
 	}
+	let commit = '?';
+	try {
+		const root = path.resolve(__dirname, '..', '..', '..');
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'nodes', 'credentials', 'simulator', 'bench', 'test/engine/harness.ts'], {
+			cwd: root,
+			encoding: 'utf8',
+		}).trim();
+		if (dirty) commit += ' (with uncommitted changes to the node, simulator or bench)';
+	} catch {
+		// not a git checkout
+	}
 	return {
+		commit,
 		node: process.version,
 		n8nCore,
 		cpu: `${cpus[0]?.model ?? '?'} × ${cpus.length}`,
@@ -367,36 +380,23 @@ async function main() {
 		return undefined;
 	};
 
-	// Phase 1, all light and mostly waiting on the rate limit, side by side: Estimate Cost ×1000 at
-	// the real limit (~110 s, in the background), the 100-item batch, the naive baseline (in this
-	// process). Each has its own simulator and key.
-	let estimate: Promise<void> = Promise.resolve();
-	if (want('estimate')) {
-		const recorded = await newSimulator('estimate', { taskLatencyMs: TASK_MS });
-		const apiKey = 'sk-bench-estimate';
-		const scenario = new Scenario('Estimate Cost ×1000 (10/s)', {
-			scenario: 'estimateCost',
-			simUrl: recorded.sim.url,
-			apiKey,
-			items: ESTIMATE_ITEMS,
-			requestsPerSecond: RATE_LIMIT,
-			timeoutMs: 600_000,
-		});
-		log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s: starting (runs in the background, ~${Math.ceil((ESTIMATE_ITEMS / RATE_LIMIT) * 1.1)} s)`);
-		estimate = runScenario<EstimateResult>(scenario).then((result) => {
-			results.estimate = {
-				...result,
-				itemsPerSecond: result.priced / (result.nodeExecutionMs / 1000),
-				stats: recorded.sim.stats().byKey[apiKey],
-			};
-			log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s: done in ${seconds(result.nodeExecutionMs)}`);
-		}, failed('Estimate Cost at the API limit'));
-		// Let its start-up (loading n8n, reading 1,000 items) pass before timing anything else.
-		await scenario.started.catch(() => undefined);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-	}
-
-	const phase1: Array<Promise<unknown>> = [];
+	// Phase 1: the 100-item batch, alone. The Estimate Cost child is forked at the same time, so
+	// that its start-up (loading n8n) is over before the batch starts; it then waits.
+	const estimateScenario = want('estimate')
+		? await (async () => {
+				const recorded = await newSimulator('estimate', { taskLatencyMs: TASK_MS });
+				const apiKey = 'sk-bench-estimate';
+				const scenario = new Scenario('Estimate Cost ×1000 (10/s)', {
+					scenario: 'estimateCost',
+					simUrl: recorded.sim.url,
+					apiKey,
+					items: ESTIMATE_ITEMS,
+					requestsPerSecond: RATE_LIMIT,
+					timeoutMs: 600_000,
+				});
+				return { recorded, apiKey, scenario };
+			})()
+		: undefined;
 	if (want('throughput')) {
 		const recorded = await newSimulator('throughput', { taskLatencyMs: TASK_MS });
 		const apiKey = 'sk-bench-throughput';
@@ -408,26 +408,43 @@ async function main() {
 			requestsPerSecond: RATE_LIMIT,
 			timeoutMs: 600_000,
 		});
+		await estimateScenario?.scenario.ready.catch(() => undefined);
 		log(`Throughput: ${args.items} items × ${TASK_MS / 1000} s tasks through the node`);
-		phase1.push(
-			runScenario<ThroughputResult>(scenario).then(async (result) => {
-				const startedAt = await scenario.started;
-				const bound = (args.items / RATE_LIMIT) * 1000 + TASK_MS;
-				results.throughput = {
+		await runScenario<ThroughputResult>(scenario).then(async (result) => {
+			const startedAt = await scenario.started;
+			const bound = (args.items / RATE_LIMIT) * 1000 + TASK_MS;
+			results.throughput = {
+				...result,
+				bound,
+				ratio: result.wallMs / bound,
+				stats: recorded.sim.stats().byKey[apiKey],
+				timeline: throughputTimeline(recorded, apiKey, startedAt),
+			};
+			log(`Throughput: ${seconds(result.wallMs, 2)} (${result.completed}/${args.items} completed)`);
+		}, failed('Throughput'));
+	}
+
+	// Phase 2, both light and mostly waiting on the rate limit, side by side (own simulators and
+	// keys): Estimate Cost ×1000 at the API's limit (~110 s) and the naive baseline (in this process).
+	const phase2: Array<Promise<unknown>> = [];
+	if (estimateScenario) {
+		const { recorded, apiKey, scenario } = estimateScenario;
+		log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s (~${Math.ceil((ESTIMATE_ITEMS / RATE_LIMIT) * 1.1)} s)`);
+		phase2.push(
+			runScenario<EstimateResult>(scenario).then((result) => {
+				results.estimate = {
 					...result,
-					bound,
-					ratio: result.wallMs / bound,
+					itemsPerSecond: result.priced / (result.nodeExecutionMs / 1000),
 					stats: recorded.sim.stats().byKey[apiKey],
-					timeline: throughputTimeline(recorded, apiKey, startedAt),
 				};
-				log(`Throughput: ${seconds(result.wallMs, 2)} (${result.completed}/${args.items} completed)`);
-			}, failed('Throughput')),
+				log(`Estimate Cost ×${ESTIMATE_ITEMS} at ${RATE_LIMIT}/s: done in ${seconds(result.nodeExecutionMs)}`);
+			}, failed('Estimate Cost at the API limit')),
 		);
 	}
 	if (want('naive')) {
 		const recorded = await newSimulator('naive', { taskLatencyMs: TASK_MS });
 		log(`Naive sequential: ${args.naiveItems} items, poll every 1 s`);
-		phase1.push(
+		phase2.push(
 			runNaiveSequential({
 				simUrl: recorded.sim.url,
 				apiKey: 'sk-bench-naive',
@@ -442,11 +459,9 @@ async function main() {
 			}, failed('Naive sequential')),
 		);
 	}
-	await Promise.all(phase1);
+	await Promise.all(phase2);
 
-	await estimate;
-
-	// Phase 2: memory, one fresh process per run, one after the other, with nothing else running:
+	// Phase 3: memory, one fresh process per run, one after the other, with nothing else running:
 	// this process serves the 512 MiB file, and a busy simulator would bunch other scenarios' requests.
 	if (want('memory')) {
 		const runs: Partial<Record<'with' | 'without', MemoryResult & { externalPeakRss: number }>> = {};
@@ -481,7 +496,7 @@ async function main() {
 	}
 
 
-	// Phase 3, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
+	// Phase 4, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
 	if (want('overhead')) {
 		const recorded = await newSimulator('overhead', { taskLatencyMs: TASK_MS, rateLimit: UNTHROTTLED });
 		const apiKey = 'sk-bench-overhead';
@@ -514,7 +529,9 @@ async function main() {
 	results.rows = buildRows(results, args);
 
 	console.log('');
-	console.log(`n8n-nodes-unifically benchmark — ${results.startedAt} — ${String(results.environment.cpu)}, Node ${process.version}`);
+	console.log(
+		`n8n-nodes-unifically benchmark — ${results.startedAt} — commit ${String(results.environment.commit)} — ${String(results.environment.cpu)}, Node ${process.version}, load ${(results.environment.loadAverageAtStart as number[]).join(' ')}`,
+	);
 	console.log(textTable(results.rows));
 	const missed = results.rows.filter((row) => row.met === false);
 	console.log('');
@@ -680,7 +697,7 @@ function markdownPage(results: Results): string {
 	const lines = [
 		'# Benchmark results',
 		'',
-		`Latest run: ${results.startedAt}, on ${String(env.cpu)}, ${String(env.memory)} RAM, Node ${String(env.node)}, n8n-core ${String(env.n8nCore)} (load average at start ${(env.loadAverageAtStart as number[]).join(' / ')}; the machine is shared, so expect noise). The whole run took ${seconds(results.durationMs, 0)}.`,
+		`Latest run: ${results.startedAt}, commit ${String(env.commit)}, on ${String(env.cpu)}, ${String(env.memory)} RAM, Node ${String(env.node)}, n8n-core ${String(env.n8nCore)} (load average at start ${(env.loadAverageAtStart as number[]).join(' / ')}; the machine is shared, so expect noise). The whole run took ${seconds(results.durationMs, 0)}.`,
 		'',
 		markdownTable(results.rows),
 		'',
@@ -740,6 +757,8 @@ function markdownPage(results: Results): string {
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
+		'',
+		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then Estimate Cost at the limit alongside the naive baseline (both mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
 		'',
 		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
 		'',
