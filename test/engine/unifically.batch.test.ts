@@ -57,7 +57,7 @@ describe('Unifically → batches within the rate limit', () => {
 	it('50 items through Generate: all complete, in input order with pairedItem, zero 429s, peaks ≤ 10/s', async () => {
 		const items = prompts(50, 'batch');
 		const apiKey = `${API_KEY}-single`; // a key (and limiter) of its own: a ban here cannot spill over
-		const result = await runUnifically(sim(), generate, { items, apiKey, timeoutMs: 30_000 });
+		const result = await runUnifically(sim(), generate, { items, apiKey, timeoutMs: 25_000 });
 		// a tripped limit means a 60 s ban: the execution is then cancelled — check the count first
 		expect(sim().stats().rateLimited).toBe(0);
 		expect(result.status).toBe('success');
@@ -78,7 +78,7 @@ describe('Unifically → batches within the rate limit', () => {
 		const [a, b] = await runConcurrently([
 			{ ...unificallyWorkflow(generate, { items: prompts(50, 'left') }), credentials },
 			{ ...unificallyWorkflow(generate, { items: prompts(50, 'right') }), credentials },
-		], { timeoutMs: 40_000 });
+		], { timeoutMs: 30_000 });
 		// a tripped limit means a 60 s ban: the executions are then cancelled — check the count first
 		expect(sim().stats().rateLimited).toBe(0);
 		for (const [result, prefix] of [
@@ -105,7 +105,7 @@ describe('Unifically → batches within the rate limit', () => {
 	});
 
 	it("honours the credential's lower Requests per Second (5): peaks ≤ 5/s, zero 429s", async () => {
-		const items = prompts(12, 'slow');
+		const items = prompts(8, 'slow');
 		const result = await runUnifically(sim(), generate, { items, credentials: { requestsPerSecond: 5 }, apiKey: `${API_KEY}-five` });
 		expect(result.status).toBe('success');
 		expectAllCompletedInOrder(
@@ -113,7 +113,7 @@ describe('Unifically → batches within the rate limit', () => {
 			items.map((item) => item.prompt as string),
 		);
 		expectWithinLimit(5);
-		expect(sim().stats().creates).toBe(12);
+		expect(sim().stats().creates).toBe(8);
 	});
 });
 

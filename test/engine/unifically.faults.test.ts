@@ -208,22 +208,32 @@ describe('Unifically → failed and unfinished tasks', () => {
 describe('Unifically → retries', () => {
 	const sim = useSimulator({ taskLatencyMs: 300 });
 
+	/** Creates a task (Create), then waits for it (Task Wait reads at once): status reads without the first-read delay. */
+	async function createThenWait() {
+		const created = await runUnifically(sim(), { ...veo(), operation: 'create' });
+		const taskId = created.outputOf(NODE_NAME)[0].json.task_id as string;
+		await new Promise((resolve) => setTimeout(resolve, 350)); // the task (300 ms) is done
+		const result = await runUnifically(sim(), { resource: 'task', operation: 'wait', taskId });
+		return { taskId, result };
+	}
+
 	it('status reads that get 5xx are retried and the task completes', async () => {
 		sim().failNext({ endpoint: 'status', status: 500, count: 2 });
-		const result = await runUnifically(sim(), veo());
+		const { taskId, result } = await createThenWait();
 		expect(result.status).toBe('success');
-		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('completed');
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: taskId, status: 'completed' });
 		const stats = sim().stats();
-		expect(stats.errors['500']).toBe(2);
-		expect(stats.statusReads).toBeGreaterThanOrEqual(3);
+		expect(stats.errors).toEqual({ '500': 2 });
+		expect(stats.statusReads).toBe(3);
 		expect(stats.creates).toBe(1);
 	});
 
 	it('a status read whose connection drops is retried', async () => {
 		sim().failNext({ endpoint: 'status', status: 0 });
-		const result = await runUnifically(sim(), veo());
+		const { taskId, result } = await createThenWait();
 		expect(result.status).toBe('success');
-		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('completed');
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: taskId, status: 'completed' });
+		expect(sim().stats().statusReads).toBe(2);
 	});
 
 	it('a create answered 5xx is NOT retried (it may have been charged): one attempt, an error', async () => {
@@ -251,6 +261,20 @@ describe('Unifically → retries', () => {
 		expect(sim().stats()).toMatchObject({ creates: 1, requests: 1 });
 	});
 
+	it('a create failing in the middle of a batch: the error names every task already created', async () => {
+		sim().failNext({ endpoint: 'create', status: 500 });
+		const items = Array.from({ length: 12 }, (_, index) => ({ prompt: `item ${index}` }));
+		const result = await runUnifically(sim(), veo({ prompt: '={{ $json.prompt }}' }), { items });
+		expect(result.status).toBe('error');
+		const created = tasksOfThisTest(sim());
+		expect(created.length).toBeGreaterThan(0);
+		const text = serializeError(result.errorOf(NODE_NAME));
+		for (const task of created) expect(text).toContain(task.id);
+		const stats = sim().stats();
+		expect(stats.errors).toEqual({ '500': 1 }); // the failed create is not retried
+		expect(stats.requests).toBe(stats.creates + 1);
+	});
+
 	it('a create and a status read answered 429 (Retry-After: 1) are waited out and retried; the task completes', async () => {
 		sim().failNext([
 			{ endpoint: 'create', status: 429, retryAfterSeconds: 1 },
@@ -270,9 +294,9 @@ describe('Unifically → 429 without rate-limit headers', () => {
 	it('is waited out for the seconds its message names, then retried', async () => {
 		sim().failNext({ endpoint: 'create', status: 429, retryAfterSeconds: 1 });
 		const started = Date.now();
-		const result = await runUnifically(sim(), veo());
+		const result = await runUnifically(sim(), { ...veo(), operation: 'create' });
 		expect(result.status).toBe('success');
-		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('completed');
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: expect.any(String), status: 'pending' });
 		expect(sim().stats()).toMatchObject({ rateLimited: 1, creates: 1 });
 		// not the default 60 s ban: the message said 1 second (a loose bound, not a benchmark)
 		expect(Date.now() - started).toBeLessThan(20_000);
@@ -285,7 +309,7 @@ describe('Unifically → refused connection on create', () => {
 		await sim?.close();
 	});
 
-	it('is retried (nothing can have been created): the API comes up and the task completes', async () => {
+	it('is retried (nothing can have been created): the API comes up and the task is created', async () => {
 		// a port nobody listens on yet
 		const port = await new Promise<number>((resolve) => {
 			const probe = createServer();
@@ -299,13 +323,13 @@ describe('Unifically → refused connection on create', () => {
 			setTimeout(() => resolve(startSimulator({ port, taskLatencyMs: 300 })), 400),
 		);
 		const running = runWorkflow({
-			...unificallyWorkflow(veo()),
+			...unificallyWorkflow({ ...veo(), operation: 'create' }),
 			credentials: { unificallyApi: { apiKey: API_KEY, baseUrl: url, requestsPerSecond: 10 } },
 		});
 		sim = await starting;
 		const result = await running;
 		expect(result.status).toBe('success');
-		expect(result.outputOf(NODE_NAME)[0].json.status).toBe('completed');
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: expect.any(String), status: 'pending' });
 		expect(sim.stats().creates).toBe(1);
 	});
 });

@@ -31,7 +31,8 @@ describe('Unifically → Generate', () => {
 		expect(output).toHaveLength(count);
 		output.forEach((item, index) => expectCompletedTask(item, index, parameters.model as string));
 		expect(new Set(output.map((item) => item.json.task_id)).size).toBe(count);
-		expect(sim().stats()).toMatchObject({ creates: count, dryRuns: 0, rateLimited: 0 });
+		// no download asked: no file fetched, no binary data
+		expect(sim().stats()).toMatchObject({ creates: count, dryRuns: 0, rateLimited: 0, filesServed: 0 });
 		return output;
 	}
 
@@ -39,6 +40,7 @@ describe('Unifically → Generate', () => {
 		const task = simTask(sim(), item.json.task_id);
 		expect(task.model).toBe(model);
 		expect(item.pairedItem).toEqual({ item: index });
+		expect(item.binary).toBeUndefined();
 		// exactly the API's task object (unwrapped from `data`) plus the model
 		expect(item.json).toStrictEqual({
 			task_id: task.id,
