@@ -48,6 +48,9 @@ describe('Unifically → API errors', () => {
 		expect(result.status).toBe('error');
 		const error = result.errorOf(NODE_NAME)!;
 		expect(error.message).toMatch(/Invalid API key/);
+		// the API's code and request_id travel with it (SPEC: 400/401/402/404)
+		expect(`${error.message}\n${error.description ?? ''}`).toContain('unauthorized');
+		expect(`${error.message}\n${error.description ?? ''}`).toMatch(/[0-9a-f]{12}/);
 		expect(error.message).not.toMatch(STACK_LINE);
 		expect(error.description ?? '').not.toMatch(STACK_LINE);
 		expect(serializeError(error)).not.toContain('invalid-key');
