@@ -46,6 +46,8 @@ const ESTIMATE_ITEMS = 1000;
 const UNTHROTTLED = 100_000;
 const TARGETS = { wallRatio: 1.25, rateLimited: 0, readsPerTask: 4, memoryDeltaBytes: 96 * 1024 * 1024 };
 const SAMPLE_EVERY_MS = 50;
+/** In the --markdown page, everything from this line on is kept when the page is rewritten. */
+const NOTES_MARKER = '<!-- notes: kept when npm run bench rewrites this page -->';
 
 interface Args {
 	json?: string;
@@ -547,7 +549,16 @@ async function main() {
 		console.log(`Results written to ${args.json}`);
 	}
 	if (args.markdown) {
-		writeFileSync(args.markdown, markdownPage(results));
+		// Hand-written notes below the marker survive a rewrite of the page.
+		let notes = '';
+		try {
+			const previous = readFileSync(args.markdown, 'utf8');
+			const at = previous.indexOf(NOTES_MARKER);
+			if (at >= 0) notes = previous.slice(at);
+		} catch {
+			// no page yet
+		}
+		writeFileSync(args.markdown, `${markdownPage(results)}${notes ? `\n${notes}` : ''}`);
 		console.log(`Results page written to ${args.markdown}`);
 	}
 }
