@@ -7,6 +7,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskRequest } from '../helpers/input';
 import { getTask, isSettled, isSucceeded, taskErrorMessage, taskFromCallback, type Task } from '../helpers/tasks';
@@ -18,15 +19,30 @@ import type { RunOptions } from './options';
  * "Until Callback" wait mode of Generate. The tasks are created with this execution's resume URL as
  * `callback_url`, and the execution is put to wait in n8n's database (no worker held, survives
  * restarts, works in queue mode). Each task's callback reaches `resumeOnCallback` below; the
- * execution resumes once every task has finished. How n8n behaves here (read from its source):
- * - the resume URL reaches this node's webhook only if it is declared with `restartWebhook: true`;
- * - a webhook call that returns no `workflowData` leaves the execution waiting;
- * - callbacks that arrive before the execution is saved as waiting get 409 and are gone, so the
- *   webhook never relies on having seen every callback: it asks the API about the other tasks;
- * - when the wait times out n8n does not run the node again: the node's input items pass through.
- *   So the input items of the waiting node are replaced by one item per task carrying its `task_id`
- *   and the timeout error: that is what comes out on timeout, and the webhook reads its task list
- *   from the same items.
+ * execution resumes once every task has finished. How n8n behaves here (read from its source, and
+ * shown by test/e2e/callback-wait.test.ts in a real n8n 2.41):
+ * - the resume URL is `$execution.resumeUrl` (`<base>/webhook-waiting/<executionId>?signature=<token>`)
+ *   with this node's id appended to the path. The token is the execution's `resumeToken` and n8n
+ *   answers 401 "Invalid token" without it. `getSignedResumeUrl()` is NOT usable here: its HMAC
+ *   signature is accepted only for nodes whose `operation` is `sendAndWait`; for any other node
+ *   n8n 2.x compares the `signature` parameter with the execution's `resumeToken`;
+ * - the resume URL reaches this node's webhook only if it is declared with `restartWebhook: true`,
+ *   and its path (`{{ $nodeId }}`) must equal the URL's last segment;
+ * - a webhook call that returns no `workflowData` leaves the execution waiting; one that returns it
+ *   resumes the execution, claimed atomically (status waiting → running), so two callbacks racing
+ *   cannot resume it twice;
+ * - callbacks that arrive before the execution is saved as waiting get 409, and those that arrive
+ *   while n8n is down find nobody: both are gone (the API sends each callback once). So the webhook
+ *   never relies on having seen every callback: it asks the API about the other tasks, and the node
+ *   itself checks once, after creating, whether every task has already finished (then it emits them
+ *   without waiting). What remains: if the LAST task's callback is lost, the execution waits until
+ *   the timeout;
+ * - when the wait times out n8n does not run the node again (WorkflowExecute.handleWaitingState
+ *   disables it): the node's input items pass through, and no final status read is possible. So the
+ *   input items of the waiting node are replaced by one item per task carrying its `task_id`, status
+ *   `pending` and the timeout error: that is what comes out on timeout, and the webhook reads its
+ *   task list from the same items. n8n's wait tracker looks for due executions every 60 s, so a
+ *   timed-out execution goes on up to about a minute after its timeout.
  */
 
 /** The resume webhook: n8n's waiting-webhook route `/<executionId>/<nodeId>` (as send-and-wait nodes use). */
@@ -54,6 +70,19 @@ function timeoutItem(itemIndex: number, taskId: string, model: string, timeoutSe
 	};
 }
 
+/** This execution's resume URL for this node's webhook (see the header). */
+function resumeUrlOf(context: IExecuteFunctions): string {
+	const resumeUrl = context.evaluateExpression('{{ $execution.resumeUrl }}', 0);
+	if (typeof resumeUrl !== 'string' || !/^https?:\/\//.test(resumeUrl)) {
+		throw new NodeOperationError(context.getNode(), 'Wait Mode "Until Callback" needs the execution\'s resume URL, and n8n gave none', {
+			description: 'Use Wait Mode "Poll", or run the workflow from a saved workflow in n8n.',
+		});
+	}
+	const url = new URL(resumeUrl);
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(context.getNode().id)}`;
+	return url.toString();
+}
+
 /** Reads tasks newest first and stops at the first unfinished one: usually one read tells. */
 async function allFinished(context: IExecuteFunctions | IWebhookFunctions, taskIds: string[], known: Map<string, Task>) {
 	for (const taskId of [...taskIds].reverse()) {
@@ -72,7 +101,7 @@ export async function createAndWaitForCallbacks(
 	requests: TaskRequest[],
 	options: RunOptions,
 ): Promise<INodeExecutionData[][]> {
-	const callbackUrl = context.getSignedResumeUrl();
+	const callbackUrl = resumeUrlOf(context);
 	const created = await batch.createTasks(requests, () => callbackUrl);
 	const pending = created.map(({ request, task, createdAt }) => ({
 		taskId: task.task_id,
@@ -82,7 +111,10 @@ export async function createAndWaitForCallbacks(
 	}));
 
 	// Fast tasks may have finished already: their callbacks met a running execution (409) and are gone.
-	if (await allFinished(context, pending.map((task) => task.taskId), new Map())) {
+	// What this check learns is kept for the callbacks (same process: see ExecutionCallbacks).
+	const taskIds = pending.map((task) => task.taskId);
+	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
+	if (await allFinished(context, taskIds, finished)) {
 		await batch.settleTasks(
 			pending.map((task) => ({ ...task, readNow: true })),
 			options,
@@ -116,9 +148,50 @@ function waitingItemsOf(context: IWebhookFunctions): INodeExecutionData[] | unde
 }
 
 /**
+ * What this n8n process has learned about one waiting execution's tasks. Callbacks of a batch tend to
+ * arrive together; each used to read every other task from the API (n callbacks × n reads, enough to
+ * hit the API's 10 reads/s and its 60 s ban). Here the callbacks of one execution are handled one at
+ * a time and share what they read: a finished task never changes, so it is read once. Per process
+ * only (in queue mode each webhook process learns on its own); forgotten after an hour unused.
+ */
+interface ExecutionCallbacks {
+	finished: Map<string, Task>;
+	queue: Promise<unknown>;
+	resumed: boolean;
+	usedAt: number;
+}
+
+const STATE_TTL_MS = 60 * 60_000;
+const callbackStates = new Map<string, ExecutionCallbacks>();
+
+const stateKey = (executionId: string, nodeId: string, taskIds: string[]) => `${executionId}\u0000${nodeId}\u0000${taskIds.join(',')}`;
+
+function callbackStateOf(key: string): ExecutionCallbacks {
+	const now = Date.now();
+	for (const [other, state] of callbackStates) if (now - state.usedAt > STATE_TTL_MS) callbackStates.delete(other);
+	let state = callbackStates.get(key);
+	if (!state) {
+		state = { finished: new Map(), queue: Promise.resolve(), resumed: false, usedAt: now };
+		callbackStates.set(key, state);
+	}
+	state.usedAt = now;
+	return state;
+}
+
+/** Runs `work` after the callbacks of the same execution that came before it. */
+async function inTurn<T>(state: ExecutionCallbacks, work: () => Promise<T>): Promise<T> {
+	const turn = state.queue.then(work);
+	state.queue = turn.catch(() => undefined);
+	return await turn;
+}
+
+/**
  * A task's callback. Answers at once; resumes the execution (returns `workflowData`) only when every
  * task of it has finished, with each task as read from the API — never from the posted body, so a
- * forged callback can neither inject an output nor resume early.
+ * forged callback can neither inject an output nor resume early. The posted task is read first (one
+ * read per callback), then the others newest first, stopping at the first unfinished one; tasks
+ * already known finished are not read again. Once a callback has resumed the execution, later ones
+ * (racing it) leave it alone.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const response = this.getResponseObject();
@@ -135,13 +208,21 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	const taskIds = tasks.map((item) => String(item.json.task_id));
 	if (!taskIds.includes(posted.task_id)) return { noWebhookResponse: true };
 
-	// The posted task is checked last: the others decide whether anything is left to wait for.
-	const known = new Map<string, Task>();
-	const others = taskIds.filter((taskId) => taskId !== posted.task_id);
-	if (!(await allFinished(this, others, known))) return { noWebhookResponse: true };
-	if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
+	const state = callbackStateOf(stateKey(this.getExecutionId(), this.getNode().id, taskIds));
+	return await inTurn(state, async () => {
+		if (state.resumed) return { noWebhookResponse: true };
+		const known = state.finished;
+		if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
+		if (!(await allFinished(this, taskIds, known))) return { noWebhookResponse: true };
+		const output = await finishedItems(this, items, known);
+		state.resumed = true;
+		return { noWebhookResponse: true, workflowData: [output] };
+	});
+}
 
-	const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
+/** The node's output on resume: each task as read from the API (failed ones as error items), other items as they were. */
+async function finishedItems(context: IWebhookFunctions, items: INodeExecutionData[], known: Map<string, Task>) {
+	const options = context.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
 	const output: INodeExecutionData[] = [];
 	for (const item of items) {
 		if (!item.json[CALLBACK_MARK]) {
@@ -164,12 +245,12 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		let binary = {};
 		if (options.download) {
 			try {
-				binary = await downloadOutputs(this, task, options.binaryPropertyName?.trim() || 'data', itemIndex);
+				binary = await downloadOutputs(context, task, options.binaryPropertyName?.trim() || 'data', itemIndex);
 			} catch (error) {
 				task.download_error = (error as Error).message;
 			}
 		}
 		output.push({ json: task, ...(Object.keys(binary).length > 0 ? { binary } : {}), pairedItem: { item: itemIndex } });
 	}
-	return { noWebhookResponse: true, workflowData: [output] };
+	return output;
 }
