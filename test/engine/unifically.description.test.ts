@@ -74,7 +74,10 @@ describe('Unifically node description', () => {
 	it('Veo 3.1 Fast shows the prompt top-level and exactly its optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
 		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
-		expect(veo.byName('prompt')?.required).toBe(true);
+		// Required text inputs say so in their description; n8n's own `required` flag would stop a
+		// workflow whose model is an expression (see "model from an expression" below).
+		expect(veo.byName('prompt')?.required).toBeFalsy();
+		expect(veo.byName('prompt')?.description).toMatch(/^Required\. /);
 		expect(veo.additional).toEqual(['aspectRatio', 'endImageUrl', 'extraInput', 'resolution', 'seed', 'startImageUrl']);
 		const choices = (name: string) => (veo.additionalField(name)?.options as INodePropertyOptions[]).map((option) => option.value);
 		expect(choices('aspectRatio')).toEqual(['16:9', '9:16']);
@@ -115,7 +118,7 @@ describe('Unifically node description', () => {
 		expect(media('video', 'hailuo/minimax-2.3').names).not.toContain('startImageUrl');
 		const fast = media('video', 'hailuo/minimax-2.3-fast');
 		expect(fast.names).toContain('startImageUrl');
-		expect(fast.byName('startImageUrl')?.required).toBe(true);
+		expect(fast.byName('startImageUrl')?.description).toMatch(/^Required\. /);
 		expect(media('video', 'hailuo/minimax-2.3').additionalField('prompt')).toBeDefined();
 	});
 
@@ -174,9 +177,9 @@ describe('Unifically node description', () => {
 		expect(form({ resource: 'task', operation: 'wait' }).options).toContain('timeout');
 	});
 
-	// BUG (reported): with `model` an expression, n8n's displayParameter shows every field whose
-	// displayOptions mention `model` — all models' fields of the resource, with their required ones
-	// (and several "Additional Fields" of one name). n8n then refuses to run the workflow (see below).
+	// LIMITATION (n8n's): with `model` an expression, n8n's displayParameter shows every field whose
+	// displayOptions mention `model` — all models' fields of the resource (and several "Additional
+	// Fields" of one name). The form is crowded, but the workflow runs (see below).
 	test.failing.each(['video', 'image', 'audio'])(
 		'%s: a model given by an expression shows just the generic prompt and Additional Fields',
 		(resource) => {
@@ -211,11 +214,10 @@ describe('Unifically → model from an expression', () => {
 		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'by expression', aspect_ratio: '9:16' });
 	});
 
-	// BUG (reported): on video and audio n8n refuses the workflow before it starts ("The 'Unifically'
-	// node has issues: Parameter "Start Image URL" is required …"): the required fields of every other
-	// model of the resource are shown, empty, when the model is an expression. SPEC: "an expression
-	// may give any id".
-	test.failing.each([
+	// n8n shows every model's fields when the model is an expression: none of the empty ones may be
+	// flagged `required`, or n8n refuses the workflow before it starts ("Parameter "Start Image URL"
+	// is required …"). SPEC: "an expression may give any id".
+	test.each([
 		['video', 'google/veo-3.1-fast'],
 		['audio', 'elevenlabs/text-to-speech'],
 	])('%s, a known model id (%s) with a prompt runs', async (resource, model) => {

@@ -36,11 +36,9 @@ describe('Unifically → invalid input', () => {
 		...extra,
 	});
 
-	it('a required input left empty in the form: n8n itself refuses to run the workflow, naming it', async () => {
-		// n8n's engine checks required parameters before running anything (WorkflowHasIssuesError)
-		await expect(runUnifically(sim(), { operation: 'generate', ...veo({ prompt: '' }) })).rejects.toThrow(
-			/Parameter "Prompt" is required/,
-		);
+	it('a required input left empty in the form: stopped before any request, naming it', async () => {
+		const error = await expectRejected(veo({ prompt: '' }));
+		expect(error.message).toBe('Parameter "Prompt" (prompt) is required');
 		expect(sim().stats().requests).toBe(0);
 	});
 

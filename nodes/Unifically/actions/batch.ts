@@ -10,6 +10,7 @@ import {
 	pollUntilSettled,
 	taskErrorMessage,
 	type PendingTask,
+	type PollOutcome,
 	type Task,
 } from '../helpers/tasks';
 import { downloadOutputs } from '../transport/download';
@@ -132,11 +133,56 @@ export class Batch {
 		for (const outcome of outcomes) {
 			if ('task' in outcome && outcome.task) created.push(outcome as (typeof created)[number]);
 		}
-		// Report the first real failure, not the creates it cancelled.
+		this.recordCreateFailures(outcomes);
+		return created;
+	}
+
+	/**
+	 * Generate's pipeline: each task is polled as soon as its own create returns, so the first tasks
+	 * are read (and finished) while later ones are still being created at the API's pace — a batch
+	 * takes about N/10 s + its slowest task. Without Continue On Fail, a failed create cancels the
+	 * creates and reads not yet sent, and the error names the tasks already created.
+	 */
+	async createAndSettle(
+		requests: TaskRequest[],
+		callbackUrl: (request: TaskRequest) => string | undefined,
+		options: { timeoutMs: number; download: boolean; binaryPropertyName: string },
+	): Promise<void> {
+		const cancel: CancelSignal = { cancelled: false };
+		const outcomes = await Promise.all(
+			requests.map(async (request) => {
+				let task: Task;
+				try {
+					task = await createTask(this.context, request, callbackUrl(request), cancel);
+				} catch (error) {
+					if (!this.continueOnFail) cancel.cancelled = true;
+					return { request, error: error as Error };
+				}
+				this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
+				const pending: PendingTask = {
+					taskId: task.task_id,
+					model: request.model,
+					itemIndex: request.itemIndex,
+					createdAt: Date.now(),
+				};
+				const [outcome] = await pollUntilSettled(this.context, [pending], options.timeoutMs, cancel);
+				return { request, pending, outcome };
+			}),
+		);
+		this.recordCreateFailures(outcomes);
+		const polled = outcomes.filter((outcome) => outcome.pending !== undefined);
+		await this.recordOutcomes(
+			polled.map((outcome) => outcome.pending!),
+			polled.map((outcome) => outcome.outcome!),
+			options,
+		);
+	}
+
+	/** Reports the first real failure, not the creates it cancelled (stops the node without Continue On Fail). */
+	private recordCreateFailures(outcomes: Array<{ request: TaskRequest; error?: Error }>) {
 		const failures = outcomes.filter((outcome) => outcome.error);
 		failures.sort((a, b) => Number(a.error instanceof CancelledError) - Number(b.error instanceof CancelledError));
 		for (const failure of failures) this.fail(failure.request.itemIndex, failure.error!, { model: failure.request.model });
-		return created;
 	}
 
 	/**
@@ -147,7 +193,14 @@ export class Batch {
 		pending: PendingTask[],
 		options: { timeoutMs: number; download: boolean; binaryPropertyName: string },
 	): Promise<void> {
-		const outcomes = await pollUntilSettled(this.context, pending, options.timeoutMs);
+		await this.recordOutcomes(pending, await pollUntilSettled(this.context, pending, options.timeoutMs), options);
+	}
+
+	private async recordOutcomes(
+		pending: PendingTask[],
+		outcomes: PollOutcome[],
+		options: { download: boolean; binaryPropertyName: string },
+	): Promise<void> {
 		const settled: Array<{ itemIndex: number; task: Task }> = [];
 		outcomes.forEach((outcome, index) => {
 			const { itemIndex, taskId } = pending[index];

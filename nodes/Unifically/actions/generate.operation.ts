@@ -19,15 +19,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const requests = batch.readRequests();
 	await batch.guardTotalCost(requests, options.maxTotalCost);
 	if (options.waitMode === 'callback') return await createAndWaitForCallbacks(this, batch, requests, options);
-	const created = await batch.createTasks(requests, (request) => readOptions(this, request.itemIndex).callbackUrl);
-	await batch.settleTasks(
-		created.map(({ request, task, createdAt }) => ({
-			taskId: task.task_id,
-			model: request.model,
-			itemIndex: request.itemIndex,
-			createdAt,
-		})),
-		options,
-	);
+	await batch.createAndSettle(requests, (request) => readOptions(this, request.itemIndex).callbackUrl, options);
 	return batch.output();
 }

@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 export function readTaskId(context: IExecuteFunctions, itemIndex: number): string {
 	const taskId = String(context.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
 	if (!taskId) {
-		throw new NodeOperationError(context.getNode(), 'Invalid parameter "Task ID" (taskId): a task ID is required', {
+		throw new NodeOperationError(context.getNode(), 'Parameter "Task ID" (taskId) is required', {
 			itemIndex,
 		});
 	}

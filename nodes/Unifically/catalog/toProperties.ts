@@ -33,13 +33,20 @@ function emptyValueOf(spec: InputSpec): string | number | boolean {
 	return '';
 }
 
-/** One catalog input → one n8n field. `required` is set for top-level (required) inputs only. */
+/**
+ * One catalog input → one n8n field. Required text inputs are not flagged `required` for n8n:
+ * with a model given by an expression n8n shows every model's fields, and an empty "required"
+ * field of another model would stop the workflow before it starts. The node's own validation
+ * (validate.ts) names a missing input before any request instead; the description says "Required".
+ */
 export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProperties {
+	const hasEmptyDefault = !spec.options && (spec.type === 'string' || spec.type === 'stringList' || spec.type === 'json');
+	const description = (spec.description + describeLimits(spec)).replace(/\.$/, '');
 	const base = {
 		displayName: displayNameOf(spec),
 		name: parameterName(spec.key),
-		description: (spec.description + describeLimits(spec)).replace(/\.$/, ''),
-		required: asRequired || undefined,
+		description: asRequired && hasEmptyDefault && !/^required/i.test(description) ? `Required. ${description}` : description,
+		required: (asRequired && !hasEmptyDefault) || undefined,
 	};
 	if (spec.options) {
 		const options: INodePropertyOptions[] = spec.options.map((option) => ({

@@ -69,7 +69,7 @@ export function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIn
 		} catch (error) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`Invalid parameter "Extra Input (JSON)" (extraInput): not valid JSON (${(error as Error).message})`,
+				`Parameter "Extra Input (JSON)" (extraInput) is not valid JSON (${(error as Error).message})`,
 				{ itemIndex },
 			);
 		}
@@ -77,7 +77,7 @@ export function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIn
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new NodeOperationError(
 			context.getNode(),
-			'Invalid parameter "Extra Input (JSON)" (extraInput): must be a JSON object, like {"seed": 42}',
+			'Parameter "Extra Input (JSON)" (extraInput) must be a JSON object, like {"seed": 42}',
 			{ itemIndex },
 		);
 	}
@@ -92,7 +92,7 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const node = context.getNode();
 	const modelId = String(context.getNodeParameter('model', itemIndex) ?? '').trim();
 	if (!modelId) {
-		throw new NodeOperationError(node, 'Invalid parameter "Model" (model): a model ID is required', { itemIndex });
+		throw new NodeOperationError(node, 'Parameter "Model" (model) is required', { itemIndex });
 	}
 	const model: ModelSpec | undefined = findModel(modelId);
 	const additionalFields = (readParameter(context, 'additionalFields', itemIndex) ?? {}) as IDataObject;
@@ -104,7 +104,7 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 		const raw =
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
 		const fail = (message: string): never => {
-			throw new NodeOperationError(node, `Invalid parameter "${displayNameOf(spec)}" (${name}): ${message}`, {
+			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
 			});
 		};
@@ -120,7 +120,7 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 				const spec = model.inputs.find((candidate) => candidate.key === key);
 				return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${message}`;
 			});
-			throw new NodeOperationError(node, `Invalid parameter ${described[0]}`, {
+			throw new NodeOperationError(node, `Parameter ${described[0]}`, {
 				itemIndex,
 				description:
 					problems.length > 1

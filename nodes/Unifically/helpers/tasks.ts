@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { apiRequest, type ApiContext, type CancelSignal } from '../transport';
+import { apiRequest, CancelledError, type ApiContext, type CancelSignal } from '../transport';
 import type { TaskRequest } from './input';
 
 /** The API's task object, unwrapped from `data`. */
@@ -132,6 +132,7 @@ export async function pollUntilSettled(
 	context: ApiContext,
 	tasks: PendingTask[],
 	timeoutMs: number,
+	cancel?: CancelSignal,
 ): Promise<PollOutcome[]> {
 	return await Promise.all(
 		tasks.map(async (pending): Promise<PollOutcome> => {
@@ -140,20 +141,25 @@ export async function pollUntilSettled(
 				? Date.now()
 				: pending.createdAt + Math.min(firstReadDelayMs(pending.model), timeoutMs);
 			let last: Task = { task_id: pending.taskId, status: 'pending' };
+			let lastPendingAge: number | undefined;
 			for (let read = 0; ; read++) {
 				const waitMs = nextReadAt - Date.now();
 				if (waitMs > 0) await sleep(waitMs);
 				try {
+					if (cancel?.cancelled) throw new CancelledError();
 					last = await getTask(context, pending.taskId, pending.itemIndex);
 				} catch (error) {
 					return { kind: 'error', error: error as Error, task: last };
 				}
 				if (pending.model && last.model === undefined) last.model = pending.model;
 				if (isSettled(last)) {
-					if (isSucceeded(last)) learnCompletion(pending.model, Date.now() - pending.createdAt);
+					// It finished between the previous read and this one: learn the middle of that span.
+					const age = Date.now() - pending.createdAt;
+					if (isSucceeded(last)) learnCompletion(pending.model, lastPendingAge === undefined ? age : (lastPendingAge + age) / 2);
 					return { kind: 'settled', task: last };
 				}
 				const now = Date.now();
+				lastPendingAge = now - pending.createdAt;
 				if (now >= deadline) return { kind: 'timedOut', task: last };
 				nextReadAt = Math.min(deadline, now + READ_INTERVALS_MS[Math.min(read, READ_INTERVALS_MS.length - 1)]);
 			}

@@ -1,12 +1,19 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * A sliding-window limiter: at most `limit` grants in any `windowMs`, granted in FIFO order.
- * The API bans a key for 60 s on the first request over 10/s, so the window carries a margin
- * for network jitter (two requests sent 1 s apart may arrive 990 ms apart).
+ * A sliding-window limiter: at most `limit` requests in any `windowMs`, granted in FIFO order.
+ *
+ * The API counts a request when it arrives, which is some time after we send it: two requests
+ * sent 1 s apart can arrive 900 ms apart when the first one was slow to connect. So a request
+ * holds its slot from the moment it is granted until `windowMs` after its response came back —
+ * the latest moment the server can have counted it. Whatever the network does, no `limit + 1`
+ * requests can arrive within one window, and the API's 60 s ban is never tripped by us.
  */
 export class RateLimiter {
-	private readonly grants: number[] = [];
+	/** When finished requests came back, oldest first. */
+	private readonly finishedAt: number[] = [];
+
+	private inFlight = 0;
 
 	private pausedUntil = 0;
 
@@ -21,20 +28,27 @@ export class RateLimiter {
 		this.limit = Math.max(1, Math.floor(limit));
 	}
 
-	/** Resolves when the caller may send one request. */
-	async acquire(): Promise<void> {
+	/**
+	 * Resolves when the caller may send one request, with the function to call once its response
+	 * (or error) has come back.
+	 */
+	async acquire(): Promise<() => void> {
 		const turn = this.queue.then(async () => await this.waitForSlot());
 		this.queue = turn.catch(() => undefined);
-		return await turn;
+		await turn;
+		this.inFlight++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.inFlight--;
+			this.finishedAt.push(Date.now());
+		};
 	}
 
 	/** Holds every request back until `ms` from now (a 429's Retry-After). */
 	pause(ms: number) {
 		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
-	}
-
-	get pausedForMs(): number {
-		return Math.max(0, this.pausedUntil - Date.now());
 	}
 
 	private async waitForSlot(): Promise<void> {
@@ -44,20 +58,20 @@ export class RateLimiter {
 				await sleep(this.pausedUntil - now);
 				continue;
 			}
-			while (this.grants.length > 0 && this.grants[0] <= now - this.windowMs) this.grants.shift();
-			if (this.grants.length < this.limit) {
-				this.grants.push(now);
-				return;
-			}
-			await sleep(this.grants[0] + this.windowMs - now + 1);
+			while (this.finishedAt.length > 0 && this.finishedAt[0] <= now - this.windowMs) this.finishedAt.shift();
+			if (this.inFlight + this.finishedAt.length < this.limit) return;
+			// Either the oldest finished request leaves the window, or an in-flight one comes back.
+			const untilOldestLeaves =
+				this.finishedAt.length > 0 ? this.finishedAt[0] + this.windowMs - now + 1 : Number.POSITIVE_INFINITY;
+			await sleep(Math.max(1, Math.min(untilOldestLeaves, 20)));
 		}
 	}
 }
 
 export type RequestKind = 'create' | 'status';
 
-/** Requests sent in any one second, per kind, are kept below the API's limit with this margin. */
-const WINDOW_MS = 1100;
+/** The API's window is one second; a little more absorbs clock granularity on either side. */
+const WINDOW_MS = 1050;
 
 /**
  * One pair of limiters per API key (and base URL), shared by everything this n8n process runs:

@@ -125,8 +125,11 @@ export async function apiRequest<T = IDataObject>(
 	const node = context.getNode();
 
 	for (let attempt = 1; ; attempt++) {
-		await limiter.acquire();
-		if (cancel?.cancelled) throw new CancelledError();
+		const release = await limiter.acquire();
+		if (cancel?.cancelled) {
+			release();
+			throw new CancelledError();
+		}
 		let response: FullResponse;
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
@@ -139,6 +142,7 @@ export async function apiRequest<T = IDataObject>(
 				timeout: 60_000,
 			})) as FullResponse;
 		} catch (error) {
+			release();
 			const code = networkErrorCode(error) ?? 'network error';
 			const retriable = kind === 'status' || code === 'ECONNREFUSED';
 			if (retriable && attempt < MAX_ATTEMPTS) {
@@ -148,6 +152,7 @@ export async function apiRequest<T = IDataObject>(
 			throw networkError(node, code, itemIndex);
 		}
 
+		release();
 		const { statusCode } = response;
 		const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
 		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false) {
