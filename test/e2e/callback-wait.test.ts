@@ -47,7 +47,8 @@ interface ItemSpec {
 
 /**
  * Webhook (POST, answers at once) → one item per `body.items` entry → Generate (Veo 3.1 Fast,
- * "Until Callback", timeout from the body) → a NoOp, to show the workflow goes on after the resume.
+ * "Until Callback", timeout from the body, output files downloaded) → a NoOp, to show the workflow
+ * goes on after the resume.
  */
 function callbackWorkflow(credential: { id: string; name: string }): WorkflowJson {
 	return {
@@ -85,7 +86,7 @@ function callbackWorkflow(credential: { id: string; name: string }): WorkflowJso
 					additionalFields: {
 						extraInput: "={{ JSON.stringify({ sim_latency_ms: $json.latency ?? 1000, sim_outcome: $json.outcome ?? 'success' }) }}",
 					},
-					options: { waitMode: 'callback', timeout: "={{ $('Webhook').first().json.body.timeout }}" },
+					options: { waitMode: 'callback', timeout: "={{ $('Webhook').first().json.body.timeout }}", download: true },
 				},
 				credentials: { unificallyApi: credential },
 			},
@@ -297,6 +298,9 @@ describe('Generate "Until Callback" in a real n8n', () => {
 			expect(item.json.output).toEqual(task.planned.output);
 			expect(item.json).not.toHaveProperty('error');
 			expect(item.json).not.toHaveProperty('waiting_for_callback');
+			// Downloaded on resume (in the webhook call), stored with the execution.
+			expect(item.binary?.data?.mimeType).toMatch(/^video\//);
+			expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
 		});
 		// The workflow went on after the resume.
 		expect(nodeItems(ended.run!, AFTER)).toHaveLength(3);
@@ -328,6 +332,7 @@ describe('Generate "Until Callback" in a real n8n', () => {
 			const task = tasks.find((candidate) => candidate.input.prompt === items[index].prompt)!;
 			expect(item.json).toMatchObject({ task_id: task.id, status: 'completed' });
 			expect(item.json.output).toEqual(task.planned.output);
+			expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
 		});
 		expect(nodeItems(ended.run!, AFTER)).toHaveLength(3);
 		// Already finished when the node checked: the callbacks met a running execution (409) and it never waited.
