@@ -699,7 +699,13 @@ export class N8n {
 		this.cookie = undefined;
 		if (child.exitCode === null && child.signalCode === null) {
 			killGroup(child, 'SIGTERM');
-			const exited = await Promise.race([this.serverExit!.then(() => true), sleep(timeoutMs).then(() => false)]);
+			let timer: NodeJS.Timeout | undefined;
+			const timedOut = new Promise<false>((resolve) => {
+				timer = setTimeout(() => resolve(false), timeoutMs);
+			});
+			// The timer is cleared once n8n exits, so it keeps no test process alive.
+			const exited = await Promise.race([this.serverExit!.then(() => true), timedOut]);
+			clearTimeout(timer);
 			if (!exited) {
 				killGroup(child, 'SIGKILL');
 				await this.serverExit;
