@@ -196,7 +196,8 @@ export class Batch {
 		await this.recordOutcomes(pending, await pollUntilSettled(this.context, pending, options.timeoutMs), options);
 	}
 
-	private async recordOutcomes(
+	/** Emits tasks whose outcome is already known (poll results, or tasks just read). */
+	async recordOutcomes(
 		pending: PendingTask[],
 		outcomes: PollOutcome[],
 		options: { download: boolean; binaryPropertyName: string },

@@ -115,8 +115,10 @@ export async function createAndWaitForCallbacks(
 	const taskIds = pending.map((task) => task.taskId);
 	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
 	if (await allFinished(context, taskIds, finished)) {
-		await batch.settleTasks(
-			pending.map((task) => ({ ...task, readNow: true })),
+		// Emitted as just read: no second read of each task.
+		await batch.recordOutcomes(
+			pending,
+			pending.map((task) => ({ kind: 'settled' as const, task: { model: task.model, ...finished.get(task.taskId)! } })),
 			options,
 		);
 		return batch.output();
