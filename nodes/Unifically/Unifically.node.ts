@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -11,6 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
 import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
+import { nothingToRegister } from './helpers/webhookMethods';
 import { router } from './actions/router';
 
 export class Unifically implements INodeType {
@@ -33,20 +33,7 @@ export class Unifically implements INodeType {
 		properties: unificallyProperties,
 	};
 
-	// The resume webhook is a restart webhook of a waiting execution: nothing is registered anywhere.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeOnCallback.call(this);

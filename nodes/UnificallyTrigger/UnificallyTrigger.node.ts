@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
-	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -13,6 +12,7 @@ import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../
 
 export { taskFromCallback };
 import { downloadOutputs } from '../Unifically/transport/download';
+import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
 
 /** Compares in constant time, so a wrong token's response time says nothing about the right one. */
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -117,20 +117,7 @@ export class UnificallyTrigger implements INodeType {
 		],
 	};
 
-	// The API takes the callback URL per task (callback_url): there is nothing to register remotely.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = nothingToRegister;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const response = this.getResponseObject();
