@@ -19,6 +19,8 @@ status=0
 
 echo "› lint (n8n's verification-gate rules, on sources and the build)"
 npm run lint --silent || status=1
+echo "› n8n's verification-gate scanner on the package as it would be published"
+[ $status -eq 0 ] && { node scripts/scan-package.js || status=1; }
 
 if [ $status -eq 0 ]; then
 	echo "› unit and engine tests"
