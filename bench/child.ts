@@ -153,7 +153,11 @@ async function warmUp(config: ScenarioConfig) {
 	if (warm.status !== 'success') throw new Error(`Warm-up failed: ${warm.error?.message ?? warm.status}`);
 }
 
-async function throughput(config: ThroughputConfig): Promise<ThroughputResult> {
+/**
+ * The scenarios that time one run of `config.items` prompts on the measured key: warm up, wait
+ * for the go, then run `parameters` measured. Returns the node's output items with the summary.
+ */
+async function measuredBatch(config: ThroughputConfig | EstimateConfig, parameters: INodeParameters) {
 	await warmUp(config);
 	await send({ type: 'ready' });
 	await waitForGo();
@@ -164,11 +168,15 @@ async function throughput(config: ThroughputConfig): Promise<ThroughputResult> {
 			apiKey: config.apiKey,
 			requestsPerSecond: config.requestsPerSecond,
 			items: prompts(config.items),
-			parameters: generateParameters(),
+			parameters,
 			timeoutMs: config.timeoutMs,
 		}),
 	);
-	const items = summary.itemsOut > 0 ? result.outputOf(NODE_NAME) : [];
+	return { summary, items: summary.itemsOut > 0 ? result.outputOf(NODE_NAME) : [] };
+}
+
+async function throughput(config: ThroughputConfig): Promise<ThroughputResult> {
+	const { summary, items } = await measuredBatch(config, generateParameters());
 	return {
 		scenario: 'throughput',
 		...summary,
@@ -262,21 +270,7 @@ async function memory(config: MemoryConfig): Promise<MemoryResult> {
 }
 
 async function estimate(config: EstimateConfig): Promise<EstimateResult> {
-	await warmUp(config);
-	await send({ type: 'ready' });
-	await waitForGo();
-	await send({ type: 'started' });
-	const { result, summary } = await measured(() =>
-		runUnifically({
-			simUrl: config.simUrl,
-			apiKey: config.apiKey,
-			requestsPerSecond: config.requestsPerSecond,
-			items: prompts(config.items),
-			parameters: estimateParameters(),
-			timeoutMs: config.timeoutMs,
-		}),
-	);
-	const items = summary.itemsOut > 0 ? result.outputOf(NODE_NAME) : [];
+	const { summary, items } = await measuredBatch(config, estimateParameters());
 	const priced = items.filter((item) => typeof item.json.cost === 'number');
 	return {
 		scenario: 'estimateCost',

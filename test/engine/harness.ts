@@ -19,6 +19,8 @@
  *   expect(result.status).toBe('success');
  *   const [item] = result.outputOf('Unifically');
  *   const bytes = result.binaryOf(item, 'data');
+ *
+ * Runs take turns (see `runWorkflow`); `runConcurrently` runs several at the same time.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +139,9 @@ export interface WorkflowRunResult {
 	executionId: string;
 	/** Node names in the order they finished. */
 	executionOrder: string[];
+	/** Unix milliseconds the execution started and finished (or was cancelled). */
+	startedAt: number;
+	finishedAt: number;
 	binaryDataMode: BinaryDataMode;
 	/** Items a node emitted on `outputIndex` (default 0) in its last run (or `runIndex`). */
 	outputOf(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
@@ -400,16 +405,53 @@ function binaryDataOf(item: INodeExecutionData, prop: string): IBinaryData {
 
 export const WORKFLOW_ID = 'harness-workflow';
 
-/** Runs are serialised: the binary data service and its mode are process-wide. */
+/**
+ * Runs take turns: the binary data service and its mode are process-wide. A batch of
+ * concurrent runs (`runConcurrently`) takes one turn, in one mode.
+ */
 let queue: Promise<unknown> = Promise.resolve();
 
-export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
-	const run = queue.then(async () => await execute(options));
-	queue = run.catch(() => undefined);
-	return await run;
+async function takeTurn<T>(work: () => Promise<T>): Promise<T> {
+	const turn = queue.then(work);
+	queue = turn.catch(() => undefined);
+	return await turn;
 }
 
-async function execute(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+	return await takeTurn(async () => {
+		const binaryDataService = await useBinaryDataMode(options.binaryDataMode ?? 'default');
+		return await execute(options, binaryDataService);
+	});
+}
+
+/**
+ * Runs several workflows at the same time, as one n8n process does with concurrent executions:
+ * they share this process's node modules (so, say, the node's per-key rate limiter). They must
+ * use one binary data mode. `timeoutMs` applies to each workflow that sets none of its own.
+ */
+export async function runConcurrently(
+	workflows: RunWorkflowOptions[],
+	{ timeoutMs }: { timeoutMs?: number } = {},
+): Promise<WorkflowRunResult[]> {
+	const modes = [...new Set(workflows.map((options) => options.binaryDataMode ?? 'default'))];
+	if (modes.length > 1) {
+		throw new UnexpectedError(`Concurrent runs share one binary data mode (given: ${modes.join(', ')})`);
+	}
+	return await takeTurn(async () => {
+		const binaryDataService = await useBinaryDataMode(modes[0] ?? 'default');
+		return await Promise.all(
+			workflows.map(
+				async (options) =>
+					await execute({ ...options, timeoutMs: options.timeoutMs ?? timeoutMs }, binaryDataService),
+			),
+		);
+	});
+}
+
+async function execute(
+	options: RunWorkflowOptions,
+	binaryDataService: BinaryDataService,
+): Promise<WorkflowRunResult> {
 	const definition: WorkflowDefinition = options.workflow ?? {
 		nodes: options.nodes ?? [],
 		connections: options.connections ?? {},
@@ -419,7 +461,6 @@ async function execute(options: RunWorkflowOptions): Promise<WorkflowRunResult> 
 	const credentials = options.credentials ?? {};
 	const executionId = randomUUID();
 
-	const binaryDataService = await useBinaryDataMode(binaryDataMode);
 	const nodeTypes = new HarnessNodeTypes(options.nodeTypes);
 	const credentialsHelper = new HarnessCredentialsHelper(credentials, options.credentialTypes);
 	const nodes = attachCredentials(definition.nodes, nodeTypes, credentials);
@@ -463,6 +504,7 @@ async function execute(options: RunWorkflowOptions): Promise<WorkflowRunResult> 
 	if (options.startNode && !startNode) {
 		throw new UnexpectedError(`No node named "${options.startNode}" to start from`);
 	}
+	const startedAt = Date.now();
 	const execution = new WorkflowExecute(additionalData, mode).run({
 		workflow,
 		startNode: startNode ?? undefined,
@@ -488,8 +530,9 @@ async function execute(options: RunWorkflowOptions): Promise<WorkflowRunResult> 
 	} finally {
 		clearTimeout(timer);
 	}
+	const finishedAt = Date.now();
 
-	return buildResult(run, { executionId, executionOrder, binaryDataMode, binaryDataService });
+	return buildResult(run, { executionId, executionOrder, startedAt, finishedAt, binaryDataMode, binaryDataService });
 }
 
 export function buildAdditionalData({
@@ -537,6 +580,8 @@ function buildResult(
 	context: {
 		executionId: string;
 		executionOrder: string[];
+		startedAt: number;
+		finishedAt: number;
 		binaryDataMode: BinaryDataMode;
 		binaryDataService: BinaryDataService;
 	},
@@ -563,6 +608,8 @@ function buildResult(
 		runData,
 		executionId: context.executionId,
 		executionOrder: context.executionOrder,
+		startedAt: context.startedAt,
+		finishedAt: context.finishedAt,
 		binaryDataMode: context.binaryDataMode,
 		taskOf,
 		outputOf: (nodeName, outputIndex = 0, runIndex) =>

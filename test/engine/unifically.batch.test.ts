@@ -6,7 +6,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runConcurrently } from './support/concurrent';
+import { runConcurrently } from './harness';
 import { startSlowStartProxy } from './support/proxy';
 import {
 	API_KEY,
