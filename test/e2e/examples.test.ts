@@ -72,7 +72,9 @@ describe('example workflows in a real n8n', () => {
 	test('the callback URL of "Create Tasks" is the trigger\'s production URL', () => {
 		const trigger = loadExample('callback-trigger').nodes.find((node) => node.type === UNIFICALLY_TRIGGER)!;
 		const [hook] = loadPackageNodeTypes()[UNIFICALLY_TRIGGER].webhooks!;
-		const expected = `http://localhost:5678/webhook/${webhookPathOf(trigger.webhookId!, String(hook.path), hook.isFullPath === true)}`;
+		const token = String(trigger.parameters.secretToken);
+		expect(token).not.toBe('');
+		const expected = `http://localhost:5678/webhook/${webhookPathOf(trigger.webhookId!, String(hook.path), hook.isFullPath === true)}?token=${token}`;
 		const create = loadExample('callback-create-tasks').nodes.find((node) => node.name === 'Create Tasks')!;
 		expect((create.parameters.options as { callbackUrl: string }).callbackUrl).toBe(expected);
 	});
@@ -192,13 +194,20 @@ describe('example workflows in a real n8n', () => {
 			const hooks = await n8n.waitForWebhooks(TRIGGER_WORKFLOW);
 			expect(hooks).toHaveLength(1);
 			const before = n8n.executions({ workflowId: TRIGGER_WORKFLOW }).length;
-			const response = await fetch(hooks[0].url, {
+			const failedTask = JSON.stringify({ task_id: 'restart-check', status: 'failed', error: 'simulated failure' });
+			// Without the trigger's Secret Token, or with a wrong one: 401, and no execution starts.
+			for (const url of [hooks[0].url, `${hooks[0].url}?token=wrong-token`]) {
+				const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: failedTask });
+				expect(refused.status).toBe(401);
+			}
+			const response = await fetch(`${hooks[0].url}?token=demo-callback-token`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ task_id: 'restart-check', status: 'failed', error: 'simulated failure' }),
+				body: failedTask,
 			});
 			expect(response.status).toBe(200);
 			const executions = await n8n.waitForExecutions(TRIGGER_WORKFLOW, before + 1, { timeoutMs: 60_000 });
+			expect(executions).toHaveLength(before + 1);
 			const last = executions[executions.length - 1];
 			expect(nodeJson(last.run!, 'Failed Task')).toEqual([expect.objectContaining({ failed_task_id: 'restart-check', status: 'failed' })]);
 		}, RUN_TIMEOUT);
