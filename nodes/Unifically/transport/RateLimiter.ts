@@ -80,6 +80,13 @@ const WINDOW_MS = 1050;
  */
 const limiters = new Map<string, Record<RequestKind, RateLimiter>>();
 
+/** A 429 pauses every request for the key, creates and status reads alike (SPEC: the key is banned). */
+export function pauseKey(fingerprint: string, ms: number) {
+	const pair = limiters.get(fingerprint);
+	pair?.create.pause(ms);
+	pair?.status.pause(ms);
+}
+
 export function limiterFor(fingerprint: string, kind: RequestKind, requestsPerSecond: number): RateLimiter {
 	let pair = limiters.get(fingerprint);
 	if (!pair) {

@@ -9,7 +9,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { apiError, networkError, readApiError } from './errors';
-import { limiterFor, type RequestKind } from './RateLimiter';
+import { limiterFor, pauseKey, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -106,8 +106,8 @@ const backoffMs = (attempt: number) => Math.min(16_000, 1000 * 2 ** (attempt - 1
 
 /**
  * The one place that talks to the API. Every request waits for the key's rate limiter (creates and
- * status reads have separate budgets, as in the API). A 429 pauses every request of that kind for
- * the key, then the request is retried: nothing was created. Status reads also retry 5xx and network
+ * status reads have separate budgets, as in the API). A 429 pauses every request of the key (both
+ * kinds) for its Retry-After, then the request is retried: nothing was created. Status reads also retry 5xx and network
  * errors; a create does not (it may have been created and charged) unless the connection was refused.
  * Returns the envelope's `data`.
  */
@@ -162,7 +162,8 @@ export async function apiRequest<T = IDataObject>(
 		const effectiveStatus = statusCode >= 200 && statusCode < 300 ? Number(envelope?.code) || 500 : statusCode;
 
 		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
-			limiter.pause(retryAfterMs(response));
+			// Waited out, then retried: a request the API refused with 429 created nothing.
+			pauseKey(connection.fingerprint, retryAfterMs(response));
 			continue;
 		}
 		if (effectiveStatus >= 500 && kind === 'status' && attempt < MAX_ATTEMPTS) {
