@@ -84,8 +84,12 @@ function header(response: FullResponse, name: string): string | undefined {
  * documented message names ("… lifted in: 45 seconds"), else the documented 60 s ban.
  */
 export function retryAfterMs(response: FullResponse): number {
-	const retryAfter = Number(header(response, 'retry-after'));
-	if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000 + 250;
+	const retryAfterHeader = header(response, 'retry-after');
+	const retryAfter = Number(retryAfterHeader);
+	if (retryAfterHeader?.trim() && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000 + 250;
+	// Retry-After may also be an HTTP date.
+	const retryAt = retryAfterHeader ? Date.parse(retryAfterHeader) : NaN;
+	if (Number.isFinite(retryAt)) return Math.max(0, retryAt - Date.now()) + 250;
 	const message = readApiError(response.statusCode, response.body).message;
 	const seconds = /(\d+)\s*seconds?/i.exec(message);
 	if (seconds) return Number(seconds[1]) * 1000 + 250;
