@@ -214,8 +214,16 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	return await inTurn(state, async () => {
 		if (state.resumed) return { noWebhookResponse: true };
 		const known = state.finished;
-		if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
-		if (!(await allFinished(this, taskIds, known))) return { noWebhookResponse: true };
+		try {
+			if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
+			if (!(await allFinished(this, taskIds, known))) return { noWebhookResponse: true };
+		} catch (error) {
+			// The API could not be read (after the transport's retries). A webhook that throws makes n8n
+			// fail the whole waiting execution, so keep waiting: the next callback, or the timeout (which
+			// emits every task_id), takes it from here.
+			this.logger.warn(`Unifically: a callback could not check the tasks with the API: ${(error as Error).message}`);
+			return { noWebhookResponse: true };
+		}
 		const output = await finishedItems(this, items, known);
 		state.resumed = true;
 		return { noWebhookResponse: true, workflowData: [output] };
