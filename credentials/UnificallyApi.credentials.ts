@@ -22,6 +22,7 @@ export class UnificallyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Your Unifically API key, from your Unifically dashboard. Any key works with the local simulator.',
 		},
 		{
 			displayName: 'Base URL',
@@ -62,5 +63,9 @@ export class UnificallyApi implements ICredentialType {
 				dry_run: true,
 			},
 		},
+		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: 'Invalid API key: check the key in this credential' } },
+			{ type: 'responseCode', properties: { value: 404, message: 'No Unifically API at this Base URL (404)' } },
+		],
 	};
 }

@@ -20,7 +20,8 @@ export class Unifically implements INodeType {
 		icon: { light: 'file:unifically.svg', dark: 'file:unifically.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + ($parameter["model"] || $parameter["resource"])}}',
+		subtitle:
+			'={{ ({ generate: "Generate", create: "Create Task", estimateCost: "Estimate Cost", get: "Get Task", wait: "Wait for Task" })[$parameter["operation"]] + ($parameter["model"] ? ": " + String($parameter["model"]).split("/").pop() : "") }}',
 		description:
 			'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
 		defaults: { name: 'Unifically' },

@@ -58,7 +58,7 @@ export class UnificallyTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy the Production URL above into the Unifically node: Options → Callback URL (with a Secret Token set, add ?token=YOUR_TOKEN to it). Publish this workflow so the URL is live, then every task created with that URL comes in here when it finishes.',
+					'Open "Webhook URLs" above, choose Production URL and copy it into the Unifically node: Options → Callback URL. With a Secret Token set, add ?token= and the token to it. Publish this workflow so the URL is live: every task created with that URL then comes in here when it finishes.',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',

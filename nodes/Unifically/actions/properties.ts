@@ -23,7 +23,14 @@ const resourceProperty: INodeProperties = {
 	default: 'video',
 };
 
-const mediaOperationProperty = (resource: string, noun: string): INodeProperties => ({
+/** Action labels of the nodes panel ("Generate an image"), per resource. */
+const NOUNS: Record<string, { one: string; task: string }> = {
+	video: { one: 'a video', task: 'a video task' },
+	image: { one: 'an image', task: 'an image task' },
+	audio: { one: 'audio', task: 'an audio task' },
+};
+
+const mediaOperationProperty = (resource: string): INodeProperties => ({
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
@@ -34,19 +41,19 @@ const mediaOperationProperty = (resource: string, noun: string): INodeProperties
 			name: 'Create Task',
 			value: 'create',
 			description: 'Create a task and return at once with its task_id',
-			action: `Create a ${noun} task`,
+			action: `Create ${NOUNS[resource].task}`,
 		},
 		{
 			name: 'Estimate Cost',
 			value: 'estimateCost',
 			description: 'Price the request with a free dry run: nothing is created or charged',
-			action: `Estimate the cost of a ${noun}`,
+			action: `Estimate the cost of ${NOUNS[resource].one}`,
 		},
 		{
 			name: 'Generate',
 			value: 'generate',
 			description: 'Create the task and wait for its result',
-			action: `Generate a ${noun}`,
+			action: `Generate ${NOUNS[resource].one}`,
 		},
 	],
 	default: 'generate',
@@ -73,9 +80,9 @@ const taskOperationProperty: INodeProperties = {
 /** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
 export const unificallyProperties: INodeProperties[] = [
 	resourceProperty,
-	mediaOperationProperty('video', 'video'),
-	mediaOperationProperty('image', 'image'),
-	mediaOperationProperty('audio', 'audio'),
+	mediaOperationProperty('video'),
+	mediaOperationProperty('image'),
+	mediaOperationProperty('audio'),
 	taskOperationProperty,
 	...MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS)),
 	...generate.description,

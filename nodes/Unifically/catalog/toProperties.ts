@@ -94,13 +94,13 @@ export const extraInputProperty: INodeProperties = {
 };
 
 /**
- * Required inputs are top-level fields; optional ones live in `additionalFields`. A model the seed
- * documents no inputs for shows its optional `prompt` top-level too: it is all the form offers.
+ * Required inputs are top-level fields; optional ones live in `additionalFields` (SPEC: saved
+ * workflows depend on where a value is). A model the seed documents no inputs for shows its
+ * optional `prompt` top-level too: it is all the form offers.
  */
 export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
 	return !!spec.required || (!model.documented && spec.key === 'prompt');
 }
-
 function modelInputProperties(model: ModelSpec): INodeProperties[] {
 	const required = model.inputs.filter((spec) => isTopLevel(model, spec)).map((spec) => inputToProperty(spec, !!spec.required));
 	const optional = model.inputs.filter((spec) => !isTopLevel(model, spec)).map((spec) => inputToProperty(spec, false));

@@ -116,9 +116,15 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	if (model) {
 		const problems = findInputProblems(model, input);
 		if (problems.length > 0) {
+			// The validator speaks in API keys; the user sees the form's names.
+			const inFormTerms = (message: string) =>
+				model.inputs.reduce(
+					(text, spec) => text.replace(new RegExp(`\\b${spec.key}\\b`, 'g'), `"${displayNameOf(spec)}"`),
+					message,
+				);
 			const described = problems.map(({ key, message }) => {
 				const spec = model.inputs.find((candidate) => candidate.key === key);
-				return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${message}`;
+				return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${inFormTerms(message)}`;
 			});
 			throw new NodeOperationError(node, `Parameter ${described[0]}`, {
 				itemIndex,
