@@ -116,7 +116,13 @@ cat >"$IMPORT_DIR/credentials.json" <<EOF
    "data": { "apiKey": "sim-demo-key", "baseUrl": "http://127.0.0.1:$SIM_PORT", "requestsPerSecond": 10 } }]
 EOF
 n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
-if [ ! -f "$DEMO_DIR/.n8n/.demo-examples-imported" ]; then
+IMPORTED_MARK="$DEMO_DIR/.n8n/.demo-examples-imported"
+# The examples hold n8n's own URL (the trigger's Callback URL): import them again when the port changed.
+if [ -f "$IMPORTED_MARK" ] && [ "$(cat "$IMPORTED_MARK")" != "$DEMO_PORT" ]; then
+	info "the examples were imported for another port ($(cat "$IMPORTED_MARK")): importing them again for $DEMO_PORT"
+	rm -f "$IMPORTED_MARK"
+fi
+if [ ! -f "$IMPORTED_MARK" ]; then
 	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
 	node -e '
 		const fs = require("fs"), path = require("path");
@@ -127,7 +133,7 @@ if [ ! -f "$DEMO_DIR/.n8n/.demo-examples-imported" ]; then
 		}' "$ROOT/examples" "$IMPORT_DIR/workflows" "$DEMO_PORT"
 	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
 	n8n_cli publish:workflow --id="$TRIGGER_WORKFLOW_ID" || die "publishing the trigger workflow failed"
-	touch "$DEMO_DIR/.n8n/.demo-examples-imported"
+	echo "$DEMO_PORT" >"$IMPORTED_MARK"
 	info "imported $(ls "$IMPORT_DIR/workflows" | wc -l) example workflows; published \"receive task results (2 of 2)\""
 else
 	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
