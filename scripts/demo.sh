@@ -118,8 +118,9 @@ EOF
 n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
 IMPORTED_MARK="$DEMO_DIR/.n8n/.demo-examples-imported"
 # The examples hold n8n's own URL (the trigger's Callback URL): import them again when the port changed.
-if [ -f "$IMPORTED_MARK" ] && [ "$(cat "$IMPORTED_MARK")" != "$DEMO_PORT" ]; then
-	info "the examples were imported for another port ($(cat "$IMPORTED_MARK")): importing them again for $DEMO_PORT"
+previous_port=$([ -f "$IMPORTED_MARK" ] && cat "$IMPORTED_MARK")
+if [ -f "$IMPORTED_MARK" ] && [ "$previous_port" != "$DEMO_PORT" ]; then
+	info "the examples were imported for another port (${previous_port:-an earlier version of this script}): importing them again for $DEMO_PORT"
 	rm -f "$IMPORTED_MARK"
 fi
 if [ ! -f "$IMPORTED_MARK" ]; then
