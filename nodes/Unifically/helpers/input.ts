@@ -60,7 +60,7 @@ function isEmpty(value: unknown): boolean {
 	return value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-export function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
+function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
 	if (raw === undefined || raw === null || raw === '') return {};
 	let value = raw;
 	if (typeof raw === 'string') {

@@ -61,10 +61,6 @@ async function connectionOf(context: ApiContext): Promise<Connection> {
 	return await connection;
 }
 
-export async function baseUrlOf(context: ApiContext): Promise<string> {
-	return (await connectionOf(context)).baseUrl;
-}
-
 interface FullResponse {
 	body: unknown;
 	headers: Record<string, string | string[] | undefined>;
