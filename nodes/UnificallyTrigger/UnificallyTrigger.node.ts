@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
 
 export { taskFromCallback };
-import { downloadOutputs } from '../Unifically/transport/download';
+import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
 
 /** Compares in constant time, so a wrong token's response time says nothing about the right one. */
@@ -155,18 +155,14 @@ export class UnificallyTrigger implements INodeType {
 		// Answer before downloading: the API must not wait on large files or on the workflow.
 		response.status(200).json({ received: true, emitted: true });
 		const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
-		let binary = {};
-		if (options.download && isSucceeded(task)) {
-			try {
-				binary = await downloadOutputs(this, task, options.binaryPropertyName?.trim() || 'data', 0);
-			} catch (error) {
-				// The callback was already acknowledged: emit the task anyway, so its result is not lost.
-				task = { ...task, download_error: (error as Error).message };
-			}
-		}
+		// The callback was already acknowledged: a failed download still emits the task.
+		const emitted =
+			options.download && isSucceeded(task)
+				? await downloadKeepingTask(this, task, options.binaryPropertyName?.trim() || 'data', 0)
+				: { task };
 		return {
 			noWebhookResponse: true,
-			workflowData: [[{ json: task, ...(Object.keys(binary).length > 0 ? { binary } : {}) }]],
+			workflowData: [[{ json: emitted.task, ...(emitted.binary ? { binary: emitted.binary } : {}) }]],
 		};
 	}
 }

@@ -8,7 +8,7 @@ import {
 	isSucceeded,
 	mapWithConcurrency,
 	pollUntilSettled,
-	taskErrorMessage,
+	taskFailedMessage,
 	type PendingTask,
 	type PollOutcome,
 	type Task,
@@ -46,10 +46,6 @@ export class Batch {
 	fail(itemIndex: number, error: Error, fields: IDataObject = {}) {
 		if (!this.continueOnFail) throw this.withCreatedTasks(error, itemIndex);
 		this.set(itemIndex, { ...fields, error: error.message });
-	}
-
-	hasResult(itemIndex: number) {
-		return this.results[itemIndex] !== undefined;
 	}
 
 	output(): INodeExecutionData[][] {
@@ -99,7 +95,7 @@ export class Batch {
 				}
 			}),
 		);
-		const total = roundCents(costs.reduce((sum, cost) => sum + cost, 0));
+		const total = roundPrice(costs.reduce((sum, cost) => sum + cost, 0));
 		if (total > maxTotalCost) {
 			throw new NodeOperationError(
 				this.context.getNode(),
@@ -112,29 +108,33 @@ export class Batch {
 	}
 
 	/**
+	 * Creates one task. A failure is returned, not thrown: without Continue On Fail it cancels the
+	 * creates (and reads) of this batch not yet sent, and is reported once all have settled.
+	 */
+	private async createOne(
+		request: TaskRequest,
+		callbackUrl: (request: TaskRequest) => string | undefined,
+		cancel: CancelSignal,
+	): Promise<{ request: TaskRequest; task?: Task; createdAt?: number; error?: Error }> {
+		try {
+			const task = await createTask(this.context, request, callbackUrl(request), cancel);
+			this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
+			return { request, task, createdAt: Date.now() };
+		} catch (error) {
+			if (!this.continueOnFail) cancel.cancelled = true;
+			return { request, error: error as Error };
+		}
+	}
+
+	/**
 	 * Creates every task concurrently (the rate limiter paces them). Without Continue On Fail, the
 	 * first failed create cancels the creates not yet sent, and the error names those already created.
 	 */
 	async createTasks(requests: TaskRequest[], callbackUrl: (request: TaskRequest) => string | undefined) {
 		const cancel: CancelSignal = { cancelled: false };
-		const outcomes = await Promise.all(
-			requests.map(async (request) => {
-				try {
-					const task = await createTask(this.context, request, callbackUrl(request), cancel);
-					this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
-					return { request, task, createdAt: Date.now() };
-				} catch (error) {
-					if (!this.continueOnFail) cancel.cancelled = true;
-					return { request, error: error as Error };
-				}
-			}),
-		);
-		const created: Array<{ request: TaskRequest; task: Task; createdAt: number }> = [];
-		for (const outcome of outcomes) {
-			if ('task' in outcome && outcome.task) created.push(outcome as (typeof created)[number]);
-		}
+		const outcomes = await Promise.all(requests.map(async (request) => await this.createOne(request, callbackUrl, cancel)));
 		this.recordCreateFailures(outcomes);
-		return created;
+		return outcomes.flatMap(({ request, task, createdAt }) => (task ? [{ request, task, createdAt: createdAt! }] : []));
 	}
 
 	/**
@@ -151,19 +151,13 @@ export class Batch {
 		const cancel: CancelSignal = { cancelled: false };
 		const outcomes = await Promise.all(
 			requests.map(async (request) => {
-				let task: Task;
-				try {
-					task = await createTask(this.context, request, callbackUrl(request), cancel);
-				} catch (error) {
-					if (!this.continueOnFail) cancel.cancelled = true;
-					return { request, error: error as Error };
-				}
-				this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
+				const { task, createdAt, error } = await this.createOne(request, callbackUrl, cancel);
+				if (!task) return { request, error };
 				const pending: PendingTask = {
 					taskId: task.task_id,
 					model: request.model,
 					itemIndex: request.itemIndex,
-					createdAt: Date.now(),
+					createdAt: createdAt!,
 				};
 				const [outcome] = await pollUntilSettled(this.context, [pending], options.timeoutMs, cancel);
 				return { request, pending, outcome };
@@ -216,11 +210,10 @@ export class Batch {
 				);
 				this.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model });
 			} else if (!isSucceeded(task)) {
-				const error = new NodeOperationError(
-					this.context.getNode(),
-					`Task ${task.task_id} failed: ${taskErrorMessage(task)}`,
-					{ itemIndex, description: `Model ${String(task.model ?? '')}, status "${task.status}".` },
-				);
+				const error = new NodeOperationError(this.context.getNode(), taskFailedMessage(task), {
+					itemIndex,
+					description: `Model ${String(task.model ?? '')}, status "${task.status}".`,
+				});
 				this.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model, ...(task.error !== undefined ? { api_error: task.error } : {}) });
 			} else {
 				settled.push({ itemIndex, task });
@@ -246,4 +239,5 @@ export class Batch {
 	}
 }
 
-export const roundCents = (value: number) => Math.round(value * 10_000) / 10_000;
+/** Prices are in USD with up to 4 decimals (Kling's per-second rates): sums are rounded the same way. */
+export const roundPrice = (value: number) => Math.round(value * 10_000) / 10_000;

@@ -10,8 +10,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskRequest } from '../helpers/input';
-import { getTask, isSettled, isSucceeded, taskErrorMessage, taskFromCallback, type Task } from '../helpers/tasks';
-import { downloadOutputs } from '../transport/download';
+import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../helpers/tasks';
+import { downloadKeepingTask } from '../transport/download';
 import type { Batch } from './batch';
 import type { RunOptions } from './options';
 
@@ -247,20 +247,19 @@ async function finishedItems(context: IWebhookFunctions, items: INodeExecutionDa
 				task_id: task.task_id,
 				status: task.status,
 				model: task.model,
-				error: `Task ${task.task_id} failed: ${taskErrorMessage(task)}`,
+				error: taskFailedMessage(task),
 			};
 			output.push({ json: failure, pairedItem: { item: itemIndex } });
 			continue;
 		}
-		let binary = {};
-		if (options.download) {
-			try {
-				binary = await downloadOutputs(context, task, options.binaryPropertyName?.trim() || 'data', itemIndex);
-			} catch (error) {
-				task.download_error = (error as Error).message;
-			}
-		}
-		output.push({ json: task, ...(Object.keys(binary).length > 0 ? { binary } : {}), pairedItem: { item: itemIndex } });
+		const emitted = options.download
+			? await downloadKeepingTask(context, task, options.binaryPropertyName?.trim() || 'data', itemIndex)
+			: { task };
+		output.push({
+			json: emitted.task,
+			...(emitted.binary ? { binary: emitted.binary } : {}),
+			pairedItem: { item: itemIndex },
+		});
 	}
 	return output;
 }

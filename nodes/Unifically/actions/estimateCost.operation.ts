@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { estimateCost } from '../helpers/tasks';
-import { Batch, roundCents } from './batch';
+import { Batch, roundPrice } from './batch';
 
 export const description: INodeProperties[] = [];
 
@@ -23,7 +23,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}),
 	);
 	const successful = priced.filter((entry) => entry !== undefined);
-	const total = roundCents(successful.reduce((sum, entry) => sum + entry.cost, 0));
+	const total = roundPrice(successful.reduce((sum, entry) => sum + entry.cost, 0));
 	for (const { request, cost } of successful) {
 		batch.set(request.itemIndex, { model: request.model, cost, total_cost: total });
 	}

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getTask, isFailed, taskErrorMessage } from '../helpers/tasks';
+import { getTask, isFailed, taskFailedMessage } from '../helpers/tasks';
 import { Batch } from './batch';
 import { optionsCollection, readOptions } from './options';
 
@@ -49,7 +49,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			try {
 				const task = await getTask(this, taskId, itemIndex);
 				if (isFailed(task)) {
-					const error = new NodeOperationError(this.getNode(), `Task ${task.task_id} failed: ${taskErrorMessage(task)}`, {
+					const error = new NodeOperationError(this.getNode(), taskFailedMessage(task), {
 						itemIndex,
 					});
 					batch.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model });

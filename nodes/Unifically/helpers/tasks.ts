@@ -45,6 +45,9 @@ export function taskFromCallback(body: unknown): Task | undefined {
 	return { ...candidate, task_id: String(taskId), status: candidate.status };
 }
 
+/** "Task abc123 failed: <the API's reason>" — the same words wherever a failed task is reported. */
+export const taskFailedMessage = (task: Task) => `Task ${task.task_id} failed: ${taskErrorMessage(task)}`;
+
 export async function createTask(
 	context: ApiContext,
 	request: TaskRequest,

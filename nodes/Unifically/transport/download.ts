@@ -92,3 +92,21 @@ export async function downloadOutputs(
 	}
 	return binary;
 }
+
+/**
+ * For callbacks, which are acknowledged before downloading: a download that fails must not lose the
+ * task, so it is emitted anyway, carrying `download_error`.
+ */
+export async function downloadKeepingTask(
+	context: DownloadContext,
+	task: Task,
+	binaryPropertyName: string,
+	itemIndex: number,
+): Promise<{ task: Task; binary?: IBinaryKeyData }> {
+	try {
+		const binary = await downloadOutputs(context, task, binaryPropertyName, itemIndex);
+		return { task, ...(Object.keys(binary).length > 0 ? { binary } : {}) };
+	} catch (error) {
+		return { task: { ...task, download_error: (error as Error).message } };
+	}
+}
