@@ -7,12 +7,17 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
 
 export { taskFromCallback };
 import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
+import { callbackKey, claim, release } from './seenCallbacks';
+
+export const NOT_DOWNLOADED_UNVERIFIED =
+	'Not downloaded: Download Output Files needs Verify With API. Files are fetched only from the task as the API reports it, never from the URLs of a posted callback.';
 
 /** Compares in constant time, so a wrong token's response time says nothing about the right one. */
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -64,6 +69,22 @@ export class UnificallyTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					'Anyone who can reach this URL can start this workflow with made-up tasks: set a Secret Token (and add ?token= and the token to the Callback URL), or switch on Verify With API so only tasks the API confirms are emitted.',
+				name: 'unprotectedNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { secretToken: [''], verifyWithApi: [false] } },
+			},
+			{
+				displayName:
+					'Download Output Files needs Verify With API: files are fetched only from the task as the API reports it, never from the URLs of a posted callback. Without it, nothing is downloaded and each task carries download_error.',
+				name: 'downloadNeedsVerifyNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { 'options.download': [true], verifyWithApi: [false] } },
+			},
+			{
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
@@ -89,7 +110,7 @@ export class UnificallyTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to re-read each task from the API with the credential and emit that instead of the posted body, so a forged callback cannot inject data',
+					'Whether to re-read each task from the API with the credential and emit that instead of the posted body, so a forged callback cannot inject data. The callback is answered first; a task the API does not confirm is not emitted (the reason is logged).',
 			},
 			{
 				displayName: 'Options',
@@ -103,7 +124,8 @@ export class UnificallyTrigger implements INodeType {
 						name: 'download',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to download every output file into binary data',
+						description:
+							'Whether to download every output file into binary data. Needs Verify With API: only the files of the task as the API reports it are fetched.',
 					},
 					{
 						displayName: 'Put Output File in Field',
@@ -119,6 +141,13 @@ export class UnificallyTrigger implements INodeType {
 
 	webhookMethods = nothingToRegister;
 
+	/**
+	 * Token and body first (401 / 400 at once), then the answer — before any API read, download or
+	 * emit, so a burst of callbacks is answered at once whatever the API's read limit. n8n starts the
+	 * workflow only when this method returns `workflowData`; the response written here has already
+	 * reached the sender by then (n8n's webhook-helpers leave a response the node wrote alone).
+	 * A task that fails verification afterwards is not emitted; the reason is logged.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const response = this.getResponseObject();
 		const reply = (status: number, body: IDataObject): IWebhookResponseData => {
@@ -131,38 +160,72 @@ export class UnificallyTrigger implements INodeType {
 			return reply(401, { error: 'Invalid or missing token' });
 		}
 
-		let task = taskFromCallback(this.getBodyData());
-		if (!task) return reply(400, { error: 'The body is not a Unifically task (expected task_id and status)' });
-
-		if (this.getNodeParameter('verifyWithApi', false) as boolean) {
-			try {
-				// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
-				task = await getTask(this, task.task_id);
-			} catch (error) {
-				// An unknown task is refused for good; an API that is down gets 503, which a sender may retry.
-				const unknown = String((error as { httpCode?: unknown }).httpCode) === '404';
-				return reply(unknown ? 400 : 503, {
-					error: `Task ${task.task_id} could not be verified with the API: ${(error as Error).message}`,
-				});
-			}
-		}
+		const posted = taskFromCallback(this.getBodyData());
+		if (!posted) return reply(400, { error: 'The body is not a Unifically task (expected task_id and status)' });
 
 		const statuses = this.getNodeParameter('statuses', ['completed', 'failed']) as string[];
-		if (!statuses.includes(statusGroup(task))) {
-			return reply(200, { received: true, emitted: false });
+		const verify = this.getNodeParameter('verifyWithApi', false) as boolean;
+		const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
+		const node = this.getNode();
+		const keyOf = (task: Task) => callbackKey(this.getWorkflow().id, node.id || node.name, task.task_id, statusGroup(task));
+
+		// Without verification the posted status decides; with it, the API's (a `processing` callback
+		// may find the task completed already), so the posted status is only a hint.
+		if (!verify && !statuses.includes(statusGroup(posted))) return reply(200, { received: true, emitted: false });
+		const postedKey = keyOf(posted);
+		if (!claim(postedKey)) return reply(200, { received: true, emitted: false, duplicate: true });
+		if (!verify) {
+			response.status(200).json({ received: true, emitted: true });
+			return { noWebhookResponse: true, workflowData: [[await itemOf(this, posted, options, false)]] };
 		}
 
-		// Answer before downloading: the API must not wait on large files or on the workflow.
-		response.status(200).json({ received: true, emitted: true });
-		const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
-		// The callback was already acknowledged: a failed download still emits the task.
-		const emitted =
-			options.download && isSucceeded(task)
-				? await downloadKeepingTask(this, task, options.binaryPropertyName?.trim() || 'data', 0)
-				: { task };
-		return {
-			noWebhookResponse: true,
-			workflowData: [[{ json: emitted.task, ...(emitted.binary ? { binary: emitted.binary } : {}) }]],
-		};
+		response.status(200).json({ received: true });
+		let task: Task;
+		try {
+			// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
+			task = await getTask(this, posted.task_id);
+		} catch (error) {
+			release(postedKey);
+			this.logger.warn(
+				`Unifically Trigger: task ${posted.task_id} not emitted: it could not be verified with the API (${(error as Error).message})`,
+			);
+			return { noWebhookResponse: true };
+		}
+		const taskKey = keyOf(task);
+		if (taskKey !== postedKey) {
+			// The posted status was not the API's: give it back, and take the task's real one.
+			release(postedKey);
+			if (!statuses.includes(statusGroup(task))) {
+				this.logger.info(
+					`Unifically Trigger: task ${task.task_id} not emitted: the callback said "${posted.status}", the API says "${task.status}"`,
+				);
+				return { noWebhookResponse: true };
+			}
+			if (!claim(taskKey)) return { noWebhookResponse: true };
+		} else if (!statuses.includes(statusGroup(task))) {
+			return { noWebhookResponse: true };
+		}
+		return { noWebhookResponse: true, workflowData: [[await itemOf(this, task, options, true)]] };
 	}
+}
+
+/**
+ * The emitted item. Files are downloaded only from a task as the API reported it (`verified`): the
+ * URLs of a posted body are never fetched, or anyone who can reach the webhook could make n8n request
+ * any address of the user's network.
+ */
+async function itemOf(
+	context: IWebhookFunctions,
+	task: Task,
+	options: { download?: boolean; binaryPropertyName?: string },
+	verified: boolean,
+): Promise<INodeExecutionData> {
+	if (!options.download || !isSucceeded(task)) return { json: task };
+	if (!verified) {
+		context.logger.warn(`Unifically Trigger: task ${task.task_id} emitted without its files: ${NOT_DOWNLOADED_UNVERIFIED}`);
+		return { json: { ...task, download_error: NOT_DOWNLOADED_UNVERIFIED } };
+	}
+	// The callback was already acknowledged: a failed download still emits the task.
+	const emitted = await downloadKeepingTask(context, task, options.binaryPropertyName?.trim() || 'data', 0);
+	return { json: emitted.task, ...(emitted.binary ? { binary: emitted.binary } : {}) };
 }

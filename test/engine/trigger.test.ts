@@ -12,11 +12,20 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeHelpers, sleep } from 'n8n-workflow';
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { fileBytes } from '../../simulator/files';
 import { startSimulator, type CallbackRecord, type Simulator } from '../../simulator/server';
-import { UnificallyTrigger, taskFromCallback, tokensMatch } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
+import {
+	NOT_DOWNLOADED_UNVERIFIED,
+	UnificallyTrigger,
+	taskFromCallback,
+	tokensMatch,
+} from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
 import { startTriggerWebhook, type TriggerWebhook, type TriggerWebhookOptions, type WebhookCall } from './support/webhook';
 
 const API_KEY = 'sk-trigger-test-key-0123456789';
@@ -25,6 +34,8 @@ const MODEL = 'google/nano-banana';
 
 let sim: Simulator;
 const hooks: TriggerWebhook[] = [];
+/** What the node logged (n8n's Logger, as the node's `this.logger` is), this test. */
+const logged: string[] = [];
 
 beforeAll(async () => {
 	sim = await startSimulator({ taskLatencyMs: 300, callbackShape: 'wrapped' });
@@ -33,10 +44,18 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
+	logged.length = 0;
+	const logger = Container.get(Logger);
+	for (const level of ['warn', 'info', 'error'] as const) {
+		jest.spyOn(logger, level).mockImplementation((message: string) => {
+			logged.push(`${level}: ${message}`);
+		});
+	}
 	sim.reset();
 	sim.configure({ callbackShape: 'wrapped' });
 });
 afterEach(async () => {
+	jest.restoreAllMocks();
 	await Promise.all(hooks.splice(0).map(async (hook) => await hook.close()));
 });
 
@@ -406,7 +425,8 @@ describe('verifyWithApi', () => {
 		);
 		const call = await hook.nextCall();
 
-		expect(answer).toEqual({ status: 200, body: { received: true, emitted: true } });
+		// Answered before the read: the answer cannot tell yet whether the task will be emitted.
+		expect(answer).toEqual({ status: 200, body: { received: true } });
 		expect(sim.stats().byKey[API_KEY]?.statusReads).toBe(1); // read with the credential's key
 		const [item] = call.items;
 		expect(item.json.task_id).toBe(taskId);
@@ -449,22 +469,23 @@ describe('verifyWithApi', () => {
 		const answer = await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed', output: { image_url: EVIL } }));
 		const call = await hook.nextCall();
 
-		expect(answer).toEqual({ status: 200, body: { received: true, emitted: false } });
+		expect(answer).toEqual({ status: 200, body: { received: true } });
 		expectNothingEmitted(call);
+		expect(logged.some((line) => line.includes(taskId) && line.includes('the API says'))).toBe(true);
 	});
 
-	test('an unknown task_id is rejected (4xx) and nothing is emitted', async () => {
+	test('an unknown task_id is answered at once, not emitted, and the reason logged (without the key)', async () => {
 		const hook = await trigger({ verifyWithApi: true }, { credentials: credentials() });
 		const answer = await post(hook.webhookUrl, JSON.stringify({ task_id: 'no-such-task-0000', status: 'completed', output: { image_url: EVIL } }));
 		const call = await hook.nextCall();
 
-		expect(answer.status).toBeGreaterThanOrEqual(400);
-		expect(answer.status).toBeLessThan(500);
-		expect(String((answer.body as IDataObject).error)).toContain('no-such-task-0000');
-		expect(String((answer.body as IDataObject).error)).not.toContain(API_KEY);
+		expect(answer).toEqual({ status: 200, body: { received: true } });
 		expect(call.response.sentBy).toBe('node');
 		expectNothingEmitted(call);
 		expect(sim.stats().byKey[API_KEY]?.errors['404']).toBe(1);
+		const reason = logged.find((line) => line.includes('no-such-task-0000'));
+		expect(reason).toContain('could not be verified');
+		expect(logged.join('\n')).not.toContain(API_KEY);
 	});
 
 	test("a task of another API key is not found with the trigger's key: rejected", async () => {
@@ -475,8 +496,9 @@ describe('verifyWithApi', () => {
 		const answer = await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed' }));
 		const call = await hook.nextCall();
 
-		expect(answer.status).toBe(400);
+		expect(answer.status).toBe(200);
 		expectNothingEmitted(call);
+		expect(logged.some((line) => line.includes(taskId) && line.includes('could not be verified'))).toBe(true);
 	});
 });
 
@@ -485,7 +507,7 @@ describe('verifyWithApi', () => {
 describe('options.download', () => {
 	test('emits the file as binary data, and answers the callback before downloading', async () => {
 		const SIZE = 300_000;
-		const hook = await trigger({ options: { download: true } });
+		const hook = await trigger({ verifyWithApi: true, options: { download: true } }, { credentials: credentials() });
 		const taskId = await createTask(hook.webhookUrl, { sim_output_bytes: SIZE });
 		// The file server answers the first download slowly, with a 503: the node retries, so the
 		// download takes seconds, while the API's callback must be answered at once.
@@ -495,7 +517,7 @@ describe('options.download', () => {
 		const call = await hook.nextCall();
 
 		expect(record.status).toBe(200);
-		expect(call.response).toMatchObject({ status: 200, sentBy: 'node', body: { received: true, emitted: true } });
+		expect(call.response).toMatchObject({ status: 200, sentBy: 'node', body: { received: true } });
 		// Ordering: the response was complete, and the simulator had its answer, before the
 		// download (awaited inside webhook()) finished.
 		expect(call.response.finishedAt).toBeDefined();
@@ -507,7 +529,8 @@ describe('options.download', () => {
 		expect(sim.stats().filesServed).toBe(1);
 
 		const [item] = call.items;
-		expect(item.json).toEqual(completedTask(taskId));
+		const { model: _postedModel, ...asTheApiReportsIt } = completedTask(taskId);
+		expect(item.json).toEqual(asTheApiReportsIt);
 		expect(Object.keys(item.binary ?? {})).toEqual(['data']);
 		const binary = item.binary!.data;
 		expect(binary.mimeType).toBe('image/png');
@@ -518,7 +541,10 @@ describe('options.download', () => {
 	});
 
 	test('binaryPropertyName puts the file in that field; filesystem mode stores it on disk', async () => {
-		const hook = await trigger({ options: { download: true, binaryPropertyName: 'image' } }, { binaryDataMode: 'filesystem' });
+		const hook = await trigger(
+			{ verifyWithApi: true, options: { download: true, binaryPropertyName: 'image' } },
+			{ binaryDataMode: 'filesystem', credentials: credentials() },
+		);
 		const taskId = await createTask(hook.webhookUrl, { sim_output_bytes: 4096 });
 
 		expect((await settledCallback(taskId)).status).toBe(200);
@@ -530,7 +556,7 @@ describe('options.download', () => {
 	});
 
 	test('a failed task is emitted without downloading anything', async () => {
-		const hook = await trigger({ options: { download: true } });
+		const hook = await trigger({ verifyWithApi: true, options: { download: true } }, { credentials: credentials() });
 		const taskId = await createTask(hook.webhookUrl, { sim_outcome: 'fail' });
 
 		expect((await settledCallback(taskId)).status).toBe(200);
@@ -542,17 +568,179 @@ describe('options.download', () => {
 	});
 
 	test('a download that keeps failing still emits the task, with download_error', async () => {
-		const hook = await trigger({ options: { download: true } });
+		const hook = await trigger({ verifyWithApi: true, options: { download: true } }, { credentials: credentials() });
 		const taskId = await createTask(hook.webhookUrl);
 		sim.failNext({ endpoint: 'file', status: 500, count: 3 });
 
 		expect((await settledCallback(taskId)).status).toBe(200);
 		const call = await hook.nextCall();
 		expect(call.items).toHaveLength(1);
-		expect(call.items[0].json).toMatchObject(completedTask(taskId));
+		expect(call.items[0].json).toMatchObject({ task_id: taskId, status: 'completed' });
 		expect(String(call.items[0].json.download_error)).toContain(taskId);
 		expect(call.items[0].binary).toBeUndefined();
 	});
+});
+
+// --- 6b. never fetch what the API did not return -------------------------------------------------
+
+describe('download without Verify With API', () => {
+	/** A server of the user's network that a forged callback names: it counts every request. */
+	async function internalServer() {
+		const requests: string[] = [];
+		const server = http.createServer((req, res) => {
+			requests.push(`${req.method} ${req.url}`);
+			res.writeHead(200, { 'Content-Type': 'image/png' }).end('secret');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		return { url, requests, close: async () => await new Promise((resolve) => server.close(resolve)) };
+	}
+
+	test('a forged callback naming an internal URL makes no request to it; the task says why nothing was downloaded', async () => {
+		const internal = await internalServer();
+		try {
+			const hook = await trigger({ options: { download: true } });
+			const answer = await post(
+				hook.webhookUrl,
+				JSON.stringify({ task_id: 'forged-0001', status: 'completed', output: { image_url: `${internal.url}/admin/secret.png` } }),
+			);
+			const call = await hook.nextCall();
+
+			expect(answer.status).toBe(200);
+			expect(call.items).toHaveLength(1);
+			expect(call.items[0].binary).toBeUndefined();
+			expect(call.items[0].json.download_error).toBe(NOT_DOWNLOADED_UNVERIFIED);
+			await sleep(200);
+			expect(internal.requests).toEqual([]);
+			expect(logged.some((line) => line.startsWith('warn') && line.includes('forged-0001'))).toBe(true);
+		} finally {
+			await internal.close();
+		}
+	});
+
+	test('with Verify With API the files of the task as the API reports it are downloaded, not the posted URLs', async () => {
+		const internal = await internalServer();
+		try {
+			const hook = await trigger({ verifyWithApi: true, options: { download: true } }, { credentials: credentials() });
+			const taskId = await createTask(undefined);
+			await taskFinished(taskId);
+			await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed', output: { image_url: `${internal.url}/x.png` } }));
+			const call = await hook.nextCall();
+
+			expect(call.items[0].binary?.data.fileName).toBe(`${taskId}_image.png`);
+			expect(internal.requests).toEqual([]);
+		} finally {
+			await internal.close();
+		}
+	});
+});
+
+// --- 6c. each task emitted once -------------------------------------------------------------------
+
+describe('each task emitted once', () => {
+	test('the same callback delivered twice: emitted once, the second answered as a duplicate', async () => {
+		const hook = await trigger();
+		const body = JSON.stringify({ task_id: 'dup-0001', status: 'completed', output: { image_url: 'https://x/y.png' } });
+		const first = await post(hook.webhookUrl, body);
+		const second = await post(hook.webhookUrl, body);
+		const calls = [await hook.nextCall(), await hook.nextCall()];
+
+		expect(first).toEqual({ status: 200, body: { received: true, emitted: true } });
+		expect(second).toEqual({ status: 200, body: { received: true, emitted: false, duplicate: true } });
+		expect(calls.flatMap((call) => call.items).map((item) => item.json.task_id)).toEqual(['dup-0001']);
+	});
+
+	test('two deliveries racing each other: one emits', async () => {
+		const hook = await trigger();
+		const body = JSON.stringify({ task_id: 'dup-race-0001', status: 'failed', error: 'x' });
+		await Promise.all([post(hook.webhookUrl, body), post(hook.webhookUrl, body), post(hook.webhookUrl, body)]);
+		const calls = [await hook.nextCall(), await hook.nextCall(), await hook.nextCall()];
+		expect(calls.flatMap((call) => call.items)).toHaveLength(1);
+	});
+
+	test('another workflow (or node) with the same task is not a duplicate', async () => {
+		const one = await trigger({}, { nodeName: 'Trigger A' });
+		const two = await trigger({}, { nodeName: 'Trigger B' });
+		const body = JSON.stringify({ task_id: 'shared-0001', status: 'completed' });
+		await post(one.webhookUrl, body);
+		await post(two.webhookUrl, body);
+		expect((await one.nextCall()).items).toHaveLength(1);
+		expect((await two.nextCall()).items).toHaveLength(1);
+	});
+
+	test('verify: "processing" read after the task completed, then the "completed" callback: the task is emitted once, as completed', async () => {
+		const hook = await trigger({ verifyWithApi: true }, { credentials: credentials() });
+		const taskId = await createTask(undefined);
+		await taskFinished(taskId);
+
+		await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'processing' }));
+		const early = await hook.nextCall();
+		await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed' }));
+		const late = await hook.nextCall();
+
+		expect(early.items.map((item) => item.json.status)).toEqual(['completed']);
+		expectNothingEmitted(late);
+		expect(late.response.body).toEqual({ received: true, emitted: false, duplicate: true });
+		expect(sim.stats().byKey[API_KEY]?.statusReads).toBe(1); // the duplicate is not even read
+	});
+
+	test('verify: a forged "completed" for a task still processing does not block the genuine one later', async () => {
+		const hook = await trigger({ verifyWithApi: true }, { credentials: credentials() });
+		const taskId = await createTask(undefined, { sim_latency_ms: 1500 });
+		await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed' }));
+		expectNothingEmitted(await hook.nextCall());
+
+		await taskFinished(taskId);
+		await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed' }));
+		expect((await hook.nextCall()).items.map((item) => item.json.task_id)).toEqual([taskId]);
+	});
+});
+
+// --- 6d. answered first, then verified ------------------------------------------------------------
+
+describe('answer first, verify after', () => {
+	test('a slow API read does not delay the answer', async () => {
+		const hook = await trigger({ verifyWithApi: true }, { credentials: credentials() });
+		const taskId = await createTask(undefined);
+		await taskFinished(taskId);
+		sim.failNext({ endpoint: 'status', status: 503, delayMs: 1500 });
+
+		const sent = Date.now();
+		const answer = await post(hook.webhookUrl, JSON.stringify({ task_id: taskId, status: 'completed' }));
+		const answeredMs = Date.now() - sent;
+		const call = await hook.nextCall();
+
+		expect(answer.status).toBe(200);
+		expect(call.response.finishedAt!).toBeLessThan(call.webhookSettledAt!);
+		// The read (1.5 s slow, then retried) was still going when the answer was in.
+		expect(answeredMs).toBeLessThan(call.webhookSettledAt! - sent);
+		expect(call.items.map((item) => item.json.task_id)).toEqual([taskId]);
+	});
+
+	test('a burst of 40 callbacks with Verify With API: all answered before their reads, each task emitted once, no 429', async () => {
+		const hook = await trigger({ verifyWithApi: true }, { credentials: credentials() });
+		const ids: string[] = [];
+		for (let i = 0; i < 40; i++) {
+			ids.push(await createTask(undefined));
+			await sleep(110); // the simulator's create budget is 10/s too
+		}
+		for (const id of ids) await taskFinished(id);
+		sim.resetStats();
+
+		const bodies = ids.map((id) => JSON.stringify({ task_id: id, status: 'completed' }));
+		// Each callback twice: the second delivery is a duplicate.
+		const answers = await Promise.all([...bodies, ...bodies].map(async (body) => await post(hook.webhookUrl, body)));
+		const lastAnswerAt = Date.now();
+		const calls = await Promise.all(answers.map(async (_, index) => await hook.call(index, 30_000)));
+
+		expect(answers.every((answer) => answer.status === 200)).toBe(true);
+		const emitted = calls.flatMap((call) => call.items.map((item) => String(item.json.task_id)));
+		expect([...emitted].sort()).toEqual([...ids].sort());
+		// The reads (4 s at 10/s) ended after the last answer was in.
+		expect(Math.max(...calls.map((call) => call.webhookSettledAt ?? 0))).toBeGreaterThan(lastAnswerAt);
+		expect(sim.stats().byKey[API_KEY]?.statusReads).toBe(40);
+		expect(sim.stats().rateLimited ?? 0).toBe(0);
+	}, 60_000);
 });
 
 // --- 7. description -------------------------------------------------------------------------------
@@ -561,11 +749,26 @@ describe('node description', () => {
 	const { description } = new UnificallyTrigger();
 
 	test('a notice tells the user which URL to copy, and to add ?token=', () => {
-		const notices = description.properties.filter((property: INodeProperties) => property.type === 'notice');
+		const notices = description.properties.filter((property: INodeProperties) => property.name === 'usageNotice');
 		expect(notices).toHaveLength(1);
 		expect(notices[0].displayName).toContain('Callback URL');
 		expect(notices[0].displayName).toContain('?token=');
 		expect(notices[0].displayName).toMatch(/Production URL/);
+	});
+
+	const shown = (name: string, parameters: INodeParameters) =>
+		NodeHelpers.displayParameter(parameters, description.properties.find((property) => property.name === name)!, null);
+
+	test('a warning when neither a Secret Token nor Verify With API protects the webhook', () => {
+		expect(shown('unprotectedNotice', { secretToken: '', verifyWithApi: false })).toBe(true);
+		expect(shown('unprotectedNotice', { secretToken: 's', verifyWithApi: false })).toBe(false);
+		expect(shown('unprotectedNotice', { secretToken: '', verifyWithApi: true })).toBe(false);
+	});
+
+	test('a warning when Download is on without Verify With API', () => {
+		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: false, options: { download: true } })).toBe(true);
+		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: true, options: { download: true } })).toBe(false);
+		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: false, options: {} })).toBe(false);
 	});
 
 	test('one POST webhook answering on receipt; the credential only with verifyWithApi', () => {

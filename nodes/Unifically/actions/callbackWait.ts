@@ -159,6 +159,8 @@ function waitingItemsOf(context: IWebhookFunctions): INodeExecutionData[] | unde
 interface ExecutionCallbacks {
 	finished: Map<string, Task>;
 	queue: Promise<unknown>;
+	/** Callbacks queued behind the one running: while there are any, the sweep of the other tasks waits for the last. */
+	queued: number;
 	resumed: boolean;
 	usedAt: number;
 }
@@ -173,7 +175,7 @@ function callbackStateOf(key: string): ExecutionCallbacks {
 	for (const [other, state] of callbackStates) if (now - state.usedAt > STATE_TTL_MS) callbackStates.delete(other);
 	let state = callbackStates.get(key);
 	if (!state) {
-		state = { finished: new Map(), queue: Promise.resolve(), resumed: false, usedAt: now };
+		state = { finished: new Map(), queue: Promise.resolve(), queued: 0, resumed: false, usedAt: now };
 		callbackStates.set(key, state);
 	}
 	state.usedAt = now;
@@ -211,11 +213,16 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!taskIds.includes(posted.task_id)) return { noWebhookResponse: true };
 
 	const state = callbackStateOf(stateKey(this.getExecutionId(), this.getNode().id, taskIds));
+	state.queued++;
 	return await inTurn(state, async () => {
+		state.queued--;
 		if (state.resumed) return { noWebhookResponse: true };
 		const known = state.finished;
 		try {
 			if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
+			// More callbacks are queued behind this one (a burst): they will read their own tasks, and
+			// the last of them looks at the rest. Sweeping now would read tasks still running, in vain.
+			if (state.queued > 0 && known.size < taskIds.length) return { noWebhookResponse: true };
 			if (!(await allFinished(this, taskIds, known))) return { noWebhookResponse: true };
 		} catch (error) {
 			// The API could not be read (after the transport's retries). A webhook that throws makes n8n
