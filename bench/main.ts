@@ -22,6 +22,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { callbackRows, runCallbackBursts, type CallbackBurstResult } from './callbacks';
 import { runNaiveSequential, type NaiveResult } from './naive';
 import {
 	MODEL,
@@ -74,7 +75,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
-			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,naive,memory,estimate,overhead]');
+			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,naive,memory,estimate,overhead,callbacks]');
 			process.exit(0);
 		} else throw new Error(`Unknown option ${flag}`);
 	}
@@ -308,6 +309,7 @@ interface Results {
 	memory?: { withDownload: MemoryResult & { externalPeakRss: number }; withoutDownload: MemoryResult & { externalPeakRss: number }; deltaPeakRss: number; deltaVmHwm?: number };
 	estimate?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
 	overhead?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
+	callbacks?: CallbackBurstResult[];
 	rateLimitedTotal: number;
 	simulators: Record<string, SimulatorSummary>;
 	rows: Row[];
@@ -521,6 +523,13 @@ async function main() {
 		}, failed('Estimate Cost unthrottled'));
 	}
 
+	// Phase 5, last (it loads n8n-core into this process): callback bursts to the trigger.
+	if (want('callbacks')) {
+		const recorded = await newSimulator('callbacks', { taskLatencyMs: 200 });
+		log(`Callbacks: bursts of 100 callbacks (each twice) to Unifically Trigger, without and with Verify With API`);
+		results.callbacks = await runCallbackBursts(recorded).catch(failed('Callback bursts'));
+	}
+
 	// Every 429 any simulator sent to the node or the baseline (the lifted-limit run cannot get one).
 	for (const [name, recorded] of simulators) results.simulators[name] = simulatorSummary(recorded, began);
 	results.rateLimitedTotal = Object.values(results.simulators).reduce((sum, summary) => sum + summary.rateLimited, 0);
@@ -698,6 +707,7 @@ function buildRows(results: Results, args: Args): Row[] {
 	};
 	if (estimate) estimateRow(estimate, `at the API limit (${RATE_LIMIT}/s)`, `— (info; the limit caps it at ${RATE_LIMIT}/s)`);
 	if (overhead) estimateRow(overhead, 'limit lifted (node’s own cost)', '— (info)');
+	rows.push(...callbackRows(results.callbacks));
 	return rows;
 }
 

@@ -14,7 +14,7 @@ import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../
 export { taskFromCallback };
 import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
-import { callbackKey, claim, release } from './seenCallbacks';
+import { callbackKey, claim, inQueue, release } from './seenCallbacks';
 
 export const NOT_DOWNLOADED_UNVERIFIED =
 	'Not downloaded: Download Output Files needs Verify With API. Files are fetched only from the task as the API reports it, never from the URLs of a posted callback.';
@@ -58,12 +58,24 @@ export class UnificallyTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'callback',
+				// With a Secret Token the editor shows the URL with the token instead (below).
+				ndvHideUrl: '={{ !!$parameter["secretToken"] }}',
+			},
+			{
+				// Not a webhook: the URL to copy, with the token, in the editor's "Webhook URLs" panel.
+				// With no HTTP method n8n registers nothing for it (webhook.service getNodeWebhooks
+				// skips an empty method); the editor shows base URL + webhookId + this path.
+				name: 'setup',
+				httpMethod: '',
+				path: '={{ "callback?token=" + encodeURIComponent($parameter["secretToken"]) }}',
+				ndvHideUrl: '={{ !$parameter["secretToken"] }}',
+				ndvHideMethod: true,
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'Open "Webhook URLs" above, choose Production URL and copy it into the Unifically node: Options → Callback URL. With a Secret Token set, add ?token= and the token to it. Publish this workflow so the URL is live: every task created with that URL then comes in here when it finishes.',
+					'Open "Webhook URLs" above, choose Production URL and copy it into the Unifically node: Options → Callback URL. With a Secret Token set, the URL shown already ends in ?token= and the token. Publish this workflow so the URL is live: every task created with that URL then comes in here when it finishes. The API calls this URL from the internet: a URL on localhost or 127.0.0.1 cannot be reached — set n8n\'s WEBHOOK_URL to a public address (or a tunnel).',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',
@@ -146,7 +158,14 @@ export class UnificallyTrigger implements INodeType {
 	 * emit, so a burst of callbacks is answered at once whatever the API's read limit. n8n starts the
 	 * workflow only when this method returns `workflowData`; the response written here has already
 	 * reached the sender by then (n8n's webhook-helpers leave a response the node wrote alone).
-	 * A task that fails verification afterwards is not emitted; the reason is logged.
+	 *
+	 * Then the task joins its node's queue (see `./seenCallbacks`): the first call finding nobody at
+	 * work leads — it verifies, downloads and emits every queued task, including those of callbacks
+	 * arriving meanwhile, as the items of one execution — and the other calls return at once. In n8n
+	 * 2.x each webhook call holds an expression isolate (a fresh V8 isolate) while webhook() runs, and
+	 * each execution costs database writes: one execution per burst instead of one per callback, and
+	 * one call busy instead of a hundred, is what keeps a burst answered quickly. A task that fails
+	 * verification is not emitted; the reason is logged.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const response = this.getResponseObject();
@@ -163,50 +182,68 @@ export class UnificallyTrigger implements INodeType {
 		const posted = taskFromCallback(this.getBodyData());
 		if (!posted) return reply(400, { error: 'The body is not a Unifically task (expected task_id and status)' });
 
-		const statuses = this.getNodeParameter('statuses', ['completed', 'failed']) as string[];
-		const verify = this.getNodeParameter('verifyWithApi', false) as boolean;
-		const options = this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
-		const node = this.getNode();
-		const keyOf = (task: Task) => callbackKey(this.getWorkflow().id, node.id || node.name, task.task_id, statusGroup(task));
+		const settings: Settings = {
+			statuses: this.getNodeParameter('statuses', ['completed', 'failed']) as string[],
+			verify: this.getNodeParameter('verifyWithApi', false) as boolean,
+			options: this.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string },
+			workflowId: this.getWorkflow().id,
+			nodeId: this.getNode().id || this.getNode().name,
+		};
 
 		// Without verification the posted status decides; with it, the API's (a `processing` callback
 		// may find the task completed already), so the posted status is only a hint.
-		if (!verify && !statuses.includes(statusGroup(posted))) return reply(200, { received: true, emitted: false });
-		const postedKey = keyOf(posted);
+		if (!settings.verify && !settings.statuses.includes(statusGroup(posted))) return reply(200, { received: true, emitted: false });
+		const postedKey = keyOf(settings, posted);
 		if (!claim(postedKey)) return reply(200, { received: true, emitted: false, duplicate: true });
-		if (!verify) {
-			response.status(200).json({ received: true, emitted: true });
-			return { noWebhookResponse: true, workflowData: [[await itemOf(this, posted, options, false)]] };
-		}
+		response.status(200).json(settings.verify ? { received: true } : { received: true, emitted: true });
 
-		response.status(200).json({ received: true });
-		let task: Task;
-		try {
-			// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
-			task = await getTask(this, posted.task_id);
-		} catch (error) {
-			release(postedKey);
-			this.logger.warn(
-				`Unifically Trigger: task ${posted.task_id} not emitted: it could not be verified with the API (${(error as Error).message})`,
-			);
-			return { noWebhookResponse: true };
-		}
-		const taskKey = keyOf(task);
-		if (taskKey !== postedKey) {
-			// The posted status was not the API's: give it back, and take the task's real one.
-			release(postedKey);
-			if (!statuses.includes(statusGroup(task))) {
-				this.logger.info(
-					`Unifically Trigger: task ${task.task_id} not emitted: the callback said "${posted.status}", the API says "${task.status}"`,
-				);
-				return { noWebhookResponse: true };
-			}
-			if (!claim(taskKey)) return { noWebhookResponse: true };
-		} else if (!statuses.includes(statusGroup(task))) {
-			return { noWebhookResponse: true };
-		}
-		return { noWebhookResponse: true, workflowData: [[await itemOf(this, task, options, true)]] };
+		const items = await inQueue(callbackKey(settings.workflowId, settings.nodeId, '', ''), posted, async (task) =>
+			await itemFor(this, settings, task),
+		);
+		return items && items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 	}
+}
+
+interface Settings {
+	statuses: string[];
+	verify: boolean;
+	options: { download?: boolean; binaryPropertyName?: string };
+	workflowId: string | undefined;
+	nodeId: string;
+}
+
+const keyOf = (settings: Settings, task: Task) => callbackKey(settings.workflowId, settings.nodeId, task.task_id, statusGroup(task));
+
+/** One posted task, verified (when asked) and ready to emit; undefined when it is not to be emitted. */
+async function itemFor(context: IWebhookFunctions, settings: Settings, posted: Task): Promise<INodeExecutionData | undefined> {
+	if (!settings.verify) return await itemOf(context, posted, settings.options, false);
+	const postedKey = keyOf(settings, posted);
+	let task: Task;
+	try {
+		// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
+		task = await getTask(context, posted.task_id);
+	} catch (error) {
+		release(postedKey);
+		context.logger.warn(
+			`Unifically Trigger: task ${posted.task_id} not emitted: it could not be verified with the API (${(error as Error).message})`,
+		);
+		return undefined;
+	}
+	const taskKey = keyOf(settings, task);
+	if (taskKey !== postedKey) {
+		// The posted status was not the API's: give it back, and take the task's real one.
+		release(postedKey);
+		if (!settings.statuses.includes(statusGroup(task))) {
+			context.logger.info(
+				`Unifically Trigger: task ${task.task_id} not emitted: the callback said "${posted.status}", the API says "${task.status}"`,
+			);
+			return undefined;
+		}
+		if (!claim(taskKey)) return undefined;
+	} else if (!settings.statuses.includes(statusGroup(task))) {
+		return undefined;
+	}
+	return await itemOf(context, task, settings.options, true);
 }
 
 /**

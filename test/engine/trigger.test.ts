@@ -182,7 +182,8 @@ describe('a callback from the API', () => {
 
 		expect(new Set(records.map((record) => record.shape))).toEqual(new Set(['wrapped', 'bare']));
 		expect(records.map((record) => record.status)).toEqual([200, 200]);
-		const emitted = calls.map((call) => call.items[0]?.json).sort((a, b) => String(a?.task_id).localeCompare(String(b?.task_id)));
+		// Callbacks that arrive together may come out as the items of one execution.
+		const emitted = calls.flatMap((call) => call.items.map((item) => item.json)).sort((a, b) => String(a?.task_id).localeCompare(String(b?.task_id)));
 		expect(emitted).toEqual([completedTask(first), completedTask(second)].sort((a, b) => String(a.task_id).localeCompare(String(b.task_id))));
 	});
 
@@ -399,7 +400,7 @@ describe('status filter', () => {
 		await settledCallback(ok);
 		await settledCallback(bad);
 		const calls = [await hook.nextCall(), await hook.nextCall()];
-		const statuses = Object.fromEntries(calls.map((call) => [call.items[0]?.json.task_id, call.items[0]?.json.status]));
+		const statuses = Object.fromEntries(calls.flatMap((call) => call.items).map((item) => [item.json.task_id, item.json.status]));
 		expect(statuses).toEqual({ [ok]: 'completed', [bad]: 'failed' });
 	});
 });
@@ -650,6 +651,20 @@ describe('each task emitted once', () => {
 		expect(calls.flatMap((call) => call.items).map((item) => item.json.task_id)).toEqual(['dup-0001']);
 	});
 
+	test('callbacks arriving together come out as the items of one execution; a lone one on its own', async () => {
+		const hook = await trigger();
+		const ids = ['together-1', 'together-2', 'together-3', 'together-4', 'together-5'];
+		await Promise.all(ids.map(async (task_id) => await post(hook.webhookUrl, JSON.stringify({ task_id, status: 'completed' }))));
+		const calls = await Promise.all(ids.map(async (_, index) => await hook.call(index)));
+		const starting = calls.filter((call) => call.workflowData !== undefined);
+		expect(starting).toHaveLength(1);
+		expect(starting[0].items.map((item) => item.json.task_id).sort()).toEqual(ids);
+
+		await sleep(1200);
+		await post(hook.webhookUrl, JSON.stringify({ task_id: 'alone-1', status: 'completed' }));
+		expect((await hook.call(ids.length)).items.map((item) => item.json.task_id)).toEqual(['alone-1']);
+	});
+
 	test('two deliveries racing each other: one emits', async () => {
 		const hook = await trigger();
 		const body = JSON.stringify({ task_id: 'dup-race-0001', status: 'failed', error: 'x' });
@@ -772,9 +787,12 @@ describe('node description', () => {
 	});
 
 	test('one POST webhook answering on receipt; the credential only with verifyWithApi', () => {
-		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
-		]);
+		const [webhook, urlWithToken] = description.webhooks!;
+		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' });
+		// The second entry only shows the URL with ?token= in the editor: with no HTTP method, n8n
+		// registers nothing for it (n8n 2.41 webhook.service getNodeWebhooks skips an empty method).
+		expect(description.webhooks).toHaveLength(2);
+		expect(urlWithToken.httpMethod).toBe('');
 		expect(description.credentials).toEqual([
 			{ name: 'unificallyApi', required: true, displayOptions: { show: { verifyWithApi: [true] } } },
 		]);

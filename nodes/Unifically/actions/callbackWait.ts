@@ -152,15 +152,19 @@ function waitingItemsOf(context: IWebhookFunctions): INodeExecutionData[] | unde
 /**
  * What this n8n process has learned about one waiting execution's tasks. Callbacks of a batch tend to
  * arrive together; each used to read every other task from the API (n callbacks × n reads, enough to
- * hit the API's 10 reads/s and its 60 s ban). Here the callbacks of one execution are handled one at
- * a time and share what they read: a finished task never changes, so it is read once. Per process
- * only (in queue mode each webhook process learns on its own); forgotten after an hour unused.
+ * hit the API's 10 reads/s and its 60 s ban). Here a finished task never changes, so it is read once,
+ * and one callback at a time (the "leader") does the reading for all: the others answer, leave their
+ * task id in `pending` and return at once. That matters in n8n 2.x: every webhook call holds an
+ * expression isolate of its own (a fresh V8 isolate) for as long as the node's webhook() runs, so 100
+ * calls each waiting for their turn to read would keep 100 isolates alive. Per process only (in queue
+ * mode each webhook process learns on its own); forgotten after an hour unused.
  */
 interface ExecutionCallbacks {
 	finished: Map<string, Task>;
-	queue: Promise<unknown>;
-	/** Callbacks queued behind the one running: while there are any, the sweep of the other tasks waits for the last. */
-	queued: number;
+	/** Task ids whose callback arrived and that the leader has not read yet. */
+	pending: string[];
+	/** A call is reading for all (see above). */
+	leading: boolean;
 	resumed: boolean;
 	usedAt: number;
 }
@@ -175,27 +179,21 @@ function callbackStateOf(key: string): ExecutionCallbacks {
 	for (const [other, state] of callbackStates) if (now - state.usedAt > STATE_TTL_MS) callbackStates.delete(other);
 	let state = callbackStates.get(key);
 	if (!state) {
-		state = { finished: new Map(), queue: Promise.resolve(), queued: 0, resumed: false, usedAt: now };
+		state = { finished: new Map(), pending: [], leading: false, resumed: false, usedAt: now };
 		callbackStates.set(key, state);
 	}
 	state.usedAt = now;
 	return state;
 }
 
-/** Runs `work` after the callbacks of the same execution that came before it. */
-async function inTurn<T>(state: ExecutionCallbacks, work: () => Promise<T>): Promise<T> {
-	const turn = state.queue.then(work);
-	state.queue = turn.catch(() => undefined);
-	return await turn;
-}
-
 /**
  * A task's callback. Answers at once; resumes the execution (returns `workflowData`) only when every
  * task of it has finished, with each task as read from the API — never from the posted body, so a
- * forged callback can neither inject an output nor resume early. The posted task is read first (one
- * read per callback), then the others newest first, stopping at the first unfinished one; tasks
- * already known finished are not read again. Once a callback has resumed the execution, later ones
- * (racing it) leave it alone.
+ * forged callback can neither inject an output nor resume early. Each posted task is read once; when
+ * no callback is left to read, the other tasks are read newest first, stopping at the first
+ * unfinished one (callbacks refused while the execution was still running are lost, see the header);
+ * tasks already known finished are not read again. Once the execution has resumed, later callbacks
+ * leave it alone.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const response = this.getResponseObject();
@@ -213,28 +211,48 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!taskIds.includes(posted.task_id)) return { noWebhookResponse: true };
 
 	const state = callbackStateOf(stateKey(this.getExecutionId(), this.getNode().id, taskIds));
-	state.queued++;
-	return await inTurn(state, async () => {
-		state.queued--;
-		if (state.resumed) return { noWebhookResponse: true };
-		const known = state.finished;
+	if (state.resumed || state.finished.has(posted.task_id)) return { noWebhookResponse: true };
+	state.pending.push(posted.task_id);
+	if (state.leading) return { noWebhookResponse: true };
+	state.leading = true;
+	try {
+		return await readForAll(this, state, items, taskIds);
+	} finally {
+		state.leading = false;
+	}
+}
+
+/** The leader's work: reads the posted tasks, then (when none is left) the others; resumes when all have finished. */
+async function readForAll(
+	context: IWebhookFunctions,
+	state: ExecutionCallbacks,
+	items: INodeExecutionData[],
+	taskIds: string[],
+): Promise<IWebhookResponseData> {
+	const known = state.finished;
+	for (;;) {
 		try {
-			if (!(await allFinished(this, [posted.task_id], known))) return { noWebhookResponse: true };
-			// More callbacks are queued behind this one (a burst): they will read their own tasks, and
-			// the last of them looks at the rest. Sweeping now would read tasks still running, in vain.
-			if (state.queued > 0 && known.size < taskIds.length) return { noWebhookResponse: true };
-			if (!(await allFinished(this, taskIds, known))) return { noWebhookResponse: true };
+			for (let taskId = state.pending.shift(); taskId !== undefined; taskId = state.pending.shift()) {
+				await allFinished(context, [taskId], known);
+			}
+			if (!(await allFinished(context, taskIds, known))) {
+				// Callbacks that came in meanwhile are read now; otherwise keep waiting. (Nothing is
+				// awaited between this check and the return: a callback arriving after it leads.)
+				if (state.pending.length > 0) continue;
+				return { noWebhookResponse: true };
+			}
 		} catch (error) {
 			// The API could not be read (after the transport's retries). A webhook that throws makes n8n
 			// fail the whole waiting execution, so keep waiting: the next callback, or the timeout (which
 			// emits every task_id), takes it from here.
-			this.logger.warn(`Unifically: a callback could not check the tasks with the API: ${(error as Error).message}`);
+			context.logger.warn(`Unifically: a callback could not check the tasks with the API: ${(error as Error).message}`);
+			if (state.pending.length > 0) continue;
 			return { noWebhookResponse: true };
 		}
-		const output = await finishedItems(this, items, known);
+		const output = await finishedItems(context, items, known);
 		state.resumed = true;
 		return { noWebhookResponse: true, workflowData: [output] };
-	});
+	}
 }
 
 /** The node's output on resume: each task as read from the API (failed ones as error items), other items as they were. */
