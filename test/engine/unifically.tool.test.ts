@@ -126,7 +126,8 @@ describe('the tool variant’s form', () => {
 		const asTool = filled(tool, { resource: 'video', operation: 'generate' });
 		expect(asTool.model).toMatch(/^=\{\{ \$fromAI\('model', 'The model ID, one of .*google\/veo-3\.1-fast = /);
 		for (const name of ['prompt', 'aspectRatio', 'resolution', 'duration', 'startImageUrl', 'otherInputs']) {
-			expect(asTool[name]).toMatch(/^=\{\{ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);
+			// n8n's marker: the editor shows "Defined automatically by the model"
+			expect(asTool[name]).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);
 		}
 		expect(asTool.additionalFields).toBeUndefined();
 		expect(String(asTool.toolDescription)).toContain('$parameter.operation');
@@ -138,7 +139,7 @@ describe('the tool variant’s form', () => {
 	});
 
 	it('Task → Get as a tool takes its task_id from the agent', () => {
-		expect(filled(tool, { resource: 'task', operation: 'get' }).taskId).toMatch(/^=\{\{ \$fromAI\('task_id'/);
+		expect(filled(tool, { resource: 'task', operation: 'get' }).taskId).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('task_id'/);
 		expect(filled(plain, { resource: 'task', operation: 'get' }).taskId).toBe('');
 	});
 });

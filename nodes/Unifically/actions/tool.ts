@@ -30,8 +30,12 @@ const OTHER_INPUTS = 'other_inputs';
 /** Text inside a `$fromAI('…')` argument: no quote, backslash or braces that would end it early. */
 const forFromAi = (text: string) => text.replace(/[\\'`{}]/g, (char) => ({ '{': '(', '}': ')' })[char] ?? '');
 
-const fromAi = (key: string, description: string, defaultValue?: string) =>
-	`={{ $fromAI('${key}', '${forFromAi(description)}', 'string'${defaultValue === undefined ? '' : `, '${defaultValue}'`}) }}`;
+/**
+ * A `$fromAI()` default. With n8n's marker the editor shows a text field as "Defined automatically by
+ * the model" (with its description editable), as if the user had clicked the button.
+ */
+const fromAi = (key: string, description: string, defaultValue?: string, marked = true) =>
+	`={{ ${marked ? '/*n8n-auto-generated-fromAI-override*/ ' : ''}$fromAI('${key}', '${forFromAi(description)}', 'string'${defaultValue === undefined ? '' : `, '${defaultValue}'`}) }}`;
 
 function describeInput(spec: InputSpec): string {
 	if (spec.options) return `${spec.key} ${spec.options.join('|')}`;
@@ -72,6 +76,8 @@ function agentFields(resource: Resource): INodeProperties[] {
 		default: fromAi(
 			'model',
 			`The model ID, one of (with the inputs each takes): ${describeModelsForAgent(resource)}`,
+			undefined,
+			false, // a list field: the editor has no "defined by the model" view for it, only the expression
 		),
 		description:
 			'Chosen by the agent by default (the expression lists every model and its inputs for it). Pick a model to fix it.',
