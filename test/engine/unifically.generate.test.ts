@@ -81,8 +81,8 @@ describe('Unifically → Generate', () => {
 				resource: 'video',
 				model: 'higgsfield-ai/cinematic-studio-video',
 				startImageUrl: IMAGE_A,
+				prompt: 'Slow dolly in',
 				additionalFields: {
-					prompt: 'Slow dolly in',
 					sound: true,
 					slowMotion: false,
 					duration: 10,
@@ -177,8 +177,8 @@ describe('Unifically → Generate', () => {
 				model: 'suno-ai/music',
 				mv: 'chirp-v4',
 				custom: true,
+				prompt: '[Verse] hello world',
 				additionalFields: {
-					prompt: '[Verse] hello world',
 					tags: 'synthpop',
 					title: 'Hello',
 					makeInstrumental: false,
