@@ -7,6 +7,8 @@
  */
 import type { INode, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeHelpers, deepCopy } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { MODELS, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
 import { UNIFICALLY, getNodeType } from './harness';
@@ -174,6 +176,12 @@ describe('Unifically node description', () => {
 		}
 		const audio = (form({ resource: 'audio', operation: 'generate' }).byName('model')?.options as INodePropertyOptions[]).map((o) => o.name);
 		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio', 'Higgsfield: Text-to-Speech']));
+	});
+
+	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {
+		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Unifically/Unifically.node.json'), 'utf8')) as { alias: string[] };
+		const words = ['hailuo', 'minimax', 'kling', 'veo', 'sora', 'flux', 'suno', 'music', 'song', 'lyrics', 'tts', 'speech', 'voice', 'upscale', 'topaz', 'nano banana', 'gpt image'];
+		for (const word of words) expect([word, codex.alias.includes(word)]).toEqual([word, true]);
 	});
 
 	it.each(MODELS.map((model) => [model.id, model] as const))(
