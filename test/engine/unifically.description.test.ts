@@ -166,16 +166,16 @@ describe('Unifically node description', () => {
 		expect(topaz.additional).toEqual(['extraInput']);
 	});
 
-	it('names every model "Provider: Model" and shows its API id in the option description', () => {
+	it('names every model "Provider: Model (API id)": the id visible and searchable (n8n filters options by name)', () => {
 		for (const resource of ['video', 'image', 'audio']) {
 			const picker = form({ resource, operation: 'generate' }).byName('model');
 			for (const option of picker?.options as INodePropertyOptions[]) {
-				expect(option.name).toMatch(/^(Google|OpenAI|MiniMax|Higgsfield|Kling|Topaz|Black Forest Labs|Suno|ElevenLabs): \S/);
-				expect(option.description).toContain(String(option.value));
+				expect(option.name).toMatch(/^(Google|OpenAI|MiniMax|Higgsfield|Kling|Topaz|Black Forest Labs|Suno|ElevenLabs): [^()]+ \(\S+\)$/);
+				expect(option.name).toContain(`(${String(option.value)})`);
 			}
 		}
 		const audio = (form({ resource: 'audio', operation: 'generate' }).byName('model')?.options as INodePropertyOptions[]).map((o) => o.name);
-		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio', 'Higgsfield: Text-to-Speech']));
+		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio (suno-ai/extend)', 'Higgsfield: Text-to-Speech (higgsfield-ai/tts)']));
 	});
 
 	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {

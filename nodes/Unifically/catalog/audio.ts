@@ -110,7 +110,7 @@ const sunoOperationInputs: InputSpec[] = [
 const clipOrAudio: CrossInputRule = { kind: 'atLeastOneOf', keys: ['clip_id', 'audio_url'] };
 
 const sunoStemsInputs: InputSpec[] = [
-	text('clip_id', 'Clip ID to extract stems from', { required: true }),
+	text('clip_id', 'Clip ID to extract stems from (clip_ids in a Suno Music output)', { required: true }),
 	text('title', 'Title for the extraction'),
 ];
 
@@ -222,7 +222,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'higgsfield-ai/speak',
 		resource: 'audio',
 		name: 'Speak (standard, high quality)',
-		label: 'Higgsfield: Speak (Talking Avatar)',
+		label: 'Higgsfield: Speak',
 		description: 'Higgsfield Speak: a talking avatar video from a person image and speech audio',
 		inputs: [
 			text('image_url', 'Person/avatar image URL', { required: true, url: true }),
@@ -255,8 +255,8 @@ export const audioModels: ModelSpec[] = [
 		label: 'Higgsfield: Text-to-Speech',
 		description: 'Higgsfield text-to-speech with a chosen voice and optional background sound',
 		inputs: [
-			text('voice_id', 'Voice ID', { required: true }),
-			text('prompt', 'Text to convert to speech', { required: true }),
+			text('voice_id', 'ID of the Higgsfield voice to speak with', { required: true, displayName: 'Voice ID' }),
+			text('prompt', 'Text to convert to speech', { required: true, placeholder: 'Hello, and welcome to the channel!' }),
 			text('sound_id', 'Background sound ID'),
 			percent('similarity_boost', 'Similarity Boost', 'How closely the voice sticks to the original speaker', 90),
 			percent('style', 'Style', 'How much of the speaker\'s style to exaggerate', 60),

@@ -1,3 +1,4 @@
+import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
@@ -12,7 +13,8 @@ const requiredPrompt: InputSpec = {
 	key: 'prompt',
 	type: 'string',
 	required: true,
-	description: 'Text description',
+	description: 'What the image shows: subject, style, light, composition',
+	placeholder: 'A watercolor fox in a misty pine forest at dawn',
 };
 
 const imageUrls = (description: string, maxItems?: number): InputSpec => ({
@@ -55,8 +57,9 @@ const nanoBananaAspectRatios = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4',
 /** `resolution` is Nano Banana Pro only. */
 const nanoBananaInputs = (pro: boolean): InputSpec[] => [
 	requiredPrompt,
-	choice('aspect_ratio', nanoBananaAspectRatios, `Aspect ratio: ${nanoBananaAspectRatios.join(', ')}`, {
+	choice('aspect_ratio', nanoBananaAspectRatios, ASPECT_RATIO_DESCRIPTION, {
 		required: true,
+		optionLabels: aspectRatioLabels(nanoBananaAspectRatios),
 	}),
 	imageUrls('Reference image URLs'),
 	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k')] : []),
@@ -67,7 +70,7 @@ const nanoBananaInputs = (pro: boolean): InputSpec[] => [
 const gptImageInputs: InputSpec[] = [
 	requiredPrompt,
 	imageUrls('Reference image URLs'),
-	choice('aspect_ratio', ['1:1', '2:3', '3:2'], 'Aspect ratio: 1:1, 2:3 or 3:2'),
+	choice('aspect_ratio', ['1:1', '2:3', '3:2'], ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(['1:1', '2:3', '3:2']) }),
 	choice('quality', ['low', 'medium', 'high'], 'Quality: low, medium or high (priced per quality)'),
 ];
 
@@ -92,7 +95,7 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 	const inputs: InputSpec[] = [
 		requiredPrompt,
 		imageUrls(`Reference image URLs (up to ${maxImages})`, maxImages),
-		choice('aspect_ratio', ratios, `Aspect ratio: ${ratios.join(', ')}`),
+		choice('aspect_ratio', ratios, ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(ratios) }),
 		choice('quality', ['1K', '2K'], 'Output quality: 1K or 2K'),
 	];
 	if (variant === 'flex') {

@@ -214,12 +214,13 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		type: 'options',
 		required: true,
 		default: firstModelId,
-		description: 'The model to run; its API ID is shown under its name. An expression may give any model ID of the API.',
+		description: 'The model to run (type a name or an API ID to search). An expression may give any model ID of the API.',
 		displayOptions: { hide: { resource: otherResources } },
+		// n8n's dropdown searches option names only: the API id is part of the name.
 		options: ofResource.map((model) => ({
-			name: model.label,
+			name: `${model.label} (${model.id})`,
 			value: model.id,
-			description: `${model.id} · ${model.description}`,
+			description: model.description,
 		})),
 	};
 

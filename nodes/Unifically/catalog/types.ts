@@ -90,7 +90,7 @@ export interface ModelSpec {
 	resource: Resource;
 	/** The seed's display name, e.g. "Google Veo 3.1 Fast (720p, 1080p, 4k)". */
 	name: string;
-	/** The name the form shows: "Provider: Model", one style for all models, e.g. "Google: Veo 3.1 Fast". */
+	/** The name the form shows, "Provider: Model" for every model, e.g. "Google: Veo 3.1 Fast" (the form adds the id). */
 	label: string;
 	/** One sentence for the form (what the model does, notable limits). */
 	description: string;

@@ -1,3 +1,4 @@
+import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
@@ -12,6 +13,7 @@ const prompt = (description: string, extra: Partial<InputSpec> = {}): InputSpec 
 	key: 'prompt',
 	type: 'string',
 	description,
+	placeholder: 'A paper boat drifting down a rainy street at golden hour, cinematic',
 	...extra,
 });
 
@@ -40,8 +42,9 @@ const seed = (extra: Partial<InputSpec> = {}): InputSpec => ({
 const aspectRatio = (options: string[], note = ''): InputSpec => ({
 	key: 'aspect_ratio',
 	type: 'string',
-	description: `Aspect ratio: ${options.join(', ')}${note}`,
+	description: `${ASPECT_RATIO_DESCRIPTION}${note}`,
 	options,
+	optionLabels: aspectRatioLabels(options),
 });
 
 const duration = (options: number[], note = ''): InputSpec => ({
@@ -183,7 +186,13 @@ const promptOrStartImage: CrossInputRule = { kind: 'atLeastOneOf', keys: ['promp
 const higgsfieldVideoInputs: InputSpec[] = [
 	prompt('Text description', { required: true }),
 	urlInput('start_image_url', 'Starting frame image URL', { required: true }),
-	{ key: 'motion_id', type: 'string', required: true, description: 'Motion preset ID (UUID)' },
+	{
+		key: 'motion_id',
+		type: 'string',
+		required: true,
+		description: 'Motion preset ID (UUID) from Higgsfield',
+		placeholder: 'e.g. 3f2b6c1e-8a4d-4c2e-9b1a-2d5e7f9a0c13',
+	},
 	urlInput('end_image_url', 'Ending frame image URL'),
 	flag('enhance_prompt', 'Whether to enhance the prompt with AI'),
 	seed(),
@@ -380,7 +389,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'google/veo-3.1-fast',
 		resource: 'video',
 		name: 'Google Veo 3.1 Fast (720p, 1080p, 4k)',
-		label: 'Google: Veo 3.1 Fast (720p, 1080p, 4k)',
+		label: 'Google: Veo 3.1 Fast',
 		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
 		price: veoPrice(0.3, 0.4, 0.5),
@@ -390,7 +399,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'google/veo-3.1-quality',
 		resource: 'video',
 		name: 'Google Veo 3.1 Quality (720p, 1080p, 4k)',
-		label: 'Google: Veo 3.1 Quality (720p, 1080p, 4k)',
+		label: 'Google: Veo 3.1 Quality',
 		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
 		price: veoPrice(0.6, 0.7, 0.8),
@@ -400,7 +409,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'openai/sora-2',
 		resource: 'video',
 		name: 'OpenAI Sora 2 (5s, 10s, 15s, 20s)',
-		label: 'OpenAI: Sora 2 (5–20 s)',
+		label: 'OpenAI: Sora 2',
 		description: "OpenAI's Sora 2 text-to-video model with optional reference image and cameo, 5–20 s",
 		inputs: soraInputs([5, 10, 15, 20]),
 		price: soraPrice({ '5': 0.05, '10': 0.1, '15': 0.15, '20': 0.2 }),
@@ -410,7 +419,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'openai/sora-2-pro',
 		resource: 'video',
 		name: 'OpenAI Sora 2 Pro (10s, 15s, 20s, 25s)',
-		label: 'OpenAI: Sora 2 Pro (10–25 s)',
+		label: 'OpenAI: Sora 2 Pro',
 		description: "OpenAI's Sora 2 Pro text-to-video model with optional reference image and cameo, 10–25 s",
 		inputs: soraInputs([10, 15, 20, 25]),
 		price: soraPrice({ '10': 0.16, '15': 0.24, '20': 0.32, '25': 0.4 }),
