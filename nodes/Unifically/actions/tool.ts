@@ -48,7 +48,7 @@ export function describeModelsForAgent(resource: Resource): string {
 	return modelsOf(resource)
 		.map((model) => {
 			const inputs = model.inputs.map((spec) => describeInput(spec) + (spec.required ? ' (required)' : ''));
-			return `${model.id} = ${model.name}: ${inputs.join(', ')}`;
+			return `${model.id} = ${model.label}: ${inputs.join(', ')}`;
 		})
 		.join('; ');
 }
@@ -72,7 +72,8 @@ function agentFields(resource: Resource): INodeProperties[] {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		options: models.map((entry) => ({ name: entry.name, value: entry.id, description: entry.description })),
+		// The same choices as the node's own model list.
+		options: models.map((entry) => ({ name: `${entry.label} (${entry.id})`, value: entry.id, description: entry.description })),
 		default: fromAi(
 			'model',
 			`The model ID, one of (with the inputs each takes): ${describeModelsForAgent(resource)}`,
