@@ -130,7 +130,9 @@ describe('the tool variant’s form', () => {
 			expect(asTool[name]).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);
 		}
 		expect(asTool.additionalFields).toBeUndefined();
-		expect(String(asTool.toolDescription)).toContain('$parameter.operation');
+		// The agent reads what the tool does and how long a call waits (plain text: n8n 1.x does not resolve expressions there).
+		expect(asTool.toolDescription).toMatch(/^Generates a video with an AI model .* waits for the task up to its timeout \(60 seconds/);
+		expect(filled(tool, { resource: 'task', operation: 'get' }).toolDescription).toMatch(/^Reads a Unifically task by its task_id/);
 
 		const asNode = filled(plain, { resource: 'video', operation: 'generate' });
 		expect(asNode.model).toBe('google/veo-3.1-fast');

@@ -106,30 +106,36 @@ const labelOf = (key: string) =>
 		.map((word) => (word === 'url' ? 'URL' : word === 'urls' ? 'URLs' : word.charAt(0).toUpperCase() + word.slice(1)))
 		.join(' ');
 
-/** The tool's description for the agent, per resource and operation (an expression, so it follows both). */
-const NOUN = `({ video: 'a video', image: 'an image', audio: 'audio' })[$parameter.resource]`;
-const TIMEOUT = `(($parameter.options || ({})).timeout || ${TOOL_TIMEOUT_SECONDS})`;
+/*
+ * The tool's description for the agent, per resource and operation. Plain text, not an expression:
+ * n8n 1.x hands `toolDescription` to the model as it is stored. (With our own `toolDescription`, n8n
+ * adds no "Set Automatically / Set Manually" choice: the default already is the specific text.)
+ */
+const NOUNS: Record<string, string> = { video: 'a video', image: 'an image', audio: 'audio' };
+const WAITS = `up to its timeout (${TOOL_TIMEOUT_SECONDS} seconds unless set otherwise)`;
 const GET_LATER = 'the Unifically tool that gets a task by its task_id reads its result later';
-const toolDescriptions: Record<string, string> = {
-	generate: `'Generates ' + ${NOUN} + ' with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments choose the model and its inputs (the model argument lists the inputs of each model). A call waits at most ' + ${TIMEOUT} + ' seconds: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.'`,
-	create: `'Starts ' + ${NOUN} + ' task with an AI model through Unifically and returns at once with its task_id and status; ${GET_LATER} (tasks take from seconds to a few minutes).'`,
-	estimateCost: `'Prices ' + ${NOUN} + ' request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.'`,
-	get: `'Reads a Unifically task by its task_id: status (pending, processing, completed or failed) and, once completed, output with the file URLs.'`,
-	wait: `'Waits until a Unifically task, given by its task_id, has finished (at most ' + ${TIMEOUT} + ' seconds) and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.'`,
+const toolDescriptionTexts: Record<string, (noun: string) => string> = {
+	generate: (noun) =>
+		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments choose the model and its inputs (the model argument lists the inputs each model takes). A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
+	create: (noun) =>
+		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments choose the model and its inputs); ${GET_LATER} (tasks take from seconds to a few minutes).`,
+	estimateCost: (noun) =>
+		`Prices ${noun} request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.`,
+	get: () =>
+		'Reads a Unifically task by its task_id: status (pending, processing, completed or failed) and, once completed, output with the file URLs.',
+	wait: () =>
+		`Waits until a Unifically task, given by its task_id, has finished, ${WAITS}, and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.`,
 };
 
-const toolDescriptionProperty: INodeProperties = {
+const toolDescriptionProperty = (resource: string, operation: string): INodeProperties => ({
 	displayName: 'Description',
 	name: 'toolDescription',
 	type: 'string',
 	typeOptions: { rows: 3 },
-	default: `={{ ({ ${Object.entries(toolDescriptions)
-		.map(([operation, text]) => `${operation}: ${text}`)
-		.join(', ')} })[$parameter.operation] }}`,
-	description:
-		'What the agent reads about this tool. By default it follows the resource and operation, and says how long a call waits.',
-	displayOptions: { show: { '@tool': [true] } },
-};
+	default: toolDescriptionTexts[operation](NOUNS[resource] ?? ''),
+	description: 'What the agent reads about this tool: what it does, and how long a call waits',
+	displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
+});
 
 const toolTimeout: INodeProperties = {
 	...optionFields.timeout,
@@ -160,7 +166,11 @@ const taskIdForAgent = (operation: string): INodeProperties => ({
 
 /** Properties only the tool variant shows. */
 export const toolProperties: INodeProperties[] = [
-	toolDescriptionProperty,
+	...MEDIA_RESOURCES.flatMap((resource) =>
+		['generate', 'create', 'estimateCost'].map((operation) => toolDescriptionProperty(resource, operation)),
+	),
+	toolDescriptionProperty('task', 'get'),
+	toolDescriptionProperty('task', 'wait'),
 	...MEDIA_RESOURCES.flatMap((resource) => agentFields(resource as Resource)),
 	toolOptions([optionFields.callbackUrl, optionFields.maxTotalCost, toolTimeout], {
 		resource: MEDIA_RESOURCES,
