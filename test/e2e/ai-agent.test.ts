@@ -8,6 +8,8 @@
  *   and the agent's answer carries the finished task (task_id, output URL).
  * - A task slower than the tool's wait comes back as its task_id with a note; the agent then gets
  *   it with the "Get a task" tool and answers with its output.
+ *
+ * Also passes on n8n 1.123.81: N8N_CACHE_DIR=<its install> E2E_AGENT_VERSION=3 (its newest AI Agent).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -18,6 +20,8 @@ import { startTestSimulator, type Simulator } from './support/simulator';
 const SETUP_TIMEOUT = 20 * 60_000;
 const RUN_TIMEOUT = 3 * 60_000;
 const TOOL = `${UNIFICALLY_NODE}Tool`;
+/** The AI Agent's newest version in the n8n under test (3.1 in 2.x; 3 in 1.123.x). */
+const AGENT_VERSION = Number(process.env.E2E_AGENT_VERSION ?? 3.1);
 const OPENAI_CREDENTIAL = { id: 'scriptedOpenAi01', name: 'Scripted OpenAI' };
 
 const FOX = {
@@ -81,7 +85,7 @@ function agentWorkflow(
 				id: randomUUID(),
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3.1,
+				typeVersion: AGENT_VERSION,
 				position: position(440, 0),
 				parameters: { promptType: 'define', text: '={{ $json.chatInput }}', options: {} },
 			},
