@@ -383,6 +383,24 @@ describe('Unifically → model from an expression', () => {
 		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'by expression' });
 	});
 
+	it("the resolved model's required inputs are still checked before any request (Hailuo 2.3 Fast needs a start image)", async () => {
+		const parameters = { resource: 'video', operation: 'create', model: '={{ $json.model }}', prompt: 'by expression' };
+		const missing = await runUnifically(sim(), parameters, { items: [{ model: 'hailuo/minimax-2.3-fast' }] });
+		expect(missing.status).toBe('error');
+		expect(missing.errorOf(NODE_NAME)?.message).toMatch(/Start Image URL.*required/);
+		expect(sim().stats().requests).toBe(0);
+		const given = await runUnifically(
+			sim(),
+			{ ...parameters, additionalFields: { extraInput: '{"start_image_url": "https://example.com/a.png"}' } },
+			{ items: [{ model: 'hailuo/minimax-2.3-fast' }] },
+		);
+		expect(given.status).toBe('success');
+		expect(receivedInput(sim(), given.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({
+			prompt: 'by expression',
+			start_image_url: 'https://example.com/a.png',
+		});
+	});
+
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {
 		const result = await runUnifically(
 			sim(),
