@@ -126,7 +126,7 @@ function untilCallbackWorkflow(credential: Credential): WorkflowJson {
 					additionalFields: {
 						extraInput: "={{ JSON.stringify({ sim_latency_ms: Math.max(1000, $('Webhook').first().json.body.finishIn - $itemIndex * $('Webhook').first().json.body.createEveryMs) }) }}",
 					},
-					options: { waitMode: 'callback', timeout: 600 },
+					options: { waitMode: 'callback', timeout: 600, download: false },
 				},
 				credentials: { unificallyApi: credential },
 			},

@@ -277,7 +277,8 @@ async function finishedItems(context: IWebhookFunctions, items: INodeExecutionDa
 			output.push({ json: failure, pairedItem: { item: itemIndex } });
 			continue;
 		}
-		const emitted = options.download
+		// Generate downloads unless told not to (as readOptions: `options.download` defaults to true for Generate).
+		const emitted = options.download !== false
 			? await downloadKeepingTask(context, task, options.binaryPropertyName?.trim() || 'data', itemIndex)
 			: { task };
 		output.push({
