@@ -65,7 +65,8 @@ cleanup() {
 		kill -KILL -- "-$N8N_PID" 2>/dev/null || true
 		stopped="n8n"
 	fi
-	if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+	# The simulator is in the terminal's process group: a Ctrl-C may have stopped it already.
+	if [ -n "$SIM_PID" ]; then
 		kill -TERM "$SIM_PID" 2>/dev/null || true
 		for _ in $(seq 1 10); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.3; done
 		kill -KILL "$SIM_PID" 2>/dev/null || true

@@ -17,7 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { N8N_DIR, ROOT, freePort, n8nInstalled, ensureN8n, nodeItems, run, sleep, waitFor, type RunData } from './support/n8n';
+import { N8N_DIR, ROOT, freePort, n8nInstalled, ensureN8n, nodeItems, run, waitFor, type RunData } from './support/n8n';
 
 const START_TIMEOUT = 15 * 60_000; // build + pack + 3 n8n CLI commands + n8n start, on 2 busy cores
 const KEEP = process.env.E2E_KEEP === '1';
@@ -49,6 +49,17 @@ function processesOf(dir: string): Map<number, string> {
 		}
 	}
 	return found;
+}
+
+/** The promise's value, or undefined after `ms` (the timer is cleared: it keeps Jest from exiting otherwise). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 function portAnswers(port: number): Promise<boolean> {
@@ -98,7 +109,7 @@ describe('npm start on a fresh clone (README)', () => {
 			} catch {
 				/* gone */
 			}
-			await Promise.race([exited, sleep(45_000)]);
+			await within(exited, 45_000);
 		}
 		// Whatever is still there after a failed test goes, so that it does not hold ports or files.
 		if (clone) for (const pid of processesOf(clone).keys()) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
@@ -214,7 +225,7 @@ describe('npm start on a fresh clone (README)', () => {
 
 		const stopping = Date.now();
 		process.kill(-child!.pid!, 'SIGINT'); // what the terminal does on Ctrl-C
-		const result = await Promise.race([exited, sleep(90_000).then(() => undefined)]);
+		const result = await within(exited, 90_000);
 		timings.stopSeconds = Math.round((Date.now() - stopping) / 1000);
 		expect(result).toBeDefined();
 		expect(output).toMatch(/stopped n8n and the simulator/);
