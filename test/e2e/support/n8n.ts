@@ -445,7 +445,7 @@ export interface N8nOptions {
 	name?: string;
 }
 
-const OWNER = {
+export const OWNER = {
 	email: 'e2e-owner@example.com',
 	firstName: 'E2E',
 	lastName: 'Owner',
