@@ -5,7 +5,8 @@
  * and one browser for the whole file. The tests run in order, on the same page, like one session:
  * log in → open the example → nodes panel → switch models → clear a required input → run.
  *
- * A failing test leaves a screenshot in .cache/e2e/screenshots/ (its path is printed).
+ * A failing test leaves a screenshot in .cache/e2e/screenshots/ (its path is printed); with
+ * E2E_SCREENSHOTS=1 the states asserted below are kept there too (to see what the assertions see).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -29,7 +30,8 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 	let context: BrowserContext;
 	let page: Page;
 	let profile: string;
-	let originalPrompt: string;
+	/** The example's prompt, as it is in examples/generate-video.json. */
+	const originalPrompt = String(loadExample('generate-video').nodes.find((node) => node.name === NODE_NAME)!.parameters.prompt);
 
 	beforeAll(async () => {
 		const chromiumReady = await run('bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')], { timeoutMs: 10 * 60_000 });
@@ -95,21 +97,20 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 	const ndv = (): Locator => page.getByTestId('ndv');
 	const promptInput = (): Locator => ndv().getByTestId('parameter-input-prompt').locator('textarea, input').first();
 
-	/** Issues n8n shows in the open node's parameters (red marks, "… is not supported"). */
+	/** Issues n8n shows in the open node's parameters: the ⚠ next to a field, and "… is not supported" texts. */
 	async function parameterProblems(): Promise<string[]> {
-		const problems: string[] = [];
-		const issues = ndv().getByTestId('parameter-issues');
-		for (let index = 0; index < (await issues.count()); index++) {
-			const item = ndv().locator('.parameter-item, [data-test-id="parameter-item"]').filter({ has: issues.nth(index) }).first();
-			problems.push(`issue at ${(await item.innerText().catch(() => '?')).split('\n')[0]}`);
-		}
+		const marked = await ndv()
+			.getByTestId('parameter-issues')
+			.evaluateAll((marks) =>
+				marks.map((mark) => `⚠ ${mark.closest('[data-test-id^="parameter-input-"]')?.getAttribute('data-test-id') ?? mark.textContent}`),
+			);
 		const text = await ndv().getByTestId('node-parameters').innerText().catch(() => '');
-		for (const line of text.split('\n')) if (/not supported|is required/i.test(line)) problems.push(line.trim());
-		return problems;
+		return [...marked, ...text.split('\n').filter((line) => /not supported|is required/i.test(line)).map((line) => line.trim())];
 	}
 
 	/** After a failure: close whatever is open (dropdown, nodes panel, node), so the next test starts on the canvas. */
 	async function backToCanvas(): Promise<void> {
+		await closeNotifications().catch(() => undefined);
 		for (let attempt = 0; attempt < 3; attempt++) {
 			if (await ndv().isVisible().catch(() => false)) {
 				await page.getByTestId('ndv-close-button').click({ timeout: 5_000 }).catch(() => undefined);
@@ -117,6 +118,19 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 				await page.keyboard.press('Escape');
 			} else break;
 			await page.waitForTimeout(300);
+		}
+	}
+
+	/** With E2E_SCREENSHOTS=1: a screenshot of the state being asserted. */
+	async function snap(name: string): Promise<void> {
+		if (process.env.E2E_SCREENSHOTS === '1') await page.screenshot({ path: path.join(SCREENSHOTS, `ok-${name}.png`) });
+	}
+
+	async function closeNotifications(): Promise<void> {
+		const close = page.locator('.el-notification .el-notification__closeBtn:visible');
+		for (let attempt = 0; attempt < 5 && (await close.count()) > 0; attempt++) {
+			await close.first().click({ force: true, timeout: 2_000 }).catch(() => undefined);
+			await page.waitForTimeout(400); // the notification slides out
 		}
 	}
 
@@ -174,7 +188,12 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 			const creator = page.getByTestId('node-creator');
 			await creator.waitFor();
 			await page.getByTestId('node-creator-search-bar').fill(term);
-			await creator.getByTestId('item-iterator-item').filter({ hasText: /^Unifically\b/ }).first().waitFor({ timeout: 10_000 });
+			await creator
+				.getByTestId('item-iterator-item')
+				.filter({ has: page.getByText('Unifically', { exact: true }) })
+				.first()
+				.waitFor({ timeout: 10_000 });
+			await snap(`nodes-panel-${term}`);
 			await page.keyboard.press('Escape');
 			await creator.waitFor({ state: 'hidden' });
 		});
@@ -182,8 +201,7 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 
 	uiTest('switching the model Veo → Hailuo → Suno → Veo keeps the prompt and shows no error', async () => {
 		await openNode(NODE_NAME);
-		originalPrompt = await promptInput().inputValue();
-		expect(originalPrompt).toMatch(/paper boat/);
+		expect(await promptInput().inputValue()).toBe(originalPrompt);
 		expect(await parameterProblems()).toEqual([]);
 
 		const steps: Array<{ label: string; resource?: string; model: RegExp; filter: string }> = [
@@ -198,35 +216,52 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 			expect({ step: step.label, model: shown }).toEqual({ step: step.label, model: expect.stringMatching(step.model) });
 			expect({ step: step.label, prompt: await promptValue() }).toEqual({ step: step.label, prompt: originalPrompt });
 			expect({ step: step.label, problems: await parameterProblems() }).toEqual({ step: step.label, problems: [] });
+			await snap(`model-${step.label.replace(/\W+/g, '-')}`);
 		}
 		await closeNode();
 		await expect(canvasNode(NODE_NAME).getByTestId('node-issues').count()).resolves.toBe(0);
 	});
 
-	uiTest('a cleared required input is flagged before running, on the parameter and on the node', async () => {
+	uiTest('a cleared required input is flagged before running: on the field, on the node, and Execute refuses', async () => {
+		sim.resetStats();
 		await openNode(NODE_NAME);
-		await promptInput().fill('');
-		await ndv().getByTestId('parameter-input-resource').click(); // leave the field, as a user does
-		await page.keyboard.press('Escape');
-		const promptItem = ndv().locator('.parameter-item, [data-test-id="parameter-item"]').filter({ has: ndv().getByTestId('parameter-input-prompt') }).first();
-		await promptItem.getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
-		await closeNode();
-		await canvasNode(NODE_NAME).getByTestId('node-issues').waitFor({ timeout: 10_000 });
-		expect(n8n.executions()).toHaveLength(0); // flagged before anything ran
-
-		// Typing it back clears the marks.
-		await openNode(NODE_NAME);
-		await promptInput().fill(originalPrompt);
-		await ndv().getByTestId('parameter-input-resource').click();
-		await page.keyboard.press('Escape');
-		await closeNode();
+		try {
+			await promptInput().fill('');
+			await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click(); // leave the field
+			// n8n's ⚠ next to the field, and its "required" mark on the label
+			await ndv().getByTestId('parameter-input-prompt').getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
+			expect(await parameterProblems()).toEqual(['⚠ parameter-input-prompt']);
+			await snap('required-field');
+			await closeNode();
+			// n8n's ⚠ on the node in the canvas, before anything ran
+			await canvasNode(NODE_NAME).getByTestId('node-issues').waitFor({ timeout: 10_000 });
+			await page.getByTestId('execute-workflow-button').click();
+			await page.getByText('Workflow execution cannot start').waitFor({ timeout: 10_000 });
+			await page.getByText(/Parameter "Prompt" is required/).first().waitFor();
+			await snap('required-execute-refused');
+			// Nothing reached the API (n8n records the refused start as an execution with an error).
+			expect(sim.stats()).toMatchObject({ creates: 0, dryRuns: 0 });
+			await closeNotifications();
+		} finally {
+			// Type it back (the editor saves on its own): the marks go, and the example runs below.
+			await backToCanvas();
+			await openNode(NODE_NAME);
+			await promptInput().fill(originalPrompt);
+			await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click();
+			await closeNode();
+		}
 		await expect(canvasNode(NODE_NAME).getByTestId('node-issues').count()).resolves.toBe(0);
 	});
 
 	uiTest('Execute workflow: the Binary tab shows the MP4 with its name and type', async () => {
 		await page.getByTestId('execute-workflow-button').click();
-		const done = canvasNode(NODE_NAME).getByTestId('canvas-node-status-success').or(canvasNode(NODE_NAME).getByTestId('canvas-node-status-error'));
+		const node = canvasNode(NODE_NAME);
+		const done = node
+			.getByTestId('canvas-node-status-success')
+			.or(node.getByTestId('canvas-node-status-error'))
+			.or(page.getByText('Workflow execution cannot start'));
 		await done.first().waitFor({ timeout: 120_000 });
+		expect(await page.getByText('Workflow execution cannot start').count()).toBe(0);
 		expect(await canvasNode(NODE_NAME).getByTestId('canvas-node-status-error').count()).toBe(0);
 		await openNode(NODE_NAME);
 		const output = page.getByTestId('output-panel');
@@ -236,6 +271,7 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		const text = await binary.innerText();
 		expect(text).toMatch(/File Name:?\s*\S+\.mp4/i);
 		expect(text).toMatch(/Mime Type:?\s*video\/mp4/i);
+		await snap('binary-tab');
 		await closeNode();
 	});
 });
