@@ -78,7 +78,7 @@ trap cleanup EXIT
 trap 'printf "\n%sdemo: interrupted (Ctrl-C)%s\n" "$bold" "$reset" >&2; exit 130' INT
 trap 'printf "\n%sdemo: terminated (SIGTERM)%s\n" "$bold" "$reset" >&2; exit 143' TERM
 
-port_in_use "$DEMO_PORT" && die "port $DEMO_PORT is in use (another n8n?). Stop it, or run: DEMO_PORT=5679 npm start"
+port_in_use "$DEMO_PORT" && die "port $DEMO_PORT is in use (another n8n?). Stop it, or run: DEMO_PORT=5680 npm start"
 port_in_use "$SIM_PORT" && die "port $SIM_PORT is in use (another simulator?). Stop it, or run: SIM_PORT=4011 npm start"
 
 # ---- 2. build and pack this package ---------------------------------------------------------------
@@ -156,7 +156,10 @@ step "Starting n8n on http://localhost:$DEMO_PORT (log: $SHOW_DIR/logs/n8n.log)"
 started=$(date +%s)
 # In its own process group (setsid), so that stopping it also stops its task runner; working
 # folder .demo, so that the examples' relative file paths (unifically-results/…) land there.
-(cd "$DEMO_DIR" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
+# Its task broker on a free port: the default (5679) is taken by any other n8n on this machine.
+broker_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})") ||
+	die "could not find a free port for n8n's task broker"
+(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
 N8N_PID=$!
 if ! wait_for_url "http://127.0.0.1:$DEMO_PORT/healthz/readiness" 240 "$N8N_PID"; then
 	tail -30 "$DEMO_DIR/logs/n8n.log" >&2

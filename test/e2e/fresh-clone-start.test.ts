@@ -17,7 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { N8N_DIR, ROOT, freePort, n8nInstalled, ensureN8n, nodeItems, run, waitFor, type RunData } from './support/n8n';
+import { N8N_DIR, ROOT, StopWaiting, ensureN8n, freePort, n8nInstalled, nodeItems, run, waitFor, type RunData } from './support/n8n';
 
 const START_TIMEOUT = 15 * 60_000; // build + pack + 3 n8n CLI commands + n8n start, on 2 busy cores
 const KEEP = process.env.E2E_KEEP === '1';
@@ -135,7 +135,7 @@ describe('npm start on a fresh clone (README)', () => {
 		await waitFor(
 			'"Ready." from npm start',
 			() => {
-				if (child!.exitCode !== null || child!.signalCode !== null) throw new Error(`npm start exited (${child!.exitCode ?? child!.signalCode}) before "Ready.":\n${show()}`);
+				if (child!.exitCode !== null || child!.signalCode !== null) throw new StopWaiting(`npm start exited (${child!.exitCode ?? child!.signalCode}) before "Ready.":\n${show()}`);
 				return /^Ready\./m.test(output);
 			},
 			{ timeoutMs: START_TIMEOUT, intervalMs: 1000 },
