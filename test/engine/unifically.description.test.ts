@@ -26,10 +26,11 @@ function form(values: INodeParameters) {
 		expect(matches.length).toBeLessThanOrEqual(1); // never two visible parameters of one name
 		return matches[0];
 	};
-	// A collection's fields as its "Add Field" list offers them (they may hide by the model, '/model').
+	// A collection's fields as its "Add Field" list offers them (they may hide by the model, '/model';
+	// the editor never lists a `hidden` field).
 	const collection = (name: string) =>
-		((byName(name)?.options ?? []) as INodeProperties[]).filter((field) =>
-			NodeHelpers.displayParameterPath(filled, field, name, NODE, description),
+		((byName(name)?.options ?? []) as INodeProperties[]).filter(
+			(field) => field.type !== 'hidden' && NodeHelpers.displayParameterPath(filled, field, name, NODE, description),
 		);
 	return {
 		filled,
@@ -381,6 +382,35 @@ describe('Unifically → model from an expression', () => {
 		const [item] = result.outputOf(NODE_NAME);
 		expect(item.json).toMatchObject({ status: 'pending', model });
 		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'by expression' });
+	});
+
+	it("the resolved model's required inputs are still checked before any request (Hailuo 2.3 Fast needs a start image)", async () => {
+		const parameters = { resource: 'video', operation: 'create', model: '={{ $json.model }}', prompt: 'by expression' };
+		const missing = await runUnifically(sim(), parameters, { items: [{ model: 'hailuo/minimax-2.3-fast' }] });
+		expect(missing.status).toBe('error');
+		expect(missing.errorOf(NODE_NAME)?.message).toMatch(/Start Image URL.*required/);
+		expect(sim().stats().requests).toBe(0);
+		const given = await runUnifically(
+			sim(),
+			{ ...parameters, additionalFields: { extraInput: '{"start_image_url": "https://example.com/a.png"}' } },
+			{ items: [{ model: 'hailuo/minimax-2.3-fast' }] },
+		);
+		expect(given.status).toBe('success');
+		expect(receivedInput(sim(), given.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({
+			prompt: 'by expression',
+			start_image_url: 'https://example.com/a.png',
+		});
+	});
+
+	it('a workflow saved before the prompt moved top-level (Additional Fields → Prompt) still sends it', async () => {
+		const result = await runUnifically(sim(), {
+			resource: 'video',
+			operation: 'create',
+			model: 'hailuo/minimax-2.3',
+			additionalFields: { prompt: 'saved the old way', duration: 6 },
+		});
+		expect(result.status).toBe('success');
+		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({ prompt: 'saved the old way', duration: 6 });
 	});
 
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {

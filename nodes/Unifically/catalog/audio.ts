@@ -229,7 +229,7 @@ export const audioModels: ModelSpec[] = [
 			text('audio_url', 'Audio file URL. Required if no Audio Task ID is given', { url: true }),
 			text('audio_task_id', 'TTS task ID (alternative to Audio URL)'),
 			text('prompt', 'Text description for the video', { required: true }),
-			text('quality', 'Quality: standard or high', { options: ['standard', 'high'] }),
+			text('quality', 'High quality costs more', { options: ['standard', 'high'], optionLabels: { standard: 'Standard', high: 'High' } }),
 			{
 				key: 'enhance_prompt',
 				type: 'boolean',

@@ -62,7 +62,7 @@ const nanoBananaInputs = (pro: boolean): InputSpec[] => [
 		optionLabels: aspectRatioLabels(nanoBananaAspectRatios),
 	}),
 	imageUrls('Reference image URLs'),
-	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k')] : []),
+	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output size of the image')] : []),
 ];
 
 // ---- GPT Image -----------------------------------------------------------------------------
@@ -71,7 +71,9 @@ const gptImageInputs: InputSpec[] = [
 	requiredPrompt,
 	imageUrls('Reference image URLs'),
 	choice('aspect_ratio', ['1:1', '2:3', '3:2'], ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(['1:1', '2:3', '3:2']) }),
-	choice('quality', ['low', 'medium', 'high'], 'Quality: low, medium or high (priced per quality)'),
+	choice('quality', ['low', 'medium', 'high'], 'Higher quality takes longer and costs more', {
+		optionLabels: { low: 'Low', medium: 'Medium', high: 'High' },
+	}),
 ];
 
 /*
@@ -96,7 +98,7 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 		requiredPrompt,
 		imageUrls(`Reference image URLs (up to ${maxImages})`, maxImages),
 		choice('aspect_ratio', ratios, ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(ratios) }),
-		choice('quality', ['1K', '2K'], 'Output quality: 1K or 2K'),
+		choice('quality', ['1K', '2K'], 'Output size; 2K costs more'),
 	];
 	if (variant === 'flex') {
 		inputs.push(
@@ -175,7 +177,7 @@ export const imageModels: ModelSpec[] = [
 		description: 'Higgsfield Cinematic Studio: photographic images with camera, lens, aperture and focal length settings',
 		inputs: [
 			requiredPrompt,
-			choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k (default: 2k)', {
+			choice('resolution', ['1k', '2k', '4k'], '4k costs twice as much as 1k or 2k (default: 2k)', {
 				default: '2k',
 			}),
 			imageUrls('Reference image URLs (max 4)', 4),

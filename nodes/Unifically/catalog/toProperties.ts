@@ -97,6 +97,18 @@ export const extraInputProperty: INodeProperties = {
 };
 
 /**
+ * Where `prompt` was for models whose prompt is optional, before it moved top-level (CHANGELOG): a
+ * hidden field, so n8n keeps the value of a workflow saved then (it drops collection values it does
+ * not list) and the node still sends it. The editor neither lists nor shows hidden fields.
+ */
+export const movedPromptProperty: INodeProperties = {
+	displayName: 'Prompt (Moved to the Top)',
+	name: 'prompt',
+	type: 'hidden',
+	default: '',
+};
+
+/**
  * SPEC: required inputs top-level, and `prompt` top-level for every model that has it (required or
  * not), so it keeps its value when the model changes; the other optional inputs in
  * `additionalFields`. A model the seed documents no inputs for shows its optional prompt top-level.
@@ -272,7 +284,7 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { hide: { resource: otherResources } },
-		options: [...children, extraInputProperty],
+		options: [...children, extraInputProperty, movedPromptProperty],
 	};
 
 	return [picker, ...topLevel, genericPrompt, additionalFields];

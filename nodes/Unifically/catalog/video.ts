@@ -51,7 +51,7 @@ const duration = (options: number[], note = ''): InputSpec => ({
 	key: 'duration',
 	type: 'integer',
 	displayName: 'Duration (Seconds)',
-	description: `Video length in seconds: ${options.join(', ')}${note}`,
+	description: `Length of the video${note}`,
 	options,
 });
 
@@ -93,7 +93,7 @@ const veoInputs: InputSpec[] = [
 	{
 		key: 'resolution',
 		type: 'string',
-		description: 'Output resolution: 720p (default), 1080p or 4k',
+		description: 'Higher resolutions take longer and cost more; the API renders 720p when none is given',
 		options: ['720p', '1080p', '4k'],
 		default: '720p',
 	},
@@ -159,13 +159,13 @@ const hailuoInputs = (variant: HailuoVariant): InputSpec[] => {
 			isFast ? { required: true } : {},
 		),
 		...(isV20 ? [urlInput('end_image_url', 'End frame image URL (768p or 1080p only)')] : []),
-		duration([6, 10], '; 1080p only supports 6'),
+		duration([6, 10], ' (1080p allows 6 s only)'),
 		{
 			key: 'resolution',
 			type: 'string',
 			description: isV20
-				? '"512p" (image-to-video only), "768p" (default) or "1080p"'
-				: '"768p" (default) or "1080p"',
+				? '512p works for image-to-video only, 1080p for 6 s only; the API renders 768p when none is given'
+				: '1080p works for 6 s only; the API renders 768p when none is given',
 			options: isV20 ? ['512p', '768p', '1080p'] : ['768p', '1080p'],
 			default: '768p',
 		},
@@ -289,8 +289,9 @@ const klingOmniVideoInputs = (version: 'o1' | '3.0'): InputSpec[] => {
 		{
 			key: 'video_mode',
 			type: 'string',
-			description: '"reference" or "transform" (how the reference video is used)',
+			description: 'Reference: the video guides style and content. Transform: the video itself is restyled.',
 			options: ['reference', 'transform'],
+			optionLabels: { reference: 'Reference', transform: 'Transform' },
 		},
 		flag('keep_audio', 'Whether to keep the audio of the reference video'),
 	];
@@ -334,8 +335,9 @@ const klingOmniEditInputs: InputSpec[] = [
 	{
 		key: 'video_mode',
 		type: 'string',
-		description: '"reference" or "transform"',
+		description: 'Reference: the video guides style and content. Transform: the video itself is restyled.',
 		options: ['reference', 'transform'],
+		optionLabels: { reference: 'Reference', transform: 'Transform' },
 	},
 	flag('keep_audio', 'Whether to keep the original video audio'),
 	klingMode(),
@@ -376,8 +378,9 @@ const klingMotionControlInputs: InputSpec[] = [
 	{
 		key: 'character_orientation',
 		type: 'string',
-		description: '"video" or "image": whether the character\'s orientation follows the motion video or the image',
+		description: "Whether the character faces the way it does in the motion video or in the image",
 		options: ['video', 'image'],
+		optionLabels: { video: 'As in the Video', image: 'As in the Image' },
 	},
 	klingMode(),
 ];
