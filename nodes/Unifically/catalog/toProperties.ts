@@ -38,8 +38,8 @@ function placeholderOf(spec: InputSpec): string | undefined {
 }
 
 /**
- * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (red asterisk,
- * ⚠ before running); the displayOptions built in `resourceModelProperties` hide them when the model
+ * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (⚠ on an empty
+ * one and on the node before running); the displayOptions built in `resourceModelProperties` hide them when the model
  * is an expression, so a model given by expression never trips n8n's check on another model's field.
  */
 export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProperties {
