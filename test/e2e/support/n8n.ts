@@ -33,7 +33,7 @@ export const N8N_VERSION = '2.41.1';
 export const N8N_LEGACY_VERSION = '1.123.81';
 /** The n8n versions the compatibility suite (test/e2e/compat.test.ts) runs on, oldest first. */
 export const TESTED_N8N_VERSIONS = [N8N_LEGACY_VERSION, N8N_VERSION] as const;
-export const N8N_DIR = process.env.N8N_CACHE_DIR ?? path.join(ROOT, '.cache/n8n');
+export const N8N_DIR = process.env.N8N_CACHE_DIR ? path.resolve(ROOT, process.env.N8N_CACHE_DIR) : path.join(ROOT, '.cache/n8n');
 export const N8N_BIN = path.join(N8N_DIR, 'node_modules/.bin/n8n');
 
 /** Where scripts/ensure-n8n.sh installs an n8n version (the same rule as the script). */
