@@ -8,6 +8,8 @@
 #   scripts/ensure-n8n.sh            # install if missing, verify
 #   N8N_VERSION=1.123.81 scripts/ensure-n8n.sh   # the 1.x line, in .cache/n8n-1.123.81
 #   scripts/ensure-n8n.sh 1.123.81                # same
+#   N8N_CACHE_DIR=<folder> scripts/ensure-n8n.sh  # check the n8n that folder holds (never replaced
+#                                                 # by another version: asking for one stops)
 #
 # Why not a plain `npm install n8n`: npm runs install scripts of n8n's 2,000+ dependencies under the
 # machine's Node (20 here), some of which download binaries (not possible offline) or fail. So we
