@@ -78,11 +78,13 @@ export class UnificallyTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Download Output Files needs Verify With API: files are fetched only from the task as the API reports it, never from the URLs of a posted callback. Without it, nothing is downloaded and each task carries download_error.',
+					'Options → Download Output Files needs Verify With API: files are fetched only from the task as the API reports it, never from the URLs of a posted callback. Without it, nothing is downloaded and each task carries download_error.',
 				name: 'downloadNeedsVerifyNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { 'options.download': [true], verifyWithApi: [false] } },
+				// Not `'options.download'`: n8n 1.x cannot resolve a dotted path in displayOptions (activation
+				// fails with "Could not resolve parameter dependencies").
+				displayOptions: { show: { verifyWithApi: [false] } },
 			},
 			{
 				displayName: 'Statuses',

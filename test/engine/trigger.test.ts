@@ -780,10 +780,9 @@ describe('node description', () => {
 		expect(shown('unprotectedNotice', { secretToken: '', verifyWithApi: true })).toBe(false);
 	});
 
-	test('a warning when Download is on without Verify With API', () => {
+	test('a note that Download needs Verify With API, while it is off', () => {
 		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: false, options: { download: true } })).toBe(true);
 		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: true, options: { download: true } })).toBe(false);
-		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: false, options: {} })).toBe(false);
 	});
 
 	test('one POST webhook answering on receipt; the credential only with verifyWithApi', () => {
