@@ -58,12 +58,24 @@ export class UnificallyTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'callback',
+				// With a Secret Token the editor shows the URL with the token instead (below).
+				ndvHideUrl: '={{ !!$parameter["secretToken"] }}',
+			},
+			{
+				// Not a webhook: the URL to copy, with the token, in the editor's "Webhook URLs" panel.
+				// With no HTTP method n8n registers nothing for it (webhook.service getNodeWebhooks
+				// skips an empty method); the editor shows base URL + webhookId + this path.
+				name: 'setup',
+				httpMethod: '',
+				path: '={{ "callback?token=" + encodeURIComponent($parameter["secretToken"]) }}',
+				ndvHideUrl: '={{ !$parameter["secretToken"] }}',
+				ndvHideMethod: true,
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'Open "Webhook URLs" above, choose Production URL and copy it into the Unifically node: Options → Callback URL. With a Secret Token set, add ?token= and the token to it. Publish this workflow so the URL is live: every task created with that URL then comes in here when it finishes. The API calls this URL from the internet: a URL on localhost or 127.0.0.1 cannot be reached — set n8n\'s WEBHOOK_URL to a public address (or a tunnel).',
+					'Open "Webhook URLs" above, choose Production URL and copy it into the Unifically node: Options → Callback URL. With a Secret Token set, the URL shown already ends in ?token= and the token. Publish this workflow so the URL is live: every task created with that URL then comes in here when it finishes. The API calls this URL from the internet: a URL on localhost or 127.0.0.1 cannot be reached — set n8n\'s WEBHOOK_URL to a public address (or a tunnel).',
 				name: 'usageNotice',
 				type: 'notice',
 				default: '',

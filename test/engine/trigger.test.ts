@@ -786,9 +786,12 @@ describe('node description', () => {
 	});
 
 	test('one POST webhook answering on receipt; the credential only with verifyWithApi', () => {
-		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
-		]);
+		const [webhook, urlWithToken] = description.webhooks!;
+		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' });
+		// The second entry only shows the URL with ?token= in the editor: with no HTTP method, n8n
+		// registers nothing for it (n8n 2.41 webhook.service getNodeWebhooks skips an empty method).
+		expect(description.webhooks).toHaveLength(2);
+		expect(urlWithToken.httpMethod).toBe('');
 		expect(description.credentials).toEqual([
 			{ name: 'unificallyApi', required: true, displayOptions: { show: { verifyWithApi: [true] } } },
 		]);
