@@ -98,13 +98,16 @@ const FORGET_OTHERS_WINDOWS = 3;
  *    network does, this process alone can never send `limit + 1` requests within the API's window.
  * 2. **Pacing**: requests are spread through the window (one every `windowMs / share`) instead of
  *    spending the budget at its start, so that every answer tells what the key's other clients
- *    (other n8n workers, other tools) have spent, in time to react.
+ *    (other n8n workers, other tools) have spent, in time to react. Until this process's first
+ *    answer, one request at a time.
  * 3. **Giving way** (needs the API's headers): from each answer, `others` = the key's use in the
  *    window minus this process's own requests in it. When others use the key, this process
- *    (a) never plans more than what they leave, (b) slows down multiplicatively when the key is
+ *    (a) never plans more than what they leave less a spare, and grows back towards it (by half
+ *    the gap per window) when they leave more, (b) slows down multiplicatively when the key is
  *    nearly spent and speeds up additively otherwise (AIMD: processes sharing a key converge to
  *    fair shares without talking to each other), and (c) sends no more than half of the last
  *    `Remaining` until that answer's `Reset`; past it, one request at a time until a fresh answer.
+ *    Once no other use has been seen for a few windows, it is back at the cap.
  * 4. **After a 429**: every request waits out the ban (`pause`), then this process goes on at half
  *    its rate, held there for a while before probing back up.
  *
