@@ -9,7 +9,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { apiError, networkError, readApiError } from './errors';
-import { limiterFor, pauseKey, type RequestKind } from './RateLimiter';
+import { limiterFor, pauseKey, readRateLimitHeaders, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -152,18 +152,22 @@ export async function apiRequest<T = IDataObject>(
 			throw networkError(node, code, itemIndex);
 		}
 
-		release();
 		const { statusCode } = response;
 		const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
+		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
+		const effectiveStatus = statusCode >= 200 && statusCode < 300 && envelope?.success === false ? Number(envelope?.code) || 500 : statusCode;
+		// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
+		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers));
 		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false) {
 			return ((envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
 		}
-		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
-		const effectiveStatus = statusCode >= 200 && statusCode < 300 ? Number(envelope?.code) || 500 : statusCode;
 
 		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
-			// Waited out, then retried: a request the API refused with 429 created nothing.
-			pauseKey(connection.fingerprint, retryAfterMs(response));
+			// Waited out, then retried (a request the API refused with 429 created nothing), and this
+			// process goes on more slowly for a while.
+			const pauseMs = retryAfterMs(response);
+			pauseKey(connection.fingerprint, pauseMs);
+			limiter.rateLimited(pauseMs);
 			continue;
 		}
 		if (effectiveStatus >= 500 && kind === 'status' && attempt < MAX_ATTEMPTS) {
