@@ -85,8 +85,11 @@ async function runUnifically(spec: WorkflowSpec): Promise<WorkflowRunResult> {
 	});
 }
 
-/** The form a user fills in: Image → Generate → Nano Banana, prompt from the item. */
-function generateParameters(options: INodeParameters = {}, extraInput?: IDataObject): INodeParameters {
+/**
+ * The form a user fills in: Image → Generate → Nano Banana, prompt from the item. Download Output
+ * Files is on by default for Generate: the throughput figure turns it off (it measures the API's pace).
+ */
+function generateParameters(options: INodeParameters = { download: false }, extraInput?: IDataObject): INodeParameters {
 	return {
 		resource: 'image',
 		operation: 'generate',

@@ -5,8 +5,10 @@
  * as options, ranges as min/max. Also a model given by an expression (SPEC: "an expression may give
  * any id").
  */
-import type { INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers, deepCopy } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { MODELS, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
 import { UNIFICALLY, getNodeType } from './harness';
@@ -24,7 +26,12 @@ function form(values: INodeParameters) {
 		expect(matches.length).toBeLessThanOrEqual(1); // never two visible parameters of one name
 		return matches[0];
 	};
-	const collection = (name: string) => ((byName(name)?.options ?? []) as INodeProperties[]);
+	// A collection's fields as its "Add Field" list offers them (they may hide by the model, '/model';
+	// the editor never lists a `hidden` field).
+	const collection = (name: string) =>
+		((byName(name)?.options ?? []) as INodeProperties[]).filter(
+			(field) => field.type !== 'hidden' && NodeHelpers.displayParameterPath(filled, field, name, NODE, description),
+		);
 	return {
 		filled,
 		names: shown.map((property) => property.name),
@@ -71,13 +78,10 @@ describe('Unifically node description', () => {
 		expect([modelsOf('video').length, modelsOf('image').length, modelsOf('audio').length]).toEqual([22, 12, 16]);
 	});
 
-	it('Veo 3.1 Fast shows the prompt top-level and exactly its optional inputs in Additional Fields', () => {
+	it('Veo 3.1 Fast shows the prompt top-level (required) and exactly its optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
 		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
-		// Required text inputs say so in their description; n8n's own `required` flag would stop a
-		// workflow whose model is an expression (see "model from an expression" below).
-		expect(veo.byName('prompt')?.required).toBeFalsy();
-		expect(veo.byName('prompt')?.description).toMatch(/^Required\. /);
+		expect(veo.byName('prompt')?.required).toBe(true);
 		expect(veo.additional).toEqual(['aspectRatio', 'endImageUrl', 'extraInput', 'resolution', 'seed', 'startImageUrl']);
 		const choices = (name: string) => (veo.additionalField(name)?.options as INodePropertyOptions[]).map((option) => option.value);
 		expect(choices('aspectRatio')).toEqual(['16:9', '9:16']);
@@ -89,6 +93,7 @@ describe('Unifically node description', () => {
 		const flex = media('image', 'black-forest-labs/flux.2-flex');
 		expect(flex.additional).toEqual(['aspectRatio', 'cfg', 'extraInput', 'imageUrls', 'quality', 'steps']);
 		expect(flex.additionalField('steps')?.typeOptions).toMatchObject({ minValue: 1, maxValue: 50 });
+		expect(flex.additionalField('steps')?.displayName).toBe('Steps (1–50)');
 		expect(flex.additionalField('cfg')?.typeOptions).toMatchObject({ minValue: 1.5, maxValue: 10 });
 		for (const model of ['black-forest-labs/flux.2-pro', 'black-forest-labs/flux.2-max']) {
 			const other = media('image', model);
@@ -108,24 +113,40 @@ describe('Unifically node description', () => {
 		const nano = media('image', 'google/nano-banana');
 		expect(nano.names).toEqual(['resource', 'operation', 'model', 'prompt', 'aspectRatio', 'additionalFields', 'options']);
 		expect(nano.byName('aspectRatio')?.required).toBe(true);
+		expect(nano.byName('prompt')?.required).toBe(true);
 		expect(nano.additional).toEqual(['extraInput', 'imageUrls']);
 		expect(media('image', 'google/nano-banana-pro').additional).toEqual(['extraInput', 'imageUrls', 'resolution']);
 	});
 
-	it('Hailuo: end frame only on 2.0, start image required only on 2.3 Fast', () => {
+	it('Hailuo: end frame only on 2.0, start image required only on 2.3 Fast, the optional prompt top-level', () => {
 		expect(media('video', 'hailuo/minimax-2.0').additional).toContain('endImageUrl');
 		expect(media('video', 'hailuo/minimax-2.3').additional).not.toContain('endImageUrl');
 		expect(media('video', 'hailuo/minimax-2.3').names).not.toContain('startImageUrl');
 		const fast = media('video', 'hailuo/minimax-2.3-fast');
 		expect(fast.names).toContain('startImageUrl');
-		expect(fast.byName('startImageUrl')?.description).toMatch(/^Required\. /);
-		expect(media('video', 'hailuo/minimax-2.3').additionalField('prompt')).toBeDefined();
+		expect(fast.byName('startImageUrl')?.required).toBe(true);
+		const hailuo = media('video', 'hailuo/minimax-2.3');
+		expect(hailuo.byName('prompt')).toBeDefined();
+		expect(hailuo.byName('prompt')?.required).toBeFalsy();
+		expect(hailuo.additionalField('prompt')).toBeUndefined();
+		expect(hailuo.additionalField('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
-	it('Suno Music: model version (choices) and custom (boolean) required top-level', () => {
+	it('Kling: mode in the user\'s words, the API value kept', () => {
+		const mode = media('video', 'kuaishou/kling-2.6').additionalField('mode');
+		expect(mode?.options).toEqual([
+			{ name: 'Standard (720p)', value: 'std' },
+			{ name: 'Pro (1080p)', value: 'pro' },
+		]);
+	});
+
+	it('Suno Music: model version (newest first by default) and the custom-mode toggle required top-level; each mode shows its own fields', () => {
 		const suno = media('audio', 'suno-ai/music');
-		expect(suno.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'additionalFields', 'options']);
+		expect(suno.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'prompt', 'additionalFields', 'options']);
 		expect(suno.byName('custom')?.type).toBe('boolean');
+		expect(suno.byName('custom')?.displayName).toBe('Write Own Lyrics and Style');
+		expect(suno.filled.custom).toBe(true);
+		expect(suno.filled.mv).toBe('chirp-crow');
 		expect((suno.byName('mv')?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([
 			'chirp-v3-5',
 			'chirp-v4',
@@ -133,6 +154,11 @@ describe('Unifically node description', () => {
 			'chirp-bluejay',
 			'chirp-crow',
 		]);
+		expect(suno.additional).toEqual(['extraInput', 'makeInstrumental', 'negativeTags', 'tags', 'title']);
+		const simple = form({ resource: 'audio', operation: 'generate', model: 'suno-ai/music', custom: false });
+		expect(simple.names).not.toContain('prompt');
+		expect(simple.additional).toEqual(['extraInput', 'gptDescriptionPrompt', 'makeInstrumental', 'title']);
+		expect(simple.additionalField('gptDescriptionPrompt')?.displayName).toBe('Song Description');
 	});
 
 	it('a model whose inputs the seed does not document takes prompt and Extra Input', () => {
@@ -141,19 +167,39 @@ describe('Unifically node description', () => {
 		expect(topaz.additional).toEqual(['extraInput']);
 	});
 
+	it('names every model "Provider: Model (API id)": the id visible and searchable (n8n filters options by name)', () => {
+		for (const resource of ['video', 'image', 'audio']) {
+			const picker = form({ resource, operation: 'generate' }).byName('model');
+			for (const option of picker?.options as INodePropertyOptions[]) {
+				expect(option.name).toMatch(/^(Google|OpenAI|MiniMax|Higgsfield|Kling|Topaz|Black Forest Labs|Suno|ElevenLabs): [^()]+ \(\S+\)$/);
+				expect(option.name).toContain(`(${String(option.value)})`);
+			}
+		}
+		const audio = (form({ resource: 'audio', operation: 'generate' }).byName('model')?.options as INodePropertyOptions[]).map((o) => o.name);
+		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio (suno-ai/extend)', 'Higgsfield: Text-to-Speech (higgsfield-ai/tts)']));
+	});
+
+	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {
+		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Unifically/Unifically.node.json'), 'utf8')) as { alias: string[] };
+		const words = ['hailuo', 'minimax', 'kling', 'veo', 'sora', 'flux', 'suno', 'music', 'song', 'lyrics', 'tts', 'speech', 'voice', 'upscale', 'topaz', 'nano banana', 'gpt image'];
+		for (const word of words) expect([word, codex.alias.includes(word)]).toEqual([word, true]);
+	});
+
 	it.each(MODELS.map((model) => [model.id, model] as const))(
-		'%s: required inputs top-level, the others in Additional Fields, each by the camelCase of its API key',
+		'%s: required inputs and prompt top-level, the others in Additional Fields, each by the camelCase of its API key',
 		(_id, model) => {
 			const shown = media(model.resource, model.id);
-			const required = model.inputs.filter((spec) => spec.required).map((spec) => parameterName(spec.key));
-			const optional = model.inputs.filter((spec) => !spec.required).map((spec) => parameterName(spec.key));
+			// Inputs of the other Suno mode are hidden (custom mode is the default).
+			const applies = (spec: (typeof model.inputs)[number]) =>
+				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
+			const inputs = model.inputs.filter(applies);
+			const topLevel = inputs.filter((spec) => spec.required || spec.key === 'prompt').map((spec) => parameterName(spec.key));
+			const optional = inputs.filter((spec) => !spec.required && spec.key !== 'prompt').map((spec) => parameterName(spec.key));
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
-			if (model.documented) {
-				expect(modelFields.sort()).toEqual([...required].sort());
-				expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
-			} else {
-				expect(modelFields).toEqual(['prompt']);
-				expect(shown.additional).toEqual(['extraInput']);
+			expect(modelFields.sort()).toEqual([...topLevel].sort());
+			expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
+			for (const spec of inputs.filter((candidate) => candidate.required)) {
+				expect(shown.byName(parameterName(spec.key))?.required).toBe(true);
 			}
 		},
 	);
@@ -177,20 +223,125 @@ describe('Unifically node description', () => {
 		expect(form({ resource: 'task', operation: 'wait' }).options).toContain('timeout');
 	});
 
-	// LIMITATION (n8n's): with `model` an expression, n8n's displayParameter shows every field whose
-	// displayOptions mention `model` — all models' fields of the resource (and several "Additional
-	// Fields" of one name). The form is crowded, but the workflow runs (see below).
-	test.failing.each(['video', 'image', 'audio'])(
-		'%s: a model given by an expression shows just the generic prompt and Additional Fields',
-		(resource) => {
-			const values = { resource, operation: 'generate', model: '={{ $json.model }}' };
-			const filled = NodeHelpers.getNodeParameters(description.properties, values, true, false, NODE, description) ?? {};
-			const names = description.properties
-				.filter((property) => NodeHelpers.displayParameter(filled, property, NODE, description))
-				.map((property) => property.name);
-			expect(names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
-		},
-	);
+	// n8n shows a field as soon as a `show` rule meets an expression, so the node's fields use `hide`
+	// rules only: with the model an expression, the other models' (required) fields are hidden.
+	test.each(['video', 'image', 'audio'])('%s: a model given by an expression shows just the generic prompt and Additional Fields', (resource) => {
+		const shown = form({ resource, operation: 'generate', model: '={{ $json.model }}' });
+		expect(shown.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
+		expect(shown.byName('prompt')?.required).toBeFalsy();
+		expect(shown.additional).toEqual(['extraInput']);
+	});
+});
+
+/**
+ * What n8n 2.x's editor does when the user changes one parameter (editor-ui
+ * `useNodeSettingsParameters.updateNodeParameter`): keep the values that differ from their defaults
+ * and are displayed, set the new value, drop option values that are no longer valid
+ * (`removeMismatchedOptionValues` in `ndv.utils.ts`, ported below), then fill in the defaults of
+ * what is now displayed.
+ */
+function editorChange(parameters: INodeParameters, name: string, value: INodeParameters[string]): INodeParameters {
+	const kept = deepCopy(NodeHelpers.getNodeParameters(description.properties, parameters, false, false, NODE, description) ?? {});
+	kept[name] = value;
+	for (const property of description.properties) {
+		const rules = property.displayOptions;
+		if (!Object.prototype.hasOwnProperty.call(kept, property.name) || !rules || !property.options) continue;
+		if (rules.show?.[name] === undefined && rules.hide?.[name] === undefined) continue;
+		const options = property.options as Array<{ name: string; value?: unknown }>;
+		const valid =
+			property.type === 'collection' || property.type === 'fixedCollection'
+				? Object.keys(kept).every((key) => options.some((option) => option.name === key))
+				: options.some((option) => option.value === kept[property.name]);
+		if (!valid && NodeHelpers.displayParameter(kept, property, NODE, description)) delete kept[property.name];
+	}
+	return NodeHelpers.getNodeParameters(description.properties, kept, true, false, NODE, description) ?? {};
+}
+
+/** The ⚠ issues n8n shows on the node (and checks before running a workflow). */
+function issuesOf(parameters: INodeParameters) {
+	const filled = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, NODE, description) ?? {};
+	const node = { id: '1', name: NODE_NAME, type: UNIFICALLY, typeVersion: 1, position: [0, 0], parameters: filled } as INode;
+	return NodeHelpers.getNodeParametersIssues(description.properties, node, description)?.parameters ?? {};
+}
+
+describe('Unifically form as the editor changes it', () => {
+	it('marks an empty required input as an issue before running (Prompt, Voice ID, Clip ID, Start Image URL)', () => {
+		expect(Object.keys(issuesOf({ resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast' }))).toEqual(['prompt']);
+		expect(issuesOf({ resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast', prompt: 'a cat' })).toEqual({});
+		expect(Object.keys(issuesOf({ resource: 'audio', operation: 'generate', model: 'higgsfield-ai/tts' })).sort()).toEqual(['prompt', 'voiceId']);
+		expect(Object.keys(issuesOf({ resource: 'audio', operation: 'create', model: 'suno-ai/stems' }))).toEqual(['clipId']);
+		expect(Object.keys(issuesOf({ resource: 'video', operation: 'generate', model: 'hailuo/minimax-2.3-fast' }))).toEqual(['startImageUrl']);
+		// Hailuo 2.3's prompt is optional (a start image may replace it): no issue.
+		expect(issuesOf({ resource: 'video', operation: 'generate', model: 'hailuo/minimax-2.3' })).toEqual({});
+	});
+
+	it.each(['video', 'image', 'audio'])('%s: a model given by an expression has no issue from any model\'s required field', (resource) => {
+		expect(issuesOf({ resource, operation: 'generate', model: '={{ $json.model }}' })).toEqual({});
+	});
+
+	it('Veo → Hailuo → Suno → Veo keeps the prompt; values the new model cannot take are dropped, shared valid ones kept', () => {
+		let values: INodeParameters = editorChange({}, 'resource', 'video');
+		values = editorChange(values, 'model', 'kuaishou/kling-o1-video');
+		values = editorChange(values, 'prompt', 'A cat walking on the beach at sunset');
+		values = editorChange(values, 'additionalFields', { duration: 3, aspectRatio: '9:16' });
+		values = editorChange(values, 'model', 'hailuo/minimax-2.3');
+		expect(values.prompt).toBe('A cat walking on the beach at sunset');
+		// Hailuo takes 6 or 10 s and has no aspect ratio: both dropped, nothing left to show as an error.
+		expect(values.additionalFields).toEqual({});
+		values = editorChange(values, 'additionalFields', { duration: 10 });
+		values = editorChange(values, 'model', 'kuaishou/kling-2.6');
+		expect(values.additionalFields).toEqual({ duration: 10 }); // Kling 2.6 takes 10 s too
+		values = editorChange(values, 'model', 'google/veo-3.1-fast');
+		expect(values.prompt).toBe('A cat walking on the beach at sunset');
+		values = editorChange(values, 'resource', 'audio');
+		expect(values.model).toBe('suno-ai/music');
+		expect(values.prompt).toBe('A cat walking on the beach at sunset'); // Suno's custom mode: the lyrics
+		values = editorChange(values, 'resource', 'video');
+		values = editorChange(values, 'model', 'google/veo-3.1-fast');
+		expect(values.prompt).toBe('A cat walking on the beach at sunset');
+		expect(issuesOf(values)).toEqual({});
+	});
+
+	it('switching the resource starts with that resource\'s default model, also from a non-default model', () => {
+		let values = editorChange({ resource: 'video', operation: 'generate' }, 'model', 'hailuo/minimax-2.3');
+		values = editorChange(values, 'resource', 'audio');
+		expect(values.model).toBe('suno-ai/music');
+		values = editorChange(values, 'model', 'higgsfield-ai/tts');
+		values = editorChange(values, 'resource', 'image');
+		expect(values.model).toBe('google/nano-banana');
+		values = editorChange(values, 'operation', 'create');
+		values = editorChange(values, 'model', 'openai/gpt-image-1');
+		values = editorChange(values, 'resource', 'video');
+		expect(values.model).toBe('google/veo-3.1-fast');
+	});
+
+	it('an option value another model offers and this one does not is dropped (Suno version → Lyrics model)', () => {
+		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', 'suno-ai/music');
+		values = editorChange(values, 'mv', 'chirp-v4');
+		values = editorChange(values, 'model', 'suno-ai/lyrics');
+		expect(values.mv).toBe('remi-v1');
+	});
+
+	it('every same-named field either accepts the other\'s values or hides itself when it holds one it cannot take', () => {
+		for (const resource of ['video', 'image', 'audio'] as const) {
+			for (const from of modelsOf(resource)) {
+				for (const to of modelsOf(resource)) {
+					const additionalFields: INodeParameters = {};
+					for (const spec of from.inputs) {
+						if (spec.required || spec.key === 'prompt' || !spec.options) continue;
+						additionalFields[parameterName(spec.key)] = spec.options[spec.options.length - 1];
+					}
+					let values = editorChange({ resource, operation: 'generate' }, 'model', from.id);
+					values = editorChange(values, 'additionalFields', additionalFields);
+					values = editorChange(values, 'model', to.id);
+					for (const [name, value] of Object.entries((values.additionalFields ?? {}) as INodeParameters)) {
+						const spec = to.inputs.find((input) => parameterName(input.key) === name);
+						expect([to.id, name, spec?.options ? spec.options.includes(value as string) : true]).toEqual([to.id, name, true]);
+					}
+				}
+			}
+		}
+	});
 });
 
 describe('Unifically → model from an expression', () => {
@@ -231,6 +382,35 @@ describe('Unifically → model from an expression', () => {
 		const [item] = result.outputOf(NODE_NAME);
 		expect(item.json).toMatchObject({ status: 'pending', model });
 		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'by expression' });
+	});
+
+	it("the resolved model's required inputs are still checked before any request (Hailuo 2.3 Fast needs a start image)", async () => {
+		const parameters = { resource: 'video', operation: 'create', model: '={{ $json.model }}', prompt: 'by expression' };
+		const missing = await runUnifically(sim(), parameters, { items: [{ model: 'hailuo/minimax-2.3-fast' }] });
+		expect(missing.status).toBe('error');
+		expect(missing.errorOf(NODE_NAME)?.message).toMatch(/Start Image URL.*required/);
+		expect(sim().stats().requests).toBe(0);
+		const given = await runUnifically(
+			sim(),
+			{ ...parameters, additionalFields: { extraInput: '{"start_image_url": "https://example.com/a.png"}' } },
+			{ items: [{ model: 'hailuo/minimax-2.3-fast' }] },
+		);
+		expect(given.status).toBe('success');
+		expect(receivedInput(sim(), given.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({
+			prompt: 'by expression',
+			start_image_url: 'https://example.com/a.png',
+		});
+	});
+
+	it('a workflow saved before the prompt moved top-level (Additional Fields → Prompt) still sends it', async () => {
+		const result = await runUnifically(sim(), {
+			resource: 'video',
+			operation: 'create',
+			model: 'hailuo/minimax-2.3',
+			additionalFields: { prompt: 'saved the old way', duration: 6 },
+		});
+		expect(result.status).toBe('success');
+		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({ prompt: 'saved the old way', duration: 6 });
 	});
 
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {

@@ -150,6 +150,20 @@ describe('Unifically → download outputs into binary data', () => {
 		expectFile(sim(), got, gotItem, 'data', 'image.png', 'image/png', 'png');
 	});
 
+	it('by default Generate downloads (no option set), Task Get does not; Download Output Files off turns it off', async () => {
+		const generated = await runUnifically(sim(), nanoBanana({}, 50_000));
+		expect(generated.status).toBe('success');
+		const [item] = generated.outputOf(NODE_NAME);
+		expectFile(sim(), generated, item, 'data', 'image.png', 'image/png', 'png');
+
+		const off = await runUnifically(sim(), nanoBanana({ download: false }, 50_000));
+		expect(off.outputOf(NODE_NAME)[0].binary).toBeUndefined();
+
+		const got = await runUnifically(sim(), { resource: 'task', operation: 'get', taskId: item.json.task_id });
+		expect(got.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: item.json.task_id, status: 'completed' });
+		expect(got.outputOf(NODE_NAME)[0].binary).toBeUndefined();
+	});
+
 	it('an output without files (Suno lyrics) downloads nothing and still succeeds', async () => {
 		const result = await runUnifically(sim(), {
 			resource: 'audio',

@@ -21,7 +21,9 @@ describe('Unifically → Generate', () => {
 
 	/** Runs Generate and checks every output item is the completed task of `model`, paired with its input. */
 	async function generate(parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) {
-		const result = await runUnifically(sim(), { operation: 'generate', ...parameters } as never, {
+		// Download Output Files is on by default for Generate: this suite checks requests and JSON.
+		const options = { download: false, ...(parameters.options as object) };
+		const result = await runUnifically(sim(), { operation: 'generate', ...parameters, options } as never, {
 			items: items as never,
 		});
 		expect(result.errorOf(NODE_NAME)).toBeUndefined();
@@ -81,8 +83,8 @@ describe('Unifically → Generate', () => {
 				resource: 'video',
 				model: 'higgsfield-ai/cinematic-studio-video',
 				startImageUrl: IMAGE_A,
+				prompt: 'Slow dolly in',
 				additionalFields: {
-					prompt: 'Slow dolly in',
 					sound: true,
 					slowMotion: false,
 					duration: 10,
@@ -177,8 +179,8 @@ describe('Unifically → Generate', () => {
 				model: 'suno-ai/music',
 				mv: 'chirp-v4',
 				custom: true,
+				prompt: '[Verse] hello world',
 				additionalFields: {
-					prompt: '[Verse] hello world',
 					tags: 'synthpop',
 					title: 'Hello',
 					makeInstrumental: false,

@@ -36,9 +36,10 @@ describe('Unifically → invalid input', () => {
 		...extra,
 	});
 
-	it('a required input left empty in the form: stopped before any request, naming it', async () => {
-		const error = await expectRejected(veo({ prompt: '' }));
-		expect(error.message).toBe('Parameter "Prompt" (prompt) is required');
+	it('a required input left empty in the form: n8n itself refuses to run the workflow (the ⚠ issue), nothing sent', async () => {
+		await expect(runUnifically(sim(), { operation: 'generate', ...veo({ prompt: '' }) })).rejects.toThrow(
+			/Parameter "Prompt" is required/,
+		);
 		expect(sim().stats().requests).toBe(0);
 	});
 
@@ -92,12 +93,12 @@ describe('Unifically → invalid input', () => {
 	});
 
 	it('a duration outside the choices (expression) names duration', async () => {
-		const error = await expectRejected(hailuo({ additionalFields: { prompt: 'A river', duration: '={{ 8 }}' } }));
+		const error = await expectRejected(hailuo({ prompt: 'A river', additionalFields: { duration: '={{ 8 }}' } }));
 		expect(error.message).toMatch(/duration/i);
 	});
 
 	it('a Hailuo prompt over 2000 characters names the prompt and the limit', async () => {
-		const error = await expectRejected(hailuo({ additionalFields: { prompt: 'x'.repeat(2001) } }));
+		const error = await expectRejected(hailuo({ prompt: 'x'.repeat(2001) }));
 		expect(error.message).toMatch(/\bprompt\b/i);
 		expect(error.message).toContain('2000');
 	});
@@ -105,7 +106,7 @@ describe('Unifically → invalid input', () => {
 	it('a Hailuo prompt of exactly 2000 characters is accepted (boundary)', async () => {
 		const result = await runUnifically(sim(), {
 			operation: 'create',
-			...hailuo({ additionalFields: { prompt: 'y'.repeat(2000) } }),
+			...hailuo({ prompt: 'y'.repeat(2000) }),
 		});
 		expect(result.status).toBe('success');
 		const [item] = result.outputOf(NODE_NAME);
@@ -114,7 +115,7 @@ describe('Unifically → invalid input', () => {
 
 	it('Hailuo 1080p with duration 10 is rejected (1080p only supports 6 s)', async () => {
 		const error = await expectRejected(
-			hailuo({ additionalFields: { prompt: 'A river', resolution: '1080p', duration: 10 } }),
+			hailuo({ prompt: 'A river', additionalFields: { resolution: '1080p', duration: 10 } }),
 		);
 		expect(error.message).toMatch(/duration/i);
 		expect(error.message).toContain('1080p');

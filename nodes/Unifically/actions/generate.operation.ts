@@ -6,7 +6,7 @@ import { optionsCollection, readOptions } from './options';
 import { MEDIA_RESOURCES } from './resources';
 
 export const description: INodeProperties[] = [
-	optionsCollection(['binaryPropertyName', 'callbackUrl', 'download', 'maxTotalCost', 'timeout', 'waitMode'], {
+	optionsCollection(['binaryPropertyName', 'callbackUrl', 'downloadByDefault', 'maxTotalCost', 'timeout', 'waitMode'], {
 		resource: MEDIA_RESOURCES,
 		operation: ['generate'],
 	}),

@@ -27,6 +27,16 @@ export const optionFields = {
 		default: false,
 		description: 'Whether to download every output file into binary data, for storage or upload nodes',
 	},
+	// Generate downloads by default (as n8n's OpenAI node returns binary): a Drive or YouTube node can
+	// follow it as it is. Get and Wait keep `download` (off by default).
+	downloadByDefault: {
+		displayName: 'Download Output Files',
+		name: 'download',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to download every output file into binary data (on unless turned off here), for storage or upload nodes. Where n8n keeps the files depends on its binary data mode.',
+	},
 	binaryPropertyName: {
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -91,6 +101,7 @@ export interface RunOptions {
 
 /** The node-level options (read from the first item: they configure the run, not each task). */
 export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptions {
+	const operation = context.getNodeParameter('operation', 0, '') as string;
 	const options = context.getNodeParameter('options', itemIndex, {}) as {
 		callbackUrl?: string;
 		timeout?: number;
@@ -102,7 +113,7 @@ export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptio
 	return {
 		callbackUrl: options.callbackUrl?.trim() || undefined,
 		timeoutMs: Math.max(1, Number(options.timeout ?? 900)) * 1000,
-		download: options.download === true,
+		download: options.download === undefined ? operation === 'generate' : options.download === true,
 		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
 		maxTotalCost: options.maxTotalCost ? Number(options.maxTotalCost) : undefined,
 		waitMode: options.waitMode === 'callback' ? 'callback' : 'poll',

@@ -52,7 +52,7 @@ const mediaOperationProperty = (resource: string): INodeProperties => ({
 		{
 			name: 'Generate',
 			value: 'generate',
-			description: 'Create the task and wait for its result',
+			description: 'Create the task, wait for its result and download its files',
 			action: `Generate ${NOUNS[resource].one}`,
 		},
 	],

@@ -24,9 +24,10 @@ const seconds = (key: string, displayName: string, description: string): InputSp
 });
 
 /** 0-100 integer sliders of Higgsfield TTS. */
-const percent = (key: string, description: string, defaultValue: number): InputSpec => ({
+const percent = (key: string, label: string, description: string, defaultValue: number): InputSpec => ({
 	key,
 	type: 'integer',
+	displayName: `${label} (0–100)`,
 	description: `${description}, 0-100 (default ${defaultValue})`,
 	min: 0,
 	max: 100,
@@ -47,28 +48,44 @@ const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
 
 const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
 
+/*
+ * `custom` switches Suno between simple mode (a song description; Suno writes the lyrics) and custom
+ * mode (your own lyrics in Prompt, style tags). Custom is the form's default so the shared Prompt
+ * stays displayed, and keeps its value, when a user switches from another model to Suno.
+ */
 const customMode: InputSpec = {
 	key: 'custom',
 	type: 'boolean',
 	required: true,
-	description: 'Whether to use custom mode (prompt, tags) instead of simple mode (description)',
+	displayName: 'Write Own Lyrics and Style',
+	description:
+		'On (custom mode): you give the lyrics in Prompt and the style in Tags. Off (simple mode): you describe the song and Suno writes the lyrics.',
+	formDefault: true,
 };
+const customOnly = { shownWhen: { key: 'custom', in: [true] } };
+const simpleOnly = { shownWhen: { key: 'custom', in: [false] } };
 
 const sunoMusicInputs: InputSpec[] = [
-	text('mv', `Model version: ${sunoVersions.join(', ')}`, {
+	text('mv', 'Suno model version; the newest (chirp-crow) is the default', {
 		required: true,
 		options: sunoVersions,
+		formDefault: 'chirp-crow',
 		displayName: 'Model Version',
 	}),
 	customMode,
-	text('gpt_description_prompt', 'Simple mode: song description with lyrics', {
-		displayName: 'GPT Description Prompt',
+	text('gpt_description_prompt', 'What the song is about; Suno writes the lyrics (simple mode)', {
+		displayName: 'Song Description',
+		placeholder: 'An upbeat pop song about a summer road trip',
+		...simpleOnly,
 	}),
-	text('prompt', 'Custom mode: detailed lyrics/prompt'),
-	text('tags', 'Custom mode: genre/style tags'),
+	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', {
+		placeholder: '[Verse]\nWindows down, the sun is high…',
+		...customOnly,
+	}),
+	text('tags', 'Genre and style tags (custom mode)', { placeholder: 'indie pop, female vocals, 120 bpm', ...customOnly }),
 	text('title', 'Song title'),
 	{ key: 'make_instrumental', type: 'boolean', description: 'Whether to generate an instrumental only' },
-	text('negative_tags', 'Custom mode: styles to avoid'),
+	text('negative_tags', 'Styles to avoid (custom mode)', { placeholder: 'heavy metal, screaming', ...customOnly }),
 ];
 
 /*
@@ -80,8 +97,11 @@ const sunoOperationInputs: InputSpec[] = [
 	text('clip_id', 'Existing clip ID. Required if no Audio URL is given'),
 	text('audio_url', 'Audio file URL (alternative to Clip ID)', { url: true }),
 	customMode,
-	text('gpt_description_prompt', 'Simple mode description', { displayName: 'GPT Description Prompt' }),
-	text('prompt', 'Custom mode prompt'),
+	text('gpt_description_prompt', 'What the result should be; Suno writes the lyrics (simple mode)', {
+		displayName: 'Song Description',
+		...simpleOnly,
+	}),
+	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', customOnly),
 	seconds('continue_at', 'Continue At (s)', 'Extend: time in seconds to continue from'),
 	seconds('start_s', 'Start Time (s)', 'Start time in seconds for the overlay'),
 	seconds('end_s', 'End Time (s)', 'End time in seconds for the overlay'),
@@ -90,7 +110,7 @@ const sunoOperationInputs: InputSpec[] = [
 const clipOrAudio: CrossInputRule = { kind: 'atLeastOneOf', keys: ['clip_id', 'audio_url'] };
 
 const sunoStemsInputs: InputSpec[] = [
-	text('clip_id', 'Clip ID to extract stems from', { required: true }),
+	text('clip_id', 'Clip ID to extract stems from (clip_ids in a Suno Music output)', { required: true }),
 	text('title', 'Title for the extraction'),
 ];
 
@@ -101,6 +121,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/music',
 		resource: 'audio',
 		name: 'Suno Music Generation',
+		label: 'Suno: Music',
 		description: 'Suno song generation from a description (simple mode) or lyrics and style tags (custom mode)',
 		inputs: sunoMusicInputs,
 		price: flat(0.06),
@@ -110,6 +131,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/add-vocals',
 		resource: 'audio',
 		name: 'Add Vocals to Track',
+		label: 'Suno: Add Vocals to Track',
 		description: 'Suno: add vocals to an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
@@ -120,6 +142,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/add-instrumental',
 		resource: 'audio',
 		name: 'Add Instrumental',
+		label: 'Suno: Add Instrumental',
 		description: 'Suno: add an instrumental to an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
@@ -130,6 +153,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/extend',
 		resource: 'audio',
 		name: 'Extend Audio',
+		label: 'Suno: Extend Audio',
 		description: 'Suno: continue an existing clip or audio file from a given time',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
@@ -140,6 +164,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/cover',
 		resource: 'audio',
 		name: 'Create Cover',
+		label: 'Suno: Create Cover',
 		description: 'Suno: create a cover version of an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
@@ -150,6 +175,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/stems',
 		resource: 'audio',
 		name: 'Extract Stems',
+		label: 'Suno: Extract Stems',
 		description: 'Suno: split a clip into vocal and instrumental stems',
 		inputs: sunoStemsInputs,
 		price: flat(0.05),
@@ -159,6 +185,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/stems-all',
 		resource: 'audio',
 		name: 'Extract All Stems',
+		label: 'Suno: Extract All Stems',
 		description: 'Suno: split a clip into all its instrument stems',
 		inputs: sunoStemsInputs,
 		price: flat(0.2),
@@ -168,6 +195,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/lyrics',
 		resource: 'audio',
 		name: 'Generate Lyrics',
+		label: 'Suno: Generate Lyrics',
 		description: 'Suno: write song lyrics from a description',
 		inputs: [
 			text('prompt', 'Description of the lyrics to generate', { required: true }),
@@ -184,6 +212,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'suno-ai/wav',
 		resource: 'audio',
 		name: 'WAV Export',
+		label: 'Suno: WAV Export',
 		description: 'Suno: export a clip as a WAV file (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.01), // simulator's own choice
@@ -193,13 +222,14 @@ export const audioModels: ModelSpec[] = [
 		id: 'higgsfield-ai/speak',
 		resource: 'audio',
 		name: 'Speak (standard, high quality)',
+		label: 'Higgsfield: Speak',
 		description: 'Higgsfield Speak: a talking avatar video from a person image and speech audio',
 		inputs: [
 			text('image_url', 'Person/avatar image URL', { required: true, url: true }),
 			text('audio_url', 'Audio file URL. Required if no Audio Task ID is given', { url: true }),
 			text('audio_task_id', 'TTS task ID (alternative to Audio URL)'),
 			text('prompt', 'Text description for the video', { required: true }),
-			text('quality', 'Quality: standard or high', { options: ['standard', 'high'] }),
+			text('quality', 'High quality costs more', { options: ['standard', 'high'], optionLabels: { standard: 'Standard', high: 'High' } }),
 			{
 				key: 'enhance_prompt',
 				type: 'boolean',
@@ -222,22 +252,24 @@ export const audioModels: ModelSpec[] = [
 		id: 'higgsfield-ai/tts',
 		resource: 'audio',
 		name: 'Text-to-Speech',
+		label: 'Higgsfield: Text-to-Speech',
 		description: 'Higgsfield text-to-speech with a chosen voice and optional background sound',
 		inputs: [
-			text('voice_id', 'Voice ID', { required: true }),
-			text('prompt', 'Text to convert to speech', { required: true }),
+			text('voice_id', 'ID of the Higgsfield voice to speak with', { required: true, displayName: 'Voice ID' }),
+			text('prompt', 'Text to convert to speech', { required: true, placeholder: 'Hello, and welcome to the channel!' }),
 			text('sound_id', 'Background sound ID'),
-			percent('similarity_boost', 'Similarity boost', 90),
-			percent('style', 'Style', 60),
+			percent('similarity_boost', 'Similarity Boost', 'How closely the voice sticks to the original speaker', 90),
+			percent('style', 'Style', 'How much of the speaker\'s style to exaggerate', 60),
 			{
 				key: 'speed',
 				type: 'number',
-				description: 'Speed, 0-1.2 (default 1.1)',
+				displayName: 'Speed (0–1.2)',
+				description: 'Speaking speed (default 1.1)',
 				min: 0,
 				max: 1.2,
 				default: 1.1,
 			},
-			percent('stability', 'Stability', 30),
+			percent('stability', 'Stability', 'Higher is steadier, lower is more expressive', 30),
 		],
 		price: flat(0.05),
 		documented: true,
@@ -246,6 +278,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'elevenlabs/text-to-speech',
 		resource: 'audio',
 		name: 'ElevenLabs Text-to-Speech',
+		label: 'ElevenLabs: Text-to-Speech',
 		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.05), // simulator's own choice
@@ -255,6 +288,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'elevenlabs/text-to-dialogue',
 		resource: 'audio',
 		name: 'ElevenLabs Multi-Voice Dialogue',
+		label: 'ElevenLabs: Multi-Voice Dialogue',
 		description: 'ElevenLabs multi-voice dialogue from a script (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.08), // simulator's own choice
@@ -264,6 +298,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'elevenlabs/sound-effect',
 		resource: 'audio',
 		name: 'ElevenLabs Sound Effects',
+		label: 'ElevenLabs: Sound Effects',
 		description: 'ElevenLabs sound effect generation from a description (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.03), // simulator's own choice
@@ -273,6 +308,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'elevenlabs/voice-isolation',
 		resource: 'audio',
 		name: 'ElevenLabs Voice Isolation',
+		label: 'ElevenLabs: Voice Isolation',
 		description: 'ElevenLabs voice isolation: remove background noise from speech (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.04), // simulator's own choice
@@ -282,6 +318,7 @@ export const audioModels: ModelSpec[] = [
 		id: 'elevenlabs/speech-to-text',
 		resource: 'audio',
 		name: 'ElevenLabs Speech-to-Text',
+		label: 'ElevenLabs: Speech-to-Text',
 		description: 'ElevenLabs speech transcription (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.03), // simulator's own choice

@@ -1,3 +1,4 @@
+import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
@@ -12,7 +13,8 @@ const requiredPrompt: InputSpec = {
 	key: 'prompt',
 	type: 'string',
 	required: true,
-	description: 'Text description',
+	description: 'What the image shows: subject, style, light, composition',
+	placeholder: 'A watercolor fox in a misty pine forest at dawn',
 };
 
 const imageUrls = (description: string, maxItems?: number): InputSpec => ({
@@ -55,11 +57,12 @@ const nanoBananaAspectRatios = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4',
 /** `resolution` is Nano Banana Pro only. */
 const nanoBananaInputs = (pro: boolean): InputSpec[] => [
 	requiredPrompt,
-	choice('aspect_ratio', nanoBananaAspectRatios, `Aspect ratio: ${nanoBananaAspectRatios.join(', ')}`, {
+	choice('aspect_ratio', nanoBananaAspectRatios, ASPECT_RATIO_DESCRIPTION, {
 		required: true,
+		optionLabels: aspectRatioLabels(nanoBananaAspectRatios),
 	}),
 	imageUrls('Reference image URLs'),
-	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k')] : []),
+	...(pro ? [choice('resolution', ['1k', '2k', '4k'], 'Output size of the image')] : []),
 ];
 
 // ---- GPT Image -----------------------------------------------------------------------------
@@ -67,8 +70,10 @@ const nanoBananaInputs = (pro: boolean): InputSpec[] => [
 const gptImageInputs: InputSpec[] = [
 	requiredPrompt,
 	imageUrls('Reference image URLs'),
-	choice('aspect_ratio', ['1:1', '2:3', '3:2'], 'Aspect ratio: 1:1, 2:3 or 3:2'),
-	choice('quality', ['low', 'medium', 'high'], 'Quality: low, medium or high (priced per quality)'),
+	choice('aspect_ratio', ['1:1', '2:3', '3:2'], ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(['1:1', '2:3', '3:2']) }),
+	choice('quality', ['low', 'medium', 'high'], 'Higher quality takes longer and costs more', {
+		optionLabels: { low: 'Low', medium: 'Medium', high: 'High' },
+	}),
 ];
 
 /*
@@ -92,14 +97,15 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 	const inputs: InputSpec[] = [
 		requiredPrompt,
 		imageUrls(`Reference image URLs (up to ${maxImages})`, maxImages),
-		choice('aspect_ratio', ratios, `Aspect ratio: ${ratios.join(', ')}`),
-		choice('quality', ['1K', '2K'], 'Output quality: 1K or 2K'),
+		choice('aspect_ratio', ratios, ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(ratios) }),
+		choice('quality', ['1K', '2K'], 'Output size; 2K costs more'),
 	];
 	if (variant === 'flex') {
 		inputs.push(
 			{
 				key: 'steps',
 				type: 'integer',
+				displayName: 'Steps (1–50)',
 				description: 'Sampling steps, 1-50 (more = higher quality)',
 				min: 1,
 				max: 50,
@@ -107,7 +113,7 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 			{
 				key: 'cfg',
 				type: 'number',
-				displayName: 'CFG',
+				displayName: 'CFG (1.5–10)',
 				description: 'Guidance scale, 1.5-10 (higher = follows the prompt more strictly)',
 				min: 1.5,
 				max: 10,
@@ -127,6 +133,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'google/nano-banana',
 		resource: 'image',
 		name: 'Nano Banana',
+		label: 'Google: Nano Banana',
 		description: "Google's Nano Banana image generation and editing from text and reference images",
 		inputs: nanoBananaInputs(false),
 		price: flat(0.03),
@@ -136,6 +143,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'google/nano-banana-pro',
 		resource: 'image',
 		name: 'Nano Banana Pro',
+		label: 'Google: Nano Banana Pro',
 		description: "Google's Nano Banana Pro image generation and editing, up to 4k",
 		inputs: nanoBananaInputs(true),
 		price: flat(0.06),
@@ -145,6 +153,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'openai/gpt-image-1',
 		resource: 'image',
 		name: 'GPT Image 1 (low, medium, high quality)',
+		label: 'OpenAI: GPT Image 1',
 		description: "OpenAI's GPT Image 1 image generation and editing at low, medium or high quality",
 		inputs: gptImageInputs,
 		price: gptImagePrice(0.01, 0.02, 0.04),
@@ -154,6 +163,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'openai/gpt-image-1.5',
 		resource: 'image',
 		name: 'GPT Image 1.5 (low, medium, high quality)',
+		label: 'OpenAI: GPT Image 1.5',
 		description: "OpenAI's GPT Image 1.5 image generation and editing at low, medium or high quality",
 		inputs: gptImageInputs,
 		price: gptImagePrice(0.02, 0.03, 0.05),
@@ -163,10 +173,11 @@ export const imageModels: ModelSpec[] = [
 		id: 'higgsfield-ai/cinematic-studio-image',
 		resource: 'image',
 		name: 'Cinematic Studio Image',
+		label: 'Higgsfield: Cinematic Studio Image',
 		description: 'Higgsfield Cinematic Studio: photographic images with camera, lens, aperture and focal length settings',
 		inputs: [
 			requiredPrompt,
-			choice('resolution', ['1k', '2k', '4k'], 'Output resolution: 1k, 2k or 4k (default: 2k)', {
+			choice('resolution', ['1k', '2k', '4k'], '4k costs twice as much as 1k or 2k (default: 2k)', {
 				default: '2k',
 			}),
 			imageUrls('Reference image URLs (max 4)', 4),
@@ -182,6 +193,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'black-forest-labs/flux.2-pro',
 		resource: 'image',
 		name: 'Flux.2 Pro',
+		label: 'Black Forest Labs: Flux.2 Pro',
 		description: "Black Forest Labs' Flux.2 Pro image generation with up to 8 reference images",
 		inputs: fluxInputs('pro'),
 		price: fluxPrice(0.02, 0.03),
@@ -191,6 +203,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'black-forest-labs/flux.2-flex',
 		resource: 'image',
 		name: 'Flux.2 Flex',
+		label: 'Black Forest Labs: Flux.2 Flex',
 		description: "Black Forest Labs' Flux.2 Flex image generation with adjustable steps and guidance, up to 10 reference images",
 		inputs: fluxInputs('flex'),
 		price: fluxPrice(0.04, 0.06),
@@ -200,6 +213,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'black-forest-labs/flux.2-max',
 		resource: 'image',
 		name: 'Flux.2 Max',
+		label: 'Black Forest Labs: Flux.2 Max',
 		description: "Black Forest Labs' top Flux.2 Max image generation with up to 8 reference images and extra aspect ratios",
 		inputs: fluxInputs('max'),
 		price: fluxPrice(0.05, 0.07),
@@ -209,6 +223,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'kuaishou/kling-o1-image',
 		resource: 'image',
 		name: 'Kling O1 Image',
+		label: 'Kling: O1 Image',
 		description: 'Kling O1 Omni image generation (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.03), // simulator's own choice
@@ -218,6 +233,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'kuaishou/kling-3.0-omni-image',
 		resource: 'image',
 		name: 'Kling v3.0 Omni Image',
+		label: 'Kling: 3.0 Omni Image',
 		description: 'Kling 3.0 Omni image generation (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.04), // simulator's own choice
@@ -227,6 +243,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'topaz-labs/image-upscale',
 		resource: 'image',
 		name: 'Topaz Image Upscale',
+		label: 'Topaz: Image Upscale',
 		description: 'Topaz Labs image upscaling (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.05), // simulator's own choice
@@ -236,6 +253,7 @@ export const imageModels: ModelSpec[] = [
 		id: 'topaz-labs/image-generative',
 		resource: 'image',
 		name: 'Topaz Image Generative',
+		label: 'Topaz: Image Generative',
 		description: 'Topaz Labs generative image enhancement (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.08), // simulator's own choice

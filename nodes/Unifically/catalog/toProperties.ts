@@ -6,6 +6,8 @@ import type { InputSpec, ModelSpec, Resource } from './types';
 /** Operations whose form shows a model and its inputs. */
 export const MODEL_OPERATIONS = ['generate', 'create', 'estimateCost'];
 
+const RESOURCES = ['video', 'image', 'audio', 'task'];
+
 const ACRONYMS: Record<string, string> = { url: 'URL', urls: 'URLs', id: 'ID', cfg: 'CFG', mv: 'MV', gpt: 'GPT', s: 'S' };
 
 /** `start_image_url` → "Start Image URL". */
@@ -26,44 +28,46 @@ function describeLimits(spec: InputSpec): string {
 	return limits.length && !spec.description.includes(limits[0]) ? ` (${limits.join('; ')})` : '';
 }
 
-function emptyValueOf(spec: InputSpec): string | number | boolean {
-	if (spec.type === 'boolean') return false;
-	if (spec.type === 'integer' || spec.type === 'number') return spec.min ?? 0;
-	if (spec.type === 'json') return '[]';
-	return '';
+function placeholderOf(spec: InputSpec): string | undefined {
+	if (spec.placeholder) return spec.placeholder;
+	if (!spec.url) return undefined;
+	const example = spec.key.includes('video') ? 'clip.mp4' : spec.key.includes('audio') ? 'voice.mp3' : 'photo.png';
+	return spec.type === 'stringList'
+		? `https://example.com/${example}, https://example.com/other-${example}`
+		: `https://example.com/${example}`;
 }
 
 /**
- * One catalog input → one n8n field. Required text inputs are not flagged `required` for n8n:
- * with a model given by an expression n8n shows every model's fields, and an empty "required"
- * field of another model would stop the workflow before it starts. The node's own validation
- * (validate.ts) names a missing input before any request instead; the description says "Required".
+ * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (red asterisk,
+ * ⚠ before running); the displayOptions built in `resourceModelProperties` hide them when the model
+ * is an expression, so a model given by expression never trips n8n's check on another model's field.
  */
 export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProperties {
-	const hasEmptyDefault = !spec.options && (spec.type === 'string' || spec.type === 'stringList' || spec.type === 'json');
 	const description = (spec.description + describeLimits(spec)).replace(/\.$/, '');
+	const placeholder = placeholderOf(spec);
 	const base = {
 		displayName: displayNameOf(spec),
 		name: parameterName(spec.key),
-		description: asRequired && hasEmptyDefault && !/^required/i.test(description) ? `Required. ${description}` : description,
-		required: (asRequired && !hasEmptyDefault) || undefined,
+		description,
+		...(asRequired ? { required: true } : {}),
+		...(placeholder ? { placeholder } : {}),
 	};
 	if (spec.options) {
 		const options: INodePropertyOptions[] = spec.options.map((option) => ({
-			name: typeof option === 'number' && spec.key === 'duration' ? `${option} s` : String(option),
+			name: spec.optionLabels?.[String(option)] ?? String(option),
 			value: option,
 		}));
-		return { ...base, type: 'options', options, default: spec.default ?? spec.options[0] };
+		return { ...base, type: 'options', options, default: spec.formDefault ?? spec.default ?? spec.options[0] };
 	}
 	switch (spec.type) {
 		case 'boolean':
-			return { ...base, type: 'boolean', default: spec.default ?? false };
+			return { ...base, type: 'boolean', default: spec.formDefault ?? spec.default ?? false };
 		case 'integer':
 		case 'number':
 			return {
 				...base,
 				type: 'number',
-				default: spec.default ?? emptyValueOf(spec),
+				default: spec.formDefault ?? spec.default ?? spec.min ?? 0,
 				typeOptions: {
 					...(spec.min !== undefined ? { minValue: spec.min } : {}),
 					...(spec.max !== undefined ? { maxValue: spec.max } : {}),
@@ -76,9 +80,8 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 			return {
 				...base,
 				type: 'string',
-				default: spec.default ?? '',
+				default: spec.formDefault ?? spec.default ?? '',
 				...(spec.key.includes('prompt') || spec.type === 'stringList' ? { typeOptions: { rows: 3 } } : {}),
-				...(spec.url && spec.type === 'string' ? { placeholder: 'https://example.com/file' } : {}),
 			};
 	}
 }
@@ -90,87 +93,199 @@ export const extraInputProperty: INodeProperties = {
 	type: 'json',
 	default: '{}',
 	description:
-		"A JSON object merged into the request's input last, for inputs this node does not list yet (they override fields above)",
+		"A JSON object merged into the request's input last, for inputs this node does not list yet (they override fields above). With a model given by an expression, give that model's other inputs here.",
 };
 
 /**
- * Required inputs are top-level fields; optional ones live in `additionalFields` (SPEC: saved
- * workflows depend on where a value is). A model the seed documents no inputs for shows its
- * optional `prompt` top-level too: it is all the form offers.
+ * Where `prompt` was for models whose prompt is optional, before it moved top-level (CHANGELOG): a
+ * hidden field, so n8n keeps the value of a workflow saved then (it drops collection values it does
+ * not list) and the node still sends it. The editor neither lists nor shows hidden fields.
+ */
+export const movedPromptProperty: INodeProperties = {
+	displayName: 'Prompt (Moved to the Top)',
+	name: 'prompt',
+	type: 'hidden',
+	default: '',
+};
+
+/**
+ * SPEC: required inputs top-level, and `prompt` top-level for every model that has it (required or
+ * not), so it keeps its value when the model changes; the other optional inputs in
+ * `additionalFields`. A model the seed documents no inputs for shows its optional prompt top-level.
  */
 export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
-	return !!spec.required || (!model.documented && spec.key === 'prompt');
+	return !!spec.required || spec.key === 'prompt';
 }
-function modelInputProperties(model: ModelSpec): INodeProperties[] {
-	const required = model.inputs.filter((spec) => isTopLevel(model, spec)).map((spec) => inputToProperty(spec, !!spec.required));
-	const optional = model.inputs.filter((spec) => !isTopLevel(model, spec)).map((spec) => inputToProperty(spec, false));
-	optional.sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+/** A value n8n's `hide` rules match for a model given by an expression ("={{ … }}"). */
+const EXPRESSION = { _cnd: { startsWith: '=' } };
+
+type HideCondition = string | number | boolean | { _cnd: Record<string, unknown> };
+
+/** The values an input accepts, when they can be listed (choices, or a small whole-number range). */
+function acceptedValues(spec: InputSpec): Array<string | number | boolean> | undefined {
+	if (spec.options) return spec.options;
+	if (spec.type === 'integer' && spec.min !== undefined && spec.max !== undefined && spec.max - spec.min <= 100) {
+		return Array.from({ length: spec.max - spec.min + 1 }, (_, offset) => spec.min! + offset);
+	}
+	return undefined;
+}
+
+const isNumeric = (spec: InputSpec) => spec.type === 'integer' || spec.type === 'number';
+
+/**
+ * Conditions on a field's own value under which it holds a value that another model's field of the
+ * same name offers and this model cannot take. n8n keeps a value across a model switch whenever a
+ * field of that name stays displayed, and drops the values of fields it hides: so such a field
+ * hides itself, and the stale value (Kling's Duration 3 → Hailuo's 6 or 10) is dropped instead of
+ * shown as an error. Values no model offers are left alone: validation names them before a request.
+ */
+function staleValueConditions(spec: InputSpec, sameNamed: InputSpec[]): HideCondition[] {
+	const conditions: HideCondition[] = [];
+	const accepted = acceptedValues(spec);
+	const add = (condition: HideCondition) => {
+		if (!conditions.some((known) => JSON.stringify(known) === JSON.stringify(condition))) conditions.push(condition);
+	};
+	for (const other of sameNamed) {
+		const theirs = acceptedValues(other);
+		if (accepted && theirs) {
+			for (const value of theirs) if (!accepted.includes(value)) add(value);
+		} else if (isNumeric(spec) && isNumeric(other) && (spec.min !== undefined || spec.max !== undefined)) {
+			// A range next to a wider one: hide on the part only the other accepts. (Next to an unbounded
+			// field, e.g. Veo's seed, a value beyond this range is left for validation to name.)
+			const epsilon = 1e-9;
+			if (spec.max !== undefined && other.max !== undefined && other.max > spec.max) {
+				add({ _cnd: { between: { from: spec.max + epsilon, to: other.max } } });
+			}
+			if (spec.min !== undefined && other.min !== undefined && other.min < spec.min) {
+				add({ _cnd: { between: { from: other.min, to: spec.min - epsilon } } });
+			}
+		}
+	}
+	return conditions;
+}
+
+/** Hide rules for a condition on another input of the model (`shownWhen`). */
+function shownWhenConditions(spec: InputSpec, model: ModelSpec): HideCondition[] {
+	if (!spec.shownWhen) return [];
+	const target = model.inputs.find((input) => input.key === spec.shownWhen!.key);
+	const all: Array<string | number | boolean> = target?.type === 'boolean' ? [true, false] : (target?.options ?? []);
+	return all.filter((value) => !spec.shownWhen!.in.includes(value));
+}
+
+interface FieldGroup {
+	property: INodeProperties;
+	spec: InputSpec;
+	modelIds: string[];
+	/** Hide rules on other inputs (Suno's custom mode), keyed by parameter name. */
+	dependsOn?: { name: string; conditions: HideCondition[] };
+}
+
+/** Fields identical across models become one property shown for all of them (a small description). */
+function groupFields(
+	models: readonly ModelSpec[],
+	pick: (model: ModelSpec, spec: InputSpec) => boolean,
+	required: (model: ModelSpec, spec: InputSpec) => boolean,
+): FieldGroup[] {
+	const groups = new Map<string, FieldGroup>();
+	for (const model of models) {
+		for (const spec of model.inputs.filter((input) => pick(model, input))) {
+			const property = inputToProperty(spec, required(model, spec));
+			const conditions = shownWhenConditions(spec, model);
+			const dependsOn = conditions.length
+				? { name: parameterName(spec.shownWhen!.key), conditions }
+				: undefined;
+			const signature = JSON.stringify([property, dependsOn]);
+			const group = groups.get(signature);
+			if (group) group.modelIds.push(model.id);
+			else groups.set(signature, { property, spec, modelIds: [model.id], dependsOn });
+		}
+	}
+	return [...groups.values()];
+}
+
+/**
+ * The model picker and every model's fields for one resource. Display rules are `hide` rules only:
+ * n8n shows a field as soon as a `show` rule meets an expression, but evaluates `hide` rules, so
+ * - a field is hidden for the models of its resource that do not have it, and for a model given by
+ *   an expression (the node then offers the generic Prompt and Extra Input, and n8n's required check
+ *   never trips on another model's field);
+ * - the editor's "remove values that are no longer valid options" step (run on the parameters that
+ *   differ from their defaults) sees the rules even when Resource or Operation are at their defaults.
+ */
+export function resourceModelProperties(resource: Resource, models: readonly ModelSpec[]): INodeProperties[] {
+	const ofResource = models.filter((model) => model.resource === resource);
+	const ids = ofResource.map((model) => model.id);
+	const otherResources = RESOURCES.filter((other) => other !== resource);
+	const notFor = (modelIds: string[]) => ids.filter((id) => !modelIds.includes(id));
+	const firstModelId = ids[0] ?? '';
+
+	const picker: INodeProperties = {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		required: true,
+		default: firstModelId,
+		description: 'The model to run (type a name or an API ID to search). An expression may give any model ID of the API.',
+		displayOptions: { hide: { resource: otherResources } },
+		// n8n's dropdown searches option names only: the API id is part of the name.
+		options: ofResource.map((model) => ({
+			name: `${model.label} (${model.id})`,
+			value: model.id,
+			description: model.description,
+		})),
+	};
+
+	const topLevel = groupFields(ofResource, isTopLevel, (_model, spec) => !!spec.required).map((group) => ({
+		...group.property,
+		displayOptions: {
+			hide: {
+				resource: otherResources,
+				model: [...notFor(group.modelIds), EXPRESSION],
+				...(group.dependsOn ? { [group.dependsOn.name]: group.dependsOn.conditions } : {}),
+			},
+		},
+	}));
+
+	// A model given by an expression (or an id the node does not know yet): the generic Prompt.
+	const genericPrompt: INodeProperties = {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: "Text prompt, sent as prompt (leave empty to send none). Give the model's other inputs in Additional Fields → Extra Input (JSON).",
+		displayOptions: { hide: { resource: otherResources, model: ids } },
+	};
+
+	const optional = groupFields(ofResource, (model, spec) => !isTopLevel(model, spec), () => false);
+	const children: INodeProperties[] = optional.map((group) => {
+		const sameNamed = optional
+			.filter((other) => other !== group && other.property.name === group.property.name)
+			.map((other) => other.spec);
+		const invalid = staleValueConditions(group.spec, sameNamed);
+		return {
+			...group.property,
+			displayOptions: {
+				hide: {
+					'/model': [...notFor(group.modelIds), EXPRESSION],
+					...(group.dependsOn ? { [`/${group.dependsOn.name}`]: group.dependsOn.conditions } : {}),
+					...(invalid.length ? { [group.property.name]: invalid } : {}),
+				},
+			},
+		};
+	});
+	children.sort((a, b) => a.displayName.localeCompare(b.displayName));
+
 	const additionalFields: INodeProperties = {
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [...optional, extraInputProperty],
-	};
-	return [...required, additionalFields];
-}
-
-/**
- * The model picker and every model's fields for one resource. Fields that are identical across
- * models (the same `prompt`, the same Veo inputs) become one property shown for all of those models,
- * which keeps the node description small; differing ones stay separate, scoped by `displayOptions`.
- */
-export function resourceModelProperties(resource: Resource, models: readonly ModelSpec[]): INodeProperties[] {
-	const ofResource = models.filter((model) => model.resource === resource);
-	const firstModelId = ofResource[0]?.id ?? '';
-	const picker: INodeProperties = {
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		noDataExpression: false,
-		required: true,
-		default: firstModelId,
-		description: 'The model to run. An expression may give any model ID of the API.',
-		displayOptions: { show: { resource: [resource], operation: MODEL_OPERATIONS } },
-		options: ofResource.map((model) => ({ name: model.name, value: model.id, description: model.description })),
+		displayOptions: { hide: { resource: otherResources } },
+		options: [...children, extraInputProperty, movedPromptProperty],
 	};
 
-	const merged = new Map<string, { property: INodeProperties; modelIds: string[] }>();
-	for (const model of ofResource) {
-		for (const property of modelInputProperties(model)) {
-			const signature = JSON.stringify(property);
-			const entry = merged.get(signature);
-			if (entry) entry.modelIds.push(model.id);
-			else merged.set(signature, { property, modelIds: [model.id] });
-		}
-	}
-	const fields = [...merged.values()].map(({ property, modelIds }) => ({
-		...property,
-		displayOptions: { show: { resource: [resource], operation: MODEL_OPERATIONS, model: modelIds } },
-	}));
-
-	// A model given by an expression matches none of the ids above: offer the generic fields.
-	const allIds = ofResource.map((model) => model.id);
-	const generic: INodeProperties[] = [
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			typeOptions: { rows: 3 },
-			default: '',
-			description: 'Text prompt, sent as `prompt` (leave empty to send none)',
-			displayOptions: { show: { resource: [resource], operation: MODEL_OPERATIONS }, hide: { model: allIds } },
-		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			displayOptions: { show: { resource: [resource], operation: MODEL_OPERATIONS }, hide: { model: allIds } },
-			options: [extraInputProperty],
-		},
-	];
-	return [picker, ...fields, ...generic];
+	return [picker, ...topLevel, genericPrompt, additionalFields];
 }

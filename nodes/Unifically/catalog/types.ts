@@ -26,6 +26,11 @@ export interface InputSpec {
 	options?: Array<string | number>;
 	/** Documented default, if any (used only to pre-fill the form; never sent unless set). */
 	default?: string | number | boolean;
+	/**
+	 * The form's starting value where the seed documents no default: the newest version where the seed
+	 * orders versions, Suno's custom mode. Only pre-fills the form; validation and prices ignore it.
+	 */
+	formDefault?: string | number | boolean;
 	/** Documented numeric range (inclusive). */
 	min?: number;
 	max?: number;
@@ -37,6 +42,15 @@ export interface InputSpec {
 	url?: boolean;
 	/** Displayed name override; by default derived from the key ("start_image_url" → "Start Image URL"). */
 	displayName?: string;
+	/** Words for documented choices, e.g. `{ std: 'Standard (720p)' }` (the API value stays the option's value). */
+	optionLabels?: Record<string, string>;
+	/** An example shown in the empty field. */
+	placeholder?: string;
+	/**
+	 * The input applies only while another input of the model has one of these values (Suno's custom
+	 * mode fields): the form hides it otherwise.
+	 */
+	shownWhen?: { key: string; in: Array<string | number | boolean> };
 }
 
 /** Rules that involve more than one input. Messages name the parameters the user sees. */
@@ -76,6 +90,8 @@ export interface ModelSpec {
 	resource: Resource;
 	/** The seed's display name, e.g. "Google Veo 3.1 Fast (720p, 1080p, 4k)". */
 	name: string;
+	/** The name the form shows, "Provider: Model" for every model, e.g. "Google: Veo 3.1 Fast" (the form adds the id). */
+	label: string;
 	/** One sentence for the form (what the model does, notable limits). */
 	description: string;
 	/** Every documented input. Models the seed documents no inputs for list just `prompt` (optional). */

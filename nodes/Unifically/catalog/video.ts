@@ -1,3 +1,4 @@
+import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
@@ -12,6 +13,7 @@ const prompt = (description: string, extra: Partial<InputSpec> = {}): InputSpec 
 	key: 'prompt',
 	type: 'string',
 	description,
+	placeholder: 'A paper boat drifting down a rainy street at golden hour, cinematic',
 	...extra,
 });
 
@@ -33,21 +35,23 @@ const flag = (key: string, description: string, extra: Partial<InputSpec> = {}):
 const seed = (extra: Partial<InputSpec> = {}): InputSpec => ({
 	key: 'seed',
 	type: 'integer',
-	description: 'Seed for reproducibility',
+	description: 'The same seed with the same inputs gives a similar result',
 	...extra,
 });
 
 const aspectRatio = (options: string[], note = ''): InputSpec => ({
 	key: 'aspect_ratio',
 	type: 'string',
-	description: `Aspect ratio: ${options.join(', ')}${note}`,
+	description: `${ASPECT_RATIO_DESCRIPTION}${note}`,
 	options,
+	optionLabels: aspectRatioLabels(options),
 });
 
 const duration = (options: number[], note = ''): InputSpec => ({
 	key: 'duration',
 	type: 'integer',
-	description: `Video length in seconds: ${options.join(', ')}${note}`,
+	displayName: 'Duration (Seconds)',
+	description: `Length of the video${note}`,
 	options,
 });
 
@@ -56,14 +60,18 @@ const klingMode = (proOnly = false): InputSpec =>
 		? {
 				key: 'mode',
 				type: 'string',
-				description: 'Generation mode: this model is Pro only (1080p output)',
+				displayName: 'Mode',
+				description: 'This model renders in Pro mode only (1080p output)',
 				options: ['pro'],
+				optionLabels: { pro: 'Pro (1080p)' },
 			}
 		: {
 				key: 'mode',
 				type: 'string',
-				description: '"std" (standard, 720p) or "pro" (1080p)',
+				displayName: 'Mode',
+				description: 'Pro renders at 1080p and costs more (see the model\'s price)',
 				options: ['std', 'pro'],
+				optionLabels: { std: 'Standard (720p)', pro: 'Pro (1080p)' },
 			};
 
 /** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
@@ -85,7 +93,7 @@ const veoInputs: InputSpec[] = [
 	{
 		key: 'resolution',
 		type: 'string',
-		description: 'Output resolution: 720p (default), 1080p or 4k',
+		description: 'Higher resolutions take longer and cost more; the API renders 720p when none is given',
 		options: ['720p', '1080p', '4k'],
 		default: '720p',
 	},
@@ -151,13 +159,13 @@ const hailuoInputs = (variant: HailuoVariant): InputSpec[] => {
 			isFast ? { required: true } : {},
 		),
 		...(isV20 ? [urlInput('end_image_url', 'End frame image URL (768p or 1080p only)')] : []),
-		duration([6, 10], '; 1080p only supports 6'),
+		duration([6, 10], ' (1080p allows 6 s only)'),
 		{
 			key: 'resolution',
 			type: 'string',
 			description: isV20
-				? '"512p" (image-to-video only), "768p" (default) or "1080p"'
-				: '"768p" (default) or "1080p"',
+				? '512p works for image-to-video only, 1080p for 6 s only; the API renders 768p when none is given'
+				: '1080p works for 6 s only; the API renders 768p when none is given',
 			options: isV20 ? ['512p', '768p', '1080p'] : ['768p', '1080p'],
 			default: '768p',
 		},
@@ -178,7 +186,13 @@ const promptOrStartImage: CrossInputRule = { kind: 'atLeastOneOf', keys: ['promp
 const higgsfieldVideoInputs: InputSpec[] = [
 	prompt('Text description', { required: true }),
 	urlInput('start_image_url', 'Starting frame image URL', { required: true }),
-	{ key: 'motion_id', type: 'string', required: true, description: 'Motion preset ID (UUID)' },
+	{
+		key: 'motion_id',
+		type: 'string',
+		required: true,
+		description: 'Motion preset ID (UUID) from Higgsfield',
+		placeholder: 'e.g. 3f2b6c1e-8a4d-4c2e-9b1a-2d5e7f9a0c13',
+	},
 	urlInput('end_image_url', 'Ending frame image URL'),
 	flag('enhance_prompt', 'Whether to enhance the prompt with AI'),
 	seed(),
@@ -193,7 +207,7 @@ const cinematicStudioVideoInputs: InputSpec[] = [
 	{ key: 'preset_id', type: 'string', description: 'Camera movement preset ID' },
 	flag('sound', 'Whether to enable AI-generated sound'),
 	flag('slow_motion', 'Whether to enable the slow motion effect'),
-	seed({ description: 'Seed for reproducibility (0-999999)', min: 0, max: 999999 }),
+	seed({ displayName: 'Seed (0–999999)', min: 0, max: 999999 }),
 ];
 
 // ---- Kling 2.x -----------------------------------------------------------------------------
@@ -240,12 +254,20 @@ const klingOmniVideoInputs = (version: 'o1' | '3.0'): InputSpec[] => {
 		{
 			key: 'duration',
 			type: 'integer',
+			displayName: `Duration (Seconds, 3–${maxSeconds})`,
 			description: `Video length: 3–${maxSeconds} seconds`,
 			min: 3,
 			max: maxSeconds,
 		},
 		aspectRatio(ratios),
-		{ key: 'count', type: 'integer', description: 'Number of videos to generate: 1–4', min: 1, max: 4 },
+		{
+			key: 'count',
+			type: 'integer',
+			displayName: 'Count (1–4)',
+			description: 'Number of videos to generate in one task',
+			min: 1,
+			max: 4,
+		},
 		{
 			key: 'image_urls',
 			type: 'stringList',
@@ -267,8 +289,9 @@ const klingOmniVideoInputs = (version: 'o1' | '3.0'): InputSpec[] => {
 		{
 			key: 'video_mode',
 			type: 'string',
-			description: '"reference" or "transform" (how the reference video is used)',
+			description: 'Reference: the video guides style and content. Transform: the video itself is restyled.',
 			options: ['reference', 'transform'],
+			optionLabels: { reference: 'Reference', transform: 'Transform' },
 		},
 		flag('keep_audio', 'Whether to keep the audio of the reference video'),
 	];
@@ -312,8 +335,9 @@ const klingOmniEditInputs: InputSpec[] = [
 	{
 		key: 'video_mode',
 		type: 'string',
-		description: '"reference" or "transform"',
+		description: 'Reference: the video guides style and content. Transform: the video itself is restyled.',
 		options: ['reference', 'transform'],
+		optionLabels: { reference: 'Reference', transform: 'Transform' },
 	},
 	flag('keep_audio', 'Whether to keep the original video audio'),
 	klingMode(),
@@ -354,8 +378,9 @@ const klingMotionControlInputs: InputSpec[] = [
 	{
 		key: 'character_orientation',
 		type: 'string',
-		description: '"video" or "image": whether the character\'s orientation follows the motion video or the image',
+		description: "Whether the character faces the way it does in the motion video or in the image",
 		options: ['video', 'image'],
+		optionLabels: { video: 'As in the Video', image: 'As in the Image' },
 	},
 	klingMode(),
 ];
@@ -367,6 +392,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'google/veo-3.1-fast',
 		resource: 'video',
 		name: 'Google Veo 3.1 Fast (720p, 1080p, 4k)',
+		label: 'Google: Veo 3.1 Fast',
 		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
 		price: veoPrice(0.3, 0.4, 0.5),
@@ -376,6 +402,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'google/veo-3.1-quality',
 		resource: 'video',
 		name: 'Google Veo 3.1 Quality (720p, 1080p, 4k)',
+		label: 'Google: Veo 3.1 Quality',
 		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
 		price: veoPrice(0.6, 0.7, 0.8),
@@ -385,6 +412,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'openai/sora-2',
 		resource: 'video',
 		name: 'OpenAI Sora 2 (5s, 10s, 15s, 20s)',
+		label: 'OpenAI: Sora 2',
 		description: "OpenAI's Sora 2 text-to-video model with optional reference image and cameo, 5–20 s",
 		inputs: soraInputs([5, 10, 15, 20]),
 		price: soraPrice({ '5': 0.05, '10': 0.1, '15': 0.15, '20': 0.2 }),
@@ -394,6 +422,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'openai/sora-2-pro',
 		resource: 'video',
 		name: 'OpenAI Sora 2 Pro (10s, 15s, 20s, 25s)',
+		label: 'OpenAI: Sora 2 Pro',
 		description: "OpenAI's Sora 2 Pro text-to-video model with optional reference image and cameo, 10–25 s",
 		inputs: soraInputs([10, 15, 20, 25]),
 		price: soraPrice({ '10': 0.16, '15': 0.24, '20': 0.32, '25': 0.4 }),
@@ -403,6 +432,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'hailuo/minimax-2.0',
 		resource: 'video',
 		name: 'Minimax Hailuo 2.0',
+		label: 'MiniMax: Hailuo 2.0',
 		description: 'MiniMax Hailuo 2.0: text or image to video (6 or 10 s), with optional end frame',
 		inputs: hailuoInputs('2.0'),
 		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
@@ -413,6 +443,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'hailuo/minimax-2.3',
 		resource: 'video',
 		name: 'Minimax Hailuo 2.3',
+		label: 'MiniMax: Hailuo 2.3',
 		description: 'MiniMax Hailuo 2.3: text or image to video (6 or 10 s)',
 		inputs: hailuoInputs('2.3'),
 		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
@@ -423,6 +454,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'hailuo/minimax-2.3-fast',
 		resource: 'video',
 		name: 'Minimax Hailuo 2.3 Fast',
+		label: 'MiniMax: Hailuo 2.3 Fast',
 		description: 'MiniMax Hailuo 2.3 Fast: image to video (6 or 10 s); a start image is required',
 		inputs: hailuoInputs('2.3-fast'),
 		rules: [hailuo1080pIsSixSeconds],
@@ -433,6 +465,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'higgsfield-ai/lite',
 		resource: 'video',
 		name: 'Higgsfield Lite',
+		label: 'Higgsfield: Video Lite',
 		description: 'Higgsfield image-to-video with a motion preset, fastest and cheapest tier',
 		inputs: higgsfieldVideoInputs,
 		price: flat(0.15),
@@ -442,6 +475,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'higgsfield-ai/turbo',
 		resource: 'video',
 		name: 'Higgsfield Turbo',
+		label: 'Higgsfield: Video Turbo',
 		description: 'Higgsfield image-to-video with a motion preset, turbo tier',
 		inputs: higgsfieldVideoInputs,
 		price: flat(0.21),
@@ -451,6 +485,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'higgsfield-ai/standard',
 		resource: 'video',
 		name: 'Higgsfield Standard',
+		label: 'Higgsfield: Video Standard',
 		description: 'Higgsfield image-to-video with a motion preset, standard (best) tier',
 		inputs: higgsfieldVideoInputs,
 		price: flat(0.3),
@@ -460,6 +495,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'higgsfield-ai/cinematic-studio-video',
 		resource: 'video',
 		name: 'Cinematic Studio Video',
+		label: 'Higgsfield: Cinematic Studio Video',
 		description: 'Higgsfield Cinematic Studio: image to video (5 or 10 s) with camera presets, sound and slow motion',
 		inputs: cinematicStudioVideoInputs,
 		price: {
@@ -474,6 +510,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-3.0-omni-video',
 		resource: 'video',
 		name: 'Kling v3.0 Omni Video',
+		label: 'Kling: 3.0 Omni Video',
 		description: 'Kling 3.0 Omni: video from text, images, elements or a reference video, 3–15 s, with multi-shot storyboards',
 		inputs: klingOmniVideoInputs('3.0'),
 		price: klingOmni30Price,
@@ -483,6 +520,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-3.0-omni-video-edit',
 		resource: 'video',
 		name: 'Kling v3.0 Omni Video Edit',
+		label: 'Kling: 3.0 Omni Video Edit',
 		description: 'Kling 3.0 Omni: edit or restyle an existing video (its length is kept)',
 		inputs: klingOmniEditInputs,
 		price: perSecondByMode(0.04, 0.0533),
@@ -492,6 +530,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-o1-video',
 		resource: 'video',
 		name: 'Kling O1 Video',
+		label: 'Kling: O1 Video',
 		description: 'Kling O1 Omni: video from text, images, elements or a reference video, 3–10 s',
 		inputs: klingOmniVideoInputs('o1'),
 		price: { kind: 'perSecond', usd: 0.048, defaultSeconds: 5 },
@@ -501,6 +540,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.6',
 		resource: 'video',
 		name: 'Kling v2.6',
+		label: 'Kling: 2.6',
 		description: 'Kling 2.6: text or image to video (5 or 10 s) with optional audio',
 		inputs: klingTextOrImageInputs(false),
 		rules: [promptOrStartImage],
@@ -511,6 +551,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.5',
 		resource: 'video',
 		name: 'Kling v2.5',
+		label: 'Kling: 2.5',
 		description: 'Kling 2.5: Pro-only text or image to video at 1080p (5 or 10 s), with end frame support',
 		inputs: klingTextOrImageInputs(true),
 		rules: [promptOrStartImage],
@@ -521,6 +562,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.1',
 		resource: 'video',
 		name: 'Kling v2.1',
+		label: 'Kling: 2.1',
 		description: 'Kling 2.1: image to video only (5 or 10 s), with end frame support',
 		inputs: [
 			prompt('Text description (optional)'),
@@ -543,6 +585,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.1-master',
 		resource: 'video',
 		name: 'Kling v2.1 Master',
+		label: 'Kling: 2.1 Master',
 		description: 'Kling 2.1 Master: Pro-only text or image to video at 1080p (5 or 10 s), no end frame',
 		inputs: [
 			klingTextOrImagePrompt,
@@ -560,6 +603,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.5-turbo-pro',
 		resource: 'video',
 		name: 'Kling v2.5 Turbo Pro',
+		label: 'Kling: 2.5 Turbo Pro',
 		description: 'Kling 2.5 Turbo Pro video generation (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.21), // simulator's own choice
@@ -569,6 +613,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-2.6-motion-control',
 		resource: 'video',
 		name: 'Kling v2.6 Motion Control',
+		label: 'Kling: 2.6 Motion Control',
 		description: 'Kling 2.6 Motion Control: animate the person of an image with the motion of a reference video',
 		inputs: klingMotionControlInputs,
 		price: perSecondByMode(0.01, 0.0225),
@@ -578,6 +623,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'kuaishou/kling-3.0-motion-control',
 		resource: 'video',
 		name: 'Kling v3.0 Motion Control',
+		label: 'Kling: 3.0 Motion Control',
 		description: 'Kling 3.0 Motion Control: transfer motion from a video (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.15), // simulator's own choice
@@ -587,6 +633,7 @@ export const videoModels: ModelSpec[] = [
 		id: 'topaz-labs/video-upscale',
 		resource: 'video',
 		name: 'Topaz Video Upscale',
+		label: 'Topaz: Video Upscale',
 		description: 'Topaz Labs video upscaling (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
 		price: flat(0.3), // simulator's own choice

@@ -101,8 +101,10 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
 	for (const spec of inputs) {
 		const name = parameterName(spec.key);
-		const raw =
+		let raw =
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
+		// Workflows saved before the prompt moved top-level keep it in Additional Fields (CHANGELOG).
+		if (spec.key === 'prompt' && isEmpty(raw)) raw = additionalFields.prompt;
 		const fail = (message: string): never => {
 			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
