@@ -73,7 +73,12 @@ interface Observation {
 /** The slowest this process goes, in requests per window, however busy the key is. */
 const MIN_SHARE = 0.5;
 /** When another client is using the key and this little is left, slow down (multiplicative decrease). */
-const CONGESTED_FRACTION = 0.2;
+const CONGESTED_FRACTION = 0.1;
+/**
+ * What to leave unplanned of the key's budget when others use it: with two to spare, `Remaining`
+ * stays at 2 or more, and half of it (rule 3c) still lets one request go without waiting.
+ */
+const SPARE = 2;
 const DECREASE = 0.7;
 /** Additive increase: one more request per window for every window without congestion. */
 const INCREASE_PER_WINDOW = 1;
@@ -119,6 +124,9 @@ export class RateLimiter {
 	private answers = 0;
 
 	private apiLimit: number | undefined;
+
+	/** What the key's other clients left in the last answer (requests per window). */
+	private room = Number.POSITIVE_INFINITY;
 
 	private observation: Observation | undefined;
 
@@ -191,9 +199,11 @@ export class RateLimiter {
 		const limit = headers.limit ?? this.apiLimit ?? this.cap;
 		const remaining = Math.min(limit, Math.max(0, headers.remaining));
 		const used = limit - remaining;
-		// This process's requests the API can have counted in its window: granted no later than this
-		// one, and less than a window before its answer (so their arrival is inside the window).
-		const windowStart = now - this.windowMs;
+		// This process's requests the API may have counted in its window when it counted this one:
+		// granted no later than this one, and less than a window before it. Counted from the grant,
+		// not from the answer, which a busy process handles late: "others" must not be a false alarm
+		// (an error the other way is caught by rule 3c and, at worst, a 429).
+		const windowStart = request.grantedAt - this.windowMs;
 		const own = this.sent.filter((other) => other.grantedAt <= request.grantedAt && other.grantedAt > windowStart).length;
 		const others = Math.max(0, used - own);
 		if (others > 0) this.othersSeenAt = now;
@@ -205,11 +215,12 @@ export class RateLimiter {
 			this.observation = { grantedAt: request.grantedAt, remaining, others, expiresAt };
 		}
 
+		this.updateShare(now);
+		// What the others leave (with a spare for timing noise): a ceiling now, a target to grow to.
+		this.room = others > 0 ? Math.max(MIN_SHARE, limit - others - SPARE) : limit;
 		if (others > 0) {
-			this.updateShare(now);
-			// Never plan more than what the others leave (one spare for timing noise)...
-			const room = limit - others - 1;
-			if (this.currentShare > room) this.currentShare = Math.max(MIN_SHARE, room);
+			// Never plan more than what the others leave...
+			if (this.currentShare > this.room) this.currentShare = this.room;
 			// ...and slow down when the key is nearly spent, once a window at most.
 			if (remaining <= Math.max(1, Math.floor(limit * CONGESTED_FRACTION)) && now - this.lastDecreaseAt >= this.windowMs) {
 				this.currentShare = Math.max(MIN_SHARE, this.currentShare * DECREASE);
@@ -218,16 +229,26 @@ export class RateLimiter {
 		}
 	}
 
-	/** Additive increase, or straight back to the cap once the key has been ours alone for a while. */
+	/**
+	 * Growth towards what the others leave: by one request per window per window at least, by half
+	 * the gap per window when the gap is wider (others finishing up) — or straight back to the cap
+	 * once the key has been ours alone for a while.
+	 */
 	private updateShare(now: number) {
 		const elapsed = now - this.shareUpdatedAt;
 		if (elapsed <= 0) return;
 		this.shareUpdatedAt = now;
 		if (now < this.holdUntil) return;
 		const alone = this.apiLimit !== undefined && now - this.othersSeenAt > FORGET_OTHERS_WINDOWS * this.windowMs;
-		this.currentShare = alone
-			? this.cap
-			: Math.min(this.cap, this.currentShare + (INCREASE_PER_WINDOW * elapsed) / this.windowMs);
+		if (alone) {
+			this.currentShare = this.cap;
+			return;
+		}
+		const target = Math.min(this.cap, this.room);
+		if (this.currentShare >= target) return;
+		const windows = elapsed / this.windowMs;
+		const step = Math.max(INCREASE_PER_WINDOW * windows, 0.5 * (target - this.currentShare) * Math.min(1, windows));
+		this.currentShare = Math.min(target, this.currentShare + step);
 	}
 
 	/** How long the next request must still wait (0: it may go now). */

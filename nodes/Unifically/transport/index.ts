@@ -20,6 +20,11 @@ export interface CancelSignal {
 	cancelled: boolean;
 }
 
+/** Filled in by `apiRequest`: when the (last) attempt was sent, past the rate limiter's wait. */
+export interface RequestTiming {
+	sentAt?: number;
+}
+
 export class CancelledError extends Error {
 	constructor() {
 		super('Not sent: an earlier request of this batch failed');
@@ -119,6 +124,7 @@ export async function apiRequest<T = IDataObject>(
 	body?: IDataObject,
 	itemIndex?: number,
 	cancel?: CancelSignal,
+	timing?: RequestTiming,
 ): Promise<T> {
 	const connection = await connectionOf(context);
 	const limiter = limiterFor(connection.fingerprint, kind, connection.requestsPerSecond);
@@ -131,6 +137,7 @@ export async function apiRequest<T = IDataObject>(
 			throw new CancelledError();
 		}
 		let response: FullResponse;
+		if (timing) timing.sentAt = Date.now();
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
 				method,
