@@ -30,8 +30,9 @@ const DB_MAX_FILE_MIB = 1;
 const TRIGGER_TOKEN = 'queue-e2e-token';
 /**
  * Wall time allowed for 2 × 40 items, as a multiple of the shared bound. Issue 13's target is 1.5;
- * measured 1.7–1.9 on a busy 2-core machine (the creates take ~13 s, not 8: the limiter holds each
- * request's slot until a window after its answer). A ban (20 s here, 60 s at the API) shows as ≥ 3.
+ * measured 1.53–1.58 on a busy 2-core machine (the 80 creates take ~13.5 s, not 8: the limiter holds
+ * each request's slot until a window after its answer), too close for a timed assertion there. A ban
+ * (20 s here, 60 s at the API) shows as ≥ 3.
  */
 const WALL_MAX = 2.5;
 
