@@ -68,10 +68,16 @@ export class N8nProcess {
 		return this.child?.pid;
 	}
 
-	async start({ timeoutMs = 240_000 }: { timeoutMs?: number } = {}): Promise<void> {
+	/** Starts the process (`env`: changes for this start only); resolves when its readiness URL answers. */
+	async start({ timeoutMs = 240_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<void> {
 		if (this.running) throw new Error(`${this.name} is already running`);
 		this.log += `\n----- n8n ${this.args.join(' ')} (${new Date().toISOString()}) -----\n`;
-		const child = spawn(N8N_BIN, this.args, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(N8N_BIN, this.args, {
+			cwd: this.cwd,
+			env: { ...this.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		this.child = child;
 		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
 		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
@@ -234,6 +240,8 @@ export class QueueCluster {
 			const workerEnvs: Array<Record<string, string>> = [];
 			for (let index = 0; index < (options.workers ?? 2); index++) {
 				workerEnvs.push({
+					// Each worker its own event log, as on its own machine (they would share <folder>/n8nEventLog-worker.log).
+					N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: path.join(n8n.root, `worker-${index}`, 'n8nEventLog-worker.log'),
 					N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 					QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
