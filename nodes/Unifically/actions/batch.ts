@@ -15,6 +15,8 @@ import {
 } from '../helpers/tasks';
 import { downloadOutputs } from '../transport/download';
 import { CancelledError, type CancelSignal } from '../transport';
+import { readToolTaskRequest } from './tool';
+import { isToolRun } from './toolMode';
 
 /**
  * The shared life of a batch: read and validate every item, price it (spending guard), create the
@@ -30,12 +32,16 @@ export class Batch {
 
 	readonly continueOnFail: boolean;
 
+	/** Run as an AI Agent's tool: a task still running at the timeout is a result, not an error. */
+	readonly asTool: boolean;
+
 	constructor(
 		readonly context: IExecuteFunctions,
 		itemCount: number,
 	) {
 		this.results = new Array(itemCount);
 		this.continueOnFail = context.continueOnFail();
+		this.asTool = isToolRun(context);
 	}
 
 	set(itemIndex: number, json: IDataObject, binary?: INodeExecutionData['binary']) {
@@ -73,7 +79,7 @@ export class Batch {
 		const requests: TaskRequest[] = [];
 		for (let itemIndex = 0; itemIndex < this.results.length; itemIndex++) {
 			try {
-				requests.push(readTaskRequest(this.context, itemIndex));
+				requests.push((this.asTool ? readToolTaskRequest : readTaskRequest)(this.context, itemIndex));
 			} catch (error) {
 				this.fail(itemIndex, error as Error);
 			}
@@ -194,7 +200,7 @@ export class Batch {
 	async recordOutcomes(
 		pending: PendingTask[],
 		outcomes: PollOutcome[],
-		options: { download: boolean; binaryPropertyName: string },
+		options: { download: boolean; binaryPropertyName: string; timeoutMs?: number },
 	): Promise<void> {
 		const settled: Array<{ itemIndex: number; task: Task }> = [];
 		outcomes.forEach((outcome, index) => {
@@ -202,6 +208,13 @@ export class Batch {
 			const task: Task = { ...outcome.task, task_id: outcome.task.task_id || taskId };
 			if (outcome.kind === 'error') {
 				this.fail(itemIndex, outcome.error, { task_id: task.task_id, status: task.status, model: task.model });
+			} else if (outcome.kind === 'timedOut' && this.asTool) {
+				this.set(itemIndex, {
+					task_id: task.task_id,
+					status: task.status,
+					model: task.model,
+					note: `Not finished within ${Math.round((options.timeoutMs ?? 0) / 1000)} s; the task goes on. Get the task by this task_id later to read its result.`,
+				});
 			} else if (outcome.kind === 'timedOut') {
 				const error = new NodeOperationError(
 					this.context.getNode(),

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { isToolRun, TOOL_TIMEOUT_SECONDS } from './toolMode';
+
 /** Option fields shared by several operations; each operation lists the ones it offers. */
 export const optionFields = {
 	callbackUrl: {
@@ -110,12 +112,14 @@ export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptio
 		maxTotalCost?: number;
 		waitMode?: 'poll' | 'callback';
 	};
+	// As an agent's tool: a shorter wait, no files (an agent cannot read binary data), no waiting execution.
+	const asTool = isToolRun(context);
 	return {
 		callbackUrl: options.callbackUrl?.trim() || undefined,
-		timeoutMs: Math.max(1, Number(options.timeout ?? 900)) * 1000,
-		download: options.download === undefined ? operation === 'generate' : options.download === true,
+		timeoutMs: Math.max(1, Number(options.timeout ?? (asTool ? TOOL_TIMEOUT_SECONDS : 900))) * 1000,
+		download: !asTool && (options.download === undefined ? operation === 'generate' : options.download === true),
 		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
 		maxTotalCost: options.maxTotalCost ? Number(options.maxTotalCost) : undefined,
-		waitMode: options.waitMode === 'callback' ? 'callback' : 'poll',
+		waitMode: options.waitMode === 'callback' && !asTool ? 'callback' : 'poll',
 	};
 }

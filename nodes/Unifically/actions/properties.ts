@@ -7,6 +7,7 @@ import * as estimateCost from './estimateCost.operation';
 import * as generate from './generate.operation';
 import * as get from './get.operation';
 import { MEDIA_RESOURCES } from './resources';
+import { nodeOnly, toolProperties } from './tool';
 import * as wait from './wait.operation';
 
 const resourceProperty: INodeProperties = {
@@ -84,10 +85,12 @@ export const unificallyProperties: INodeProperties[] = [
 	mediaOperationProperty('image'),
 	mediaOperationProperty('audio'),
 	taskOperationProperty,
-	...MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS)),
-	...generate.description,
+	// As an AI Agent's tool the model's form gives way to fields the agent fills (tool.ts).
+	...nodeOnly(MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS))),
+	...nodeOnly(generate.description),
 	...create.description,
 	...estimateCost.description,
-	...get.description,
-	...wait.description,
+	...nodeOnly(get.description),
+	...nodeOnly(wait.description),
+	...toolProperties,
 ];

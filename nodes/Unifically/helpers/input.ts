@@ -22,7 +22,7 @@ function readParameter(context: IExecuteFunctions, name: string, itemIndex: numb
 }
 
 /** Form values → the API's types. Expressions from spreadsheets often give "10" or "true". */
-function coerce(spec: InputSpec, value: unknown, fail: (message: string) => never): unknown {
+export function coerce(spec: InputSpec, value: unknown, fail: (message: string) => never): unknown {
 	if (value === undefined || value === null) return undefined;
 	switch (spec.type) {
 		case 'integer':
@@ -56,11 +56,16 @@ function coerce(spec: InputSpec, value: unknown, fail: (message: string) => neve
 	}
 }
 
-function isEmpty(value: unknown): boolean {
+export function isEmpty(value: unknown): boolean {
 	return value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
+export function parseExtraInput(
+	context: IExecuteFunctions,
+	raw: unknown,
+	itemIndex: number,
+	label = 'Parameter "Extra Input (JSON)" (extraInput)',
+): IDataObject {
 	if (raw === undefined || raw === null || raw === '') return {};
 	let value = raw;
 	if (typeof raw === 'string') {
@@ -69,7 +74,7 @@ function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: nu
 		} catch (error) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`Parameter "Extra Input (JSON)" (extraInput) is not valid JSON (${(error as Error).message})`,
+				`${label} is not valid JSON (${(error as Error).message})`,
 				{ itemIndex },
 			);
 		}
@@ -77,7 +82,7 @@ function parseExtraInput(context: IExecuteFunctions, raw: unknown, itemIndex: nu
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new NodeOperationError(
 			context.getNode(),
-			'Parameter "Extra Input (JSON)" (extraInput) must be a JSON object, like {"seed": 42}',
+			`${label} must be a JSON object, like {"seed": 42}`,
 			{ itemIndex },
 		);
 	}
@@ -114,28 +119,29 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 		if (!isEmpty(value)) input[spec.key] = value as IDataObject[string];
 	}
 	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
-
-	if (model) {
-		const problems = findInputProblems(model, input);
-		if (problems.length > 0) {
-			// The validator speaks in API keys; the user sees the form's names.
-			const inFormTerms = (message: string) =>
-				model.inputs.reduce(
-					(text, spec) => text.replace(new RegExp(`\\b${spec.key}\\b`, 'g'), `"${displayNameOf(spec)}"`),
-					message,
-				);
-			const described = problems.map(({ key, message }) => {
-				const spec = model.inputs.find((candidate) => candidate.key === key);
-				return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${inFormTerms(message)}`;
-			});
-			throw new NodeOperationError(node, `Parameter ${described[0]}`, {
-				itemIndex,
-				description:
-					problems.length > 1
-						? `All problems for model ${model.id}: ${described.join('; ')}`
-						: `Model ${model.id}: ${model.description}`,
-			});
-		}
-	}
+	if (model) checkAgainstCatalog(context, model, input, itemIndex);
 	return { itemIndex, model: modelId, input };
+}
+
+/** Stops with the first problem the catalog finds in a request's input, named as the form names it. */
+export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec, input: IDataObject, itemIndex: number) {
+	const problems = findInputProblems(model, input);
+	if (problems.length === 0) return;
+	// The validator speaks in API keys; the user sees the form's names.
+	const inFormTerms = (message: string) =>
+		model.inputs.reduce(
+			(text, spec) => text.replace(new RegExp(`\\b${spec.key}\\b`, 'g'), `"${displayNameOf(spec)}"`),
+			message,
+		);
+	const described = problems.map(({ key, message }) => {
+		const spec = model.inputs.find((candidate) => candidate.key === key);
+		return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${inFormTerms(message)}`;
+	});
+	throw new NodeOperationError(context.getNode(), `Parameter ${described[0]}`, {
+		itemIndex,
+		description:
+			problems.length > 1
+				? `All problems for model ${model.id}: ${described.join('; ')}`
+				: `Model ${model.id}: ${model.description}`,
+	});
 }

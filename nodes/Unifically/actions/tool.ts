@@ -1,0 +1,237 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { findModel, modelsOf, parameterName } from '../catalog';
+import { MODEL_OPERATIONS } from '../catalog/toProperties';
+import type { InputSpec, ModelSpec, Resource } from '../catalog/types';
+import { checkAgainstCatalog, coerce, isEmpty, parseExtraInput, type TaskRequest } from '../helpers/input';
+import { optionFields } from './options';
+import { MEDIA_RESOURCES } from './resources';
+import { TOOL_TIMEOUT_SECONDS } from './toolMode';
+
+/*
+ * The node as an AI Agent's tool. n8n builds a tool's arguments only from `$fromAI()` calls in its
+ * parameters, and its editor offers the "defined automatically by the model" button only for
+ * string, number, boolean and json fields — never for `options` (Model, Aspect Ratio, Resolution).
+ * So in the tool variant (display option `@tool`) the model's own form gives way to a few fields
+ * whose defaults already are `$fromAI()` calls: the model, the prompt and the main inputs of the
+ * resource, plus the rest as JSON. The user can fix any of them (pick a model, type "16:9") instead.
+ * Values keep the node's names (`model`, `prompt`, `aspectRatio` …); the agent sees the API's keys.
+ */
+
+/** The inputs an agent sets directly, per resource (the ones most models of it share). */
+const AGENT_INPUTS: Record<Resource, string[]> = {
+	video: ['prompt', 'aspect_ratio', 'resolution', 'duration', 'start_image_url'],
+	image: ['prompt', 'aspect_ratio', 'resolution', 'quality', 'image_urls'],
+	audio: ['prompt'],
+};
+const OTHER_INPUTS = 'other_inputs';
+
+/** Text inside a `$fromAI('…')` argument: no quote, backslash or braces that would end it early. */
+const forFromAi = (text: string) => text.replace(/[\\'`{}]/g, (char) => ({ '{': '(', '}': ')' })[char] ?? '');
+
+/**
+ * A `$fromAI()` default. With n8n's marker the editor shows a text field as "Defined automatically by
+ * the model" (with its description editable), as if the user had clicked the button.
+ */
+const fromAi = (key: string, description: string, defaultValue?: string, marked = true) =>
+	`={{ ${marked ? '/*n8n-auto-generated-fromAI-override*/ ' : ''}$fromAI('${key}', '${forFromAi(description)}', 'string'${defaultValue === undefined ? '' : `, '${defaultValue}'`}) }}`;
+
+function describeInput(spec: InputSpec): string {
+	if (spec.options) return `${spec.key} ${spec.options.join('|')}`;
+	if (spec.min !== undefined || spec.max !== undefined) return `${spec.key} ${spec.min ?? ''}..${spec.max ?? ''}`;
+	return spec.key;
+}
+
+/** One line per model for the agent: its id, name and the inputs it takes (required ones marked). */
+export function describeModelsForAgent(resource: Resource): string {
+	return modelsOf(resource)
+		.map((model) => {
+			const inputs = model.inputs.map((spec) => describeInput(spec) + (spec.required ? ' (required)' : ''));
+			return `${model.id} = ${model.label}: ${inputs.join(', ')}`;
+		})
+		.join('; ');
+}
+
+const agentDescriptions: Record<string, string> = {
+	prompt: 'Text prompt describing what to generate (most models require it)',
+	aspect_ratio: 'Aspect ratio, for example 16:9 or 9:16, among the values the chosen model takes. Empty for its default',
+	resolution: 'Resolution, for example 720p or 1080p, among the values the chosen model takes. Empty for its default',
+	duration: 'Length in seconds, among the values the chosen model takes. Empty for its default',
+	start_image_url: 'URL of an image the video starts from (image-to-video models). Empty for text-to-video',
+	quality: 'Quality (low, medium, high) for models that take it. Empty for the default',
+	image_urls: 'Comma-separated URLs of reference or input images, for models that take them. Empty for none',
+	[OTHER_INPUTS]:
+		'Further inputs of the chosen model as a JSON object with the API keys listed for the model, for example ("seed": 42). Empty for none',
+};
+
+function agentFields(resource: Resource): INodeProperties[] {
+	const show = { '@tool': [true], resource: [resource], operation: MODEL_OPERATIONS };
+	const models = modelsOf(resource);
+	const model: INodeProperties = {
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		// The same choices as the node's own model list.
+		options: models.map((entry) => ({ name: `${entry.label} (${entry.id})`, value: entry.id, description: entry.description })),
+		default: fromAi(
+			'model',
+			`The model ID, one of (with the inputs each takes): ${describeModelsForAgent(resource)}`,
+			undefined,
+			false, // a list field: the editor has no "defined by the model" view for it, only the expression
+		),
+		description:
+			'Chosen by the agent by default (the expression lists every model and its inputs for it). Pick a model to fix it.',
+		displayOptions: { show },
+	};
+	const inputs = [...AGENT_INPUTS[resource], OTHER_INPUTS].map(
+		(key): INodeProperties => ({
+			displayName: key === OTHER_INPUTS ? 'Other Inputs (JSON)' : labelOf(key),
+			name: parameterName(key),
+			type: 'string',
+			default: fromAi(key, agentDescriptions[key], ''),
+			description:
+				key === OTHER_INPUTS
+					? 'Further inputs of the model as a JSON object (API keys). Set by the agent by default.'
+					: `Sent as ${key} when the model takes it. Set by the agent by default; type a value to fix it.`,
+			displayOptions: { show },
+		}),
+	);
+	return [model, ...inputs];
+}
+
+const labelOf = (key: string) =>
+	key
+		.split('_')
+		.map((word) => (word === 'url' ? 'URL' : word === 'urls' ? 'URLs' : word.charAt(0).toUpperCase() + word.slice(1)))
+		.join(' ');
+
+/*
+ * The tool's description for the agent, per resource and operation. Plain text, not an expression:
+ * n8n 1.x hands `toolDescription` to the model as it is stored. (With our own `toolDescription`, n8n
+ * adds no "Set Automatically / Set Manually" choice: the default already is the specific text.)
+ */
+const NOUNS: Record<string, string> = { video: 'a video', image: 'an image', audio: 'audio' };
+const WAITS = `up to its timeout (${TOOL_TIMEOUT_SECONDS} seconds unless set otherwise)`;
+const GET_LATER = 'the Unifically tool that gets a task by its task_id reads its result later';
+const toolDescriptionTexts: Record<string, (noun: string) => string> = {
+	generate: (noun) =>
+		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments choose the model and its inputs (the model argument lists the inputs each model takes). A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
+	create: (noun) =>
+		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments choose the model and its inputs); ${GET_LATER} (tasks take from seconds to a few minutes).`,
+	estimateCost: (noun) =>
+		`Prices ${noun} request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.`,
+	get: () =>
+		'Reads a Unifically task by its task_id: status (pending, processing, completed or failed) and, once completed, output with the file URLs.',
+	wait: () =>
+		`Waits until a Unifically task, given by its task_id, has finished, ${WAITS}, and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.`,
+};
+
+const toolDescriptionProperty = (resource: string, operation: string): INodeProperties => ({
+	displayName: 'Description',
+	name: 'toolDescription',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: toolDescriptionTexts[operation](NOUNS[resource] ?? ''),
+	description: 'What the agent reads about this tool: what it does, and how long a call waits',
+	displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
+});
+
+const toolTimeout: INodeProperties = {
+	...optionFields.timeout,
+	default: TOOL_TIMEOUT_SECONDS,
+	description: `How long a call waits for the task (default ${TOOL_TIMEOUT_SECONDS} s as a tool). A task not finished by then is returned with its task_id, status and a note, not as an error: the agent reads it later.`,
+};
+
+function toolOptions(fields: INodeProperties[], show: IDataObject): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { '@tool': [true], ...show } },
+		options: fields,
+	};
+}
+
+const taskIdForAgent = (operation: string): INodeProperties => ({
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	default: fromAi('task_id', 'The task_id a Unifically tool returned when the task was created'),
+	description: 'Set by the agent by default',
+	displayOptions: { show: { '@tool': [true], resource: ['task'], operation: [operation] } },
+});
+
+/** Properties only the tool variant shows. */
+export const toolProperties: INodeProperties[] = [
+	...MEDIA_RESOURCES.flatMap((resource) =>
+		['generate', 'create', 'estimateCost'].map((operation) => toolDescriptionProperty(resource, operation)),
+	),
+	toolDescriptionProperty('task', 'get'),
+	toolDescriptionProperty('task', 'wait'),
+	...MEDIA_RESOURCES.flatMap((resource) => agentFields(resource as Resource)),
+	toolOptions([optionFields.callbackUrl, optionFields.maxTotalCost, toolTimeout], {
+		resource: MEDIA_RESOURCES,
+		operation: ['generate'],
+	}),
+	taskIdForAgent('get'),
+	taskIdForAgent('wait'),
+	toolOptions([toolTimeout], { resource: ['task'], operation: ['wait'] }),
+];
+
+/**
+ * The same properties, shown only on the node itself (not its tool variant). `@tool` goes first:
+ * n8n shows a property as soon as a `show` rule meets an expression, without looking further.
+ */
+export function nodeOnly(properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { '@tool': [false], ...property.displayOptions?.show },
+		},
+	}));
+}
+
+/**
+ * One item's request from the agent's arguments: the model, the inputs it set (each must be one the
+ * model takes) and Other Inputs, checked against the catalog like the form's values.
+ */
+export function readToolTaskRequest(context: IExecuteFunctions, itemIndex: number): TaskRequest {
+	const node = context.getNode();
+	const resource = context.getNodeParameter('resource', itemIndex) as Resource;
+	const modelId = String(context.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	const model: ModelSpec | undefined = findModel(modelId);
+	if (!model || model.resource !== resource) {
+		throw new NodeOperationError(
+			node,
+			`Unknown ${resource} model "${modelId}". Use one of: ${modelsOf(resource)
+				.map((entry) => entry.id)
+				.join(', ')}`,
+			{ itemIndex },
+		);
+	}
+	const input: IDataObject = {};
+	for (const key of AGENT_INPUTS[resource]) {
+		const raw = context.getNodeParameter(parameterName(key), itemIndex, '');
+		if (isEmpty(raw) || raw === null) continue;
+		const spec = model.inputs.find((candidate) => candidate.key === key);
+		if (!spec) {
+			throw new NodeOperationError(
+				node,
+				`Model ${model.id} does not take ${key}. It takes: ${model.inputs.map(describeInput).join(', ')}`,
+				{ itemIndex },
+			);
+		}
+		const value = coerce(spec, raw, (message) => {
+			throw new NodeOperationError(node, `${key} ${message}`, { itemIndex });
+		});
+		if (!isEmpty(value)) input[key] = value as IDataObject[string];
+	}
+	const other = context.getNodeParameter(parameterName(OTHER_INPUTS), itemIndex, '');
+	Object.assign(input, parseExtraInput(context, other, itemIndex, `${OTHER_INPUTS}`));
+	checkAgainstCatalog(context, model, input, itemIndex);
+	return { itemIndex, model: model.id, input };
+}

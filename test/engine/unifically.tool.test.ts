@@ -1,0 +1,147 @@
+/**
+ * The node as an AI Agent's tool. n8n runs it as its generated `…Tool` variant, whose parameters are
+ * `$fromAI()` expressions read from the tool call's arguments. In n8n 2.x the agent's tool calls
+ * reach the node as its input item (the engine merges the arguments into it); `$fromAI()` reads
+ * them from there — so these runs give the arguments as the input item, exactly what an agent sends.
+ * Also the form n8n shows for the tool variant (n8n-workflow's display logic with `@tool`).
+ */
+import type { INodeParameters, INodeType } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { getNodeType, node, runWorkflow, MANUAL_TRIGGER, SET_ITEMS, UNIFICALLY, chain } from './harness';
+import { credentialsFor, receivedInput, simTask, useSimulator } from './support/fixtures';
+
+const TOOL_TYPE = `${UNIFICALLY}Tool`;
+const TOOL_NAME = 'Generate video';
+
+/** The variant n8n makes from `usableAsTool` (n8n's convertNodeToAiTool renames it `<name>Tool`). */
+function toolVariant(): INodeType {
+	const base = getNodeType(UNIFICALLY);
+	return Object.create(base, {
+		description: { value: { ...base.description, name: `${base.description.name}Tool`, displayName: 'Unifically Tool' } },
+	}) as INodeType;
+}
+
+describe('Unifically as an AI Agent tool', () => {
+	const sim = useSimulator({ taskLatencyMs: 300 });
+
+	/** Runs the tool variant once with `args` as the agent's tool-call arguments. */
+	async function callTool(parameters: INodeParameters, args: Record<string, unknown>) {
+		const nodes = [
+			node('Start', MANUAL_TRIGGER),
+			node('Agent call', SET_ITEMS, { itemsJson: JSON.stringify([args]) }),
+			node(TOOL_NAME, TOOL_TYPE, parameters),
+		];
+		const result = await runWorkflow({
+			nodes,
+			connections: chain('Start', 'Agent call', TOOL_NAME),
+			nodeTypes: { [TOOL_TYPE]: toolVariant() },
+			credentials: credentialsFor(sim()),
+		});
+		return result;
+	}
+
+	it('the agent chooses the model, the prompt and the main options; the call returns the finished task', async () => {
+		const result = await callTool(
+			{ resource: 'video', operation: 'generate' },
+			{ model: 'google/veo-3.1-fast', prompt: 'A red fox in the snow', aspect_ratio: '9:16', resolution: '1080p' },
+		);
+		expect(result.errorOf(TOOL_NAME)).toBeUndefined();
+		const [item] = result.outputOf(TOOL_NAME);
+		expect(item.json).toMatchObject({ status: 'completed', model: 'google/veo-3.1-fast' });
+		expect(simTask(sim(), item.json.task_id).model).toBe('google/veo-3.1-fast');
+		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({
+			prompt: 'A red fox in the snow',
+			aspect_ratio: '9:16',
+			resolution: '1080p',
+		});
+		expect(item.binary).toBeUndefined(); // an agent cannot read files: none downloaded
+	});
+
+	it('numbers, URL lists and Other Inputs arrive with the API types', async () => {
+		const result = await callTool(
+			{ resource: 'image', operation: 'generate' },
+			{
+				model: 'google/nano-banana',
+				prompt: 'Same cat, in watercolour',
+				aspect_ratio: '4:5',
+				image_urls: 'https://example.com/a.png, https://example.com/b.png',
+				other_inputs: '{"sim_latency_ms": 200}',
+			},
+		);
+		expect(result.errorOf(TOOL_NAME)).toBeUndefined();
+		const [item] = result.outputOf(TOOL_NAME);
+		expect(receivedInput(sim(), item.json.task_id)).toMatchObject({
+			prompt: 'Same cat, in watercolour',
+			aspect_ratio: '4:5',
+			image_urls: ['https://example.com/a.png', 'https://example.com/b.png'],
+			sim_latency_ms: 200,
+		});
+	});
+
+	it('a task not finished within the timeout comes back as its task_id with a note, not an error', async () => {
+		const started = Date.now();
+		const result = await callTool(
+			{ resource: 'video', operation: 'generate', options: { timeout: 1 } },
+			{ model: 'google/veo-3.1-fast', prompt: 'A very slow render', other_inputs: '{"sim_outcome": "stuck"}' },
+		);
+		expect(result.status).toBe('success');
+		expect(result.errorOf(TOOL_NAME)).toBeUndefined();
+		const [item] = result.outputOf(TOOL_NAME);
+		expect(item.json).toEqual({
+			task_id: expect.any(String),
+			status: expect.stringMatching(/^(pending|processing)$/),
+			model: 'google/veo-3.1-fast',
+			note: expect.stringContaining('the task goes on'),
+		});
+		expect(sim().tasks.has(item.json.task_id as string)).toBe(true);
+		expect(Date.now() - started).toBeLessThan(20_000); // the 1 s cap, with the first status read (not 900 s)
+
+		// Task → Get as a tool, with the task_id the agent got back.
+		const get = await callTool({ resource: 'task', operation: 'get' }, { task_id: item.json.task_id });
+		expect(get.errorOf(TOOL_NAME)).toBeUndefined();
+		expect(get.outputOf(TOOL_NAME)[0].json).toMatchObject({ task_id: item.json.task_id, status: item.json.status });
+	});
+
+	it('an input the chosen model does not take, or an unknown model, is an error the agent can act on (nothing created)', async () => {
+		const wrongInput = await callTool(
+			{ resource: 'video', operation: 'generate' },
+			{ model: 'hailuo/minimax-2.3', prompt: 'A cat', aspect_ratio: '16:9' },
+		);
+		expect(wrongInput.errorOf(TOOL_NAME)?.message).toMatch(/^Model hailuo\/minimax-2\.3 does not take aspect_ratio\. It takes: prompt/);
+		const unknown = await callTool({ resource: 'video', operation: 'generate' }, { model: 'acme/video-9', prompt: 'A cat' });
+		expect(unknown.errorOf(TOOL_NAME)?.message).toMatch(/Unknown video model "acme\/video-9".*google\/veo-3\.1-fast/);
+		expect(sim().stats().creates).toBe(0);
+	});
+});
+
+describe('the tool variant’s form', () => {
+	const tool = toolVariant().description;
+	const plain = getNodeType(UNIFICALLY).description;
+	const NODE = { typeVersion: 1 };
+	const filled = (description: typeof tool, values: INodeParameters) =>
+		NodeHelpers.getNodeParameters(description.properties, values, true, false, NODE, description) ?? {};
+
+	it('as a tool, the model and the main inputs default to $fromAI() (what the agent fills); the node keeps its form', () => {
+		const asTool = filled(tool, { resource: 'video', operation: 'generate' });
+		expect(asTool.model).toMatch(/^=\{\{ \$fromAI\('model', 'The model ID, one of .*google\/veo-3\.1-fast = /);
+		for (const name of ['prompt', 'aspectRatio', 'resolution', 'duration', 'startImageUrl', 'otherInputs']) {
+			// n8n's marker: the editor shows "Defined automatically by the model"
+			expect(asTool[name]).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);
+		}
+		expect(asTool.additionalFields).toBeUndefined();
+		// The agent reads what the tool does and how long a call waits (plain text: n8n 1.x does not resolve expressions there).
+		expect(asTool.toolDescription).toMatch(/^Generates a video with an AI model .* waits for the task up to its timeout \(60 seconds/);
+		expect(filled(tool, { resource: 'task', operation: 'get' }).toolDescription).toMatch(/^Reads a Unifically task by its task_id/);
+
+		const asNode = filled(plain, { resource: 'video', operation: 'generate' });
+		expect(asNode.model).toBe('google/veo-3.1-fast');
+		expect(JSON.stringify(asNode)).not.toContain('$fromAI');
+		expect(asNode.toolDescription).toBeUndefined();
+	});
+
+	it('Task → Get as a tool takes its task_id from the agent', () => {
+		expect(filled(tool, { resource: 'task', operation: 'get' }).taskId).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('task_id'/);
+		expect(filled(plain, { resource: 'task', operation: 'get' }).taskId).toBe('');
+	});
+});
