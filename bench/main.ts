@@ -916,6 +916,21 @@ function markdownPage(results: Results): string {
 			);
 		}
 	}
+	const large = results.large?.timeline;
+	if (large) {
+		lines.push(
+			`Timeline of the ${LARGE_ITEMS.toLocaleString('en')}-item batch: creates ${Math.round(large.firstCreateMs)}–${Math.round(large.lastCreateMs)} ms, status reads ${Math.round(large.firstReadMs)}–${Math.round(large.lastReadMs)} ms; ` +
+				`${Object.entries(large.readsPerTask).map(([reads, tasks]) => `${tasks} task(s) read ${reads}×`).join(', ')} (the one read many times is the scout that found the model's duration); ` +
+				`first read ${seconds(large.firstReadAfterCreateMs.median, 2)} after its create (median), a finished task seen ${seconds(large.detectionDelayMs.median, 2)} later (median).`,
+			'',
+		);
+	}
+	if (results.shared) {
+		lines.push(
+			`Two processes, one key — accepted creates / status reads of the key in each second of the run: ${results.shared.perSecond.map((bucket) => `${bucket.creates}/${bucket.reads}`).join(', ')}.`,
+			'',
+		);
+	}
 	const limitedEvents = Object.entries(results.simulators).flatMap(([name, summary]) =>
 		summary.rateLimitEvents.slice(0, 3).map((event) => ({ name, ...event })),
 	);
@@ -937,19 +952,21 @@ function markdownPage(results: Results): string {
 		'',
 		'```sh',
 		'npm ci            # once, on a fresh clone (npm run bench also does it when node_modules is missing)',
-		'npm run bench     # ~3 minutes; prints the table',
+		'npm run bench     # ~5 minutes; prints the table',
 		'npm run bench -- --json bench-results.json --markdown bench/RESULTS.md   # also write the results',
 		'```',
 		'',
 		'What is measured, in one run (`bench/main.ts`; each node scenario in a fresh child process, `bench/child.ts`):',
 		'',
 		'- **Throughput**: 100 items → Unifically (Image → Generate, `google/nano-banana`, Download Output Files off) in n8n\'s real execution engine (n8n-core `WorkflowExecute`, through `test/engine/harness.ts`), against the local simulator with 3 s tasks, 10 creates/s and 10 status reads/s per key and a 60 s ban on any excess. The wall time is the whole workflow run, measured after a warm-up on another key (module loading). The bound is N/10 + T = 13 s.',
+		`- **Two processes, one key**: two such engine runs of ${SHARED_ITEMS} items each, in two child processes (each with its own rate limiter, as two n8n queue-mode workers), against one simulator, started together, default credential (10/s). The wall time runs from the first start to the last finish; the bound is the key's budget shared: ${SHARED_ITEMS * 2} creates at 10/s + T = ${(SHARED_ITEMS * 2) / RATE_LIMIT + TASK_MS / 1000} s. Nothing is configured to split the key: the processes see each other through the API's \`X-RateLimit-*\` headers.`,
+		`- **Large batch**: ${LARGE_ITEMS.toLocaleString('en')} items of ${LARGE_TASK_MS / 1000} s tasks in one process: at this size the 10 status reads/s set the pace as much as the creates. The bound is N/10 + T = ${LARGE_ITEMS / RATE_LIMIT + LARGE_TASK_MS / 1000} s.`,
 		'- **Naive sequential**: the HTTP Request + Wait pattern written out in plain HTTP (create, wait 1 s, read, until done, next item) on 10 items, extrapolated linearly to 100. Without n8n\'s engine and with a 1 s wait, it is a lower bound for what that workflow takes.',
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
-		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then Estimate Cost at the limit alongside the naive baseline (both mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
+		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the two processes on one key; then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
 		'',
 		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
 		'',
