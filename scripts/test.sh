@@ -30,6 +30,9 @@ fi
 if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then
 	echo "› real n8n (installed into .cache/n8n on first use)"
 	bash scripts/ensure-n8n.sh || status=1
+	# The compatibility suite (test/e2e/compat.test.ts) also runs the 1.x line users still run.
+	echo "› real n8n 1.123.81 for the compatibility suite (installed into .cache/n8n-1.123.81 on first use)"
+	[ $status -eq 0 ] && { bash scripts/ensure-n8n.sh 1.123.81 || status=1; }
 	if [ $status -eq 0 ]; then
 		# test/e2e/*.test.ts; queue-mode.test.ts starts Postgres 15 and Redis itself
 		# (scripts/queue-services.sh: apt-get installs them when missing, which needs root).

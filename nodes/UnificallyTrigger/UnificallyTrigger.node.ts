@@ -103,7 +103,8 @@ export class UnificallyTrigger implements INodeType {
 						name: 'download',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to download every output file into binary data',
+						description:
+							'Whether to download every output file into binary data. On n8n 1.x with binary data mode "filesystem", n8n deletes a file received here when another execution of this workflow ends first (fixed in n8n 2.x): there, leave this off and add Unifically → Task → Get with Download Output Files after the trigger.',
 					},
 					{
 						displayName: 'Put Output File in Field',

