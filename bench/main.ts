@@ -6,16 +6,20 @@
  *   1. Throughput: 100 items of 3 s tasks through the Unifically node in n8n's real engine
  *      (test/engine/harness.ts → n8n-core WorkflowExecute), against the bound N/10 + T and against
  *      the naive sequential pattern (create, poll every second until done, next item) in plain HTTP.
- *   2. Politeness: 429s received, status reads per task (plus the request timeline, to explain them).
- *   3. Memory: peak RSS while downloading a 512 MiB output into binary data (filesystem mode) versus
+ *   2. Two processes, one key: two such runs of 40 items in separate processes (two n8n workers)
+ *      against one simulator, started together, with the default credential: aggregate wall time
+ *      against the key's shared bound, 429s, status reads per task.
+ *   3. A large batch: 1,000 items of 30 s tasks, where the 10 status reads/s set the pace.
+ *   4. Politeness: 429s received, status reads per task (plus the request timeline, to explain them).
+ *   5. Memory: peak RSS while downloading a 512 MiB output into binary data (filesystem mode) versus
  *      the same run without download, each in a fresh process.
- *   4. Per-item overhead: Estimate Cost over 1,000 items at the API's limit, and with the limit lifted.
+ *   6. Per-item overhead: Estimate Cost over 1,000 items at the API's limit, and with the limit lifted.
  * Every node scenario runs in a child process of its own (bench/child.ts).
  *
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
- * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, naive, memory, estimate,
- * overhead);  --naive-items <n> (default 10);  --items <n> (default 100);  --output-mib <n> (default
- * 512, the memory scenario's file size).
+ * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, large,
+ * naive, memory, estimate, overhead);  --naive-items <n> (default 10);  --items <n> (default 100);
+ * --output-mib <n> (default 512, the memory scenario's file size).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -44,8 +48,20 @@ const BAN_SECONDS = 60;
 const TASK_MS = 3000;
 const MEMORY_TASK_MS = 200;
 const ESTIMATE_ITEMS = 1000;
+/** "Two processes, one key": items per process, both started together. */
+const SHARED_ITEMS = 40;
+/** The large batch: 1,000 items of 30 s tasks, where the 10 status reads/s set the pace. */
+const LARGE_ITEMS = 1000;
+const LARGE_TASK_MS = 30_000;
 const UNTHROTTLED = 100_000;
-const TARGETS = { wallRatio: 1.25, rateLimited: 0, readsPerTask: 4, memoryDeltaBytes: 96 * 1024 * 1024 };
+const TARGETS = {
+	wallRatio: 1.1,
+	sharedWallRatio: 1.5,
+	largeWallRatio: 1.1,
+	rateLimited: 0,
+	readsPerTask: 4,
+	memoryDeltaBytes: 96 * 1024 * 1024,
+};
 const SAMPLE_EVERY_MS = 50;
 /** In the --markdown page, everything from this line on is kept when the page is rewritten. */
 const NOTES_MARKER = '<!-- notes: kept when npm run bench rewrites this page -->';
@@ -75,7 +91,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
-			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,naive,memory,estimate,overhead,callbacks]');
+			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,shared,large,naive,memory,estimate,overhead,callbacks]');
 			process.exit(0);
 		} else throw new Error(`Unknown option ${flag}`);
 	}
@@ -217,6 +233,20 @@ function throughputTimeline(recorded: RecordedSimulator, apiKey: string, started
 	};
 }
 
+function perSecond(recorded: RecordedSimulator, startedAt: number) {
+	const buckets: Array<{ second: number; creates: number; reads: number }> = [];
+	for (const record of recorded.log) {
+		const kind = kindOf(record);
+		if (record.status === 429 || kind === 'other' || record.key.endsWith('-warmup')) continue;
+		const second = Math.floor((record.at - startedAt) / 1000);
+		if (second < 0) continue;
+		while (buckets.length <= second) buckets.push({ second: buckets.length, creates: 0, reads: 0 });
+		if (kind === 'create') buckets[second].creates++;
+		else buckets[second].reads++;
+	}
+	return buckets;
+}
+
 interface SimulatorSummary {
 	requests: number;
 	creates: number;
@@ -299,12 +329,35 @@ function simulatorSummary(recorded: RecordedSimulator, began: number): Simulator
 
 // ---------------------------------------------------------------------------------------------
 
+/** "Two processes, one key": two engine runs in separate processes, started together. */
+interface SharedResult {
+	processes: Array<ThroughputResult & { externalPeakRss: number; startedAt: number }>;
+	/** From the first start to the last finish. */
+	wallMs: number;
+	/** The key's budget shared: every create at 10/s, plus the task time. */
+	bound: number;
+	ratio: number;
+	stats: KeyStatsLike | undefined;
+	/** Accepted creates and status reads of the key per second of the run (from the request log). */
+	perSecond: Array<{ second: number; creates: number; reads: number }>;
+}
+
+interface KeyStatsLike {
+	rateLimited: number;
+	statusReads: number;
+	creates: number;
+	peakCreatesPerSecond: number;
+	peakStatusReadsPerSecond: number;
+}
+
 interface Results {
 	startedAt: string;
 	durationMs: number;
 	environment: Record<string, unknown>;
 	settings: Record<string, unknown>;
 	throughput?: ThroughputResult & { externalPeakRss: number; bound: number; ratio: number; stats: unknown; timeline: ThroughputTimeline };
+	shared?: SharedResult;
+	large?: ThroughputResult & { externalPeakRss: number; bound: number; ratio: number; stats: unknown; timeline: ThroughputTimeline };
 	naive?: NaiveResult & { extrapolatedMs: number; extrapolatedTo: number };
 	memory?: { withDownload: MemoryResult & { externalPeakRss: number }; withoutDownload: MemoryResult & { externalPeakRss: number }; deltaPeakRss: number; deltaVmHwm?: number };
 	estimate?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
@@ -428,6 +481,48 @@ async function main() {
 		}, failed('Throughput'));
 	}
 
+	// Phase 1b: two processes, one key — two engine runs in child processes of their own (each its
+	// own rate limiter, as two n8n workers), against one simulator, started together.
+	if (want('shared')) {
+		const recorded = await newSimulator('shared', { taskLatencyMs: TASK_MS });
+		const apiKey = 'sk-bench-shared';
+		const scenarios = [0, 1].map(
+			(index) =>
+				new Scenario(`Two processes, one key (#${index + 1})`, {
+					scenario: 'throughput',
+					simUrl: recorded.sim.url,
+					apiKey,
+					items: SHARED_ITEMS,
+					requestsPerSecond: RATE_LIMIT,
+					timeoutMs: 600_000,
+				}),
+		);
+		log(`Two processes, one key: ${SHARED_ITEMS} items each × ${TASK_MS / 1000} s tasks, default credential`);
+		await Promise.all(scenarios.map(async (scenario) => await scenario.ready))
+			.then(async () => {
+				for (const scenario of scenarios) scenario.go();
+				const processes = await Promise.all(
+					scenarios.map(async (scenario) => {
+						const result = (await scenario.result) as ThroughputResult;
+						return { ...result, externalPeakRss: scenario.externalPeakRss, startedAt: await scenario.started };
+					}),
+				);
+				const first = Math.min(...processes.map((process) => process.startedAt));
+				const wallMs = Math.max(...processes.map((process) => process.startedAt + process.wallMs)) - first;
+				const bound = ((SHARED_ITEMS * 2) / RATE_LIMIT) * 1000 + TASK_MS;
+				results.shared = {
+					processes,
+					wallMs,
+					bound,
+					ratio: wallMs / bound,
+					stats: recorded.sim.stats().byKey[apiKey] as KeyStatsLike | undefined,
+					perSecond: perSecond(recorded, first),
+				};
+				log(`Two processes, one key: ${seconds(wallMs, 2)} (${processes.map((process) => `${process.completed}/${SHARED_ITEMS}`).join(' + ')} completed)`);
+			})
+			.catch(failed('Two processes, one key'));
+	}
+
 	// Phase 2, both light and mostly waiting on the rate limit, side by side (own simulators and
 	// keys): Estimate Cost ×1000 at the API's limit (~110 s) and the naive baseline (in this process).
 	const phase2: Array<Promise<unknown>> = [];
@@ -461,6 +556,34 @@ async function main() {
 				results.naive = { ...result, extrapolatedMs: mean * args.items, extrapolatedTo: args.items };
 				log(`Naive sequential: ${seconds(result.wallMs)} for ${result.items} items`);
 			}, failed('Naive sequential')),
+		);
+	}
+	// The large batch (1,000 items, 30 s tasks: ~2.5 minutes, mostly waiting) runs beside them.
+	if (want('large')) {
+		const recorded = await newSimulator('large', { taskLatencyMs: LARGE_TASK_MS });
+		const apiKey = 'sk-bench-large';
+		const scenario = new Scenario('Large batch', {
+			scenario: 'throughput',
+			simUrl: recorded.sim.url,
+			apiKey,
+			items: LARGE_ITEMS,
+			requestsPerSecond: RATE_LIMIT,
+			timeoutMs: 900_000,
+		});
+		log(`Large batch: ${LARGE_ITEMS} items × ${LARGE_TASK_MS / 1000} s tasks`);
+		phase2.push(
+			runScenario<ThroughputResult>(scenario).then(async (result) => {
+				const startedAt = await scenario.started;
+				const bound = (LARGE_ITEMS / RATE_LIMIT) * 1000 + LARGE_TASK_MS;
+				results.large = {
+					...result,
+					bound,
+					ratio: result.wallMs / bound,
+					stats: recorded.sim.stats().byKey[apiKey],
+					timeline: throughputTimeline(recorded, apiKey, startedAt),
+				};
+				log(`Large batch: ${seconds(result.wallMs, 2)} (${result.completed}/${LARGE_ITEMS} completed)`);
+			}, failed('Large batch')),
 		);
 	}
 	await Promise.all(phase2);
@@ -643,6 +766,44 @@ function buildRows(results: Results, args: Args): Row[] {
 			target: '— (info)',
 		});
 	}
+	const { shared, large } = results;
+	if (shared) {
+		const section = `Two processes, one key: ${SHARED_ITEMS} items each at once, ${TASK_MS / 1000} s tasks, default credential (10/s)`;
+		const completed = shared.processes.reduce((sum, process) => sum + process.completed, 0);
+		const ok = completed === SHARED_ITEMS * 2 && shared.processes.every((process) => process.status === 'success');
+		rows.push({
+			section,
+			figure: `aggregate wall, first start → last finish (shared bound ${SHARED_ITEMS * 2}/10 + T = ${seconds(shared.bound)})`,
+			measured: `${seconds(shared.wallMs, 2)} = ${shared.ratio.toFixed(2)}× bound${ok ? '' : ` (${completed}/${SHARED_ITEMS * 2} completed)`}`,
+			target: `≤ ${TARGETS.sharedWallRatio.toFixed(2)}× bound (${seconds(shared.bound * TARGETS.sharedWallRatio, 2)})`,
+			met: ok && shared.ratio <= TARGETS.sharedWallRatio,
+		});
+		rows.push({
+			section,
+			figure: 'each process: wall',
+			measured: shared.processes.map((process) => seconds(process.wallMs, 2)).join(' / '),
+			target: '— (info)',
+		});
+		if (shared.stats) keyRows(rows, section, shared.stats);
+	}
+	if (large) {
+		const section = `Large batch: N = ${LARGE_ITEMS.toLocaleString('en')} items, ${LARGE_TASK_MS / 1000} s tasks`;
+		const ok = large.status === 'success' && large.completed === LARGE_ITEMS;
+		rows.push({
+			section,
+			figure: `wall time, whole workflow (bound N/10 + T = ${seconds(large.bound)})`,
+			measured: `${seconds(large.wallMs, 2)} = ${large.ratio.toFixed(2)}× bound${ok ? '' : ` (${large.completed}/${LARGE_ITEMS} completed, ${large.status})`}`,
+			target: `≤ ${TARGETS.largeWallRatio.toFixed(2)}× bound (${seconds(large.bound * TARGETS.largeWallRatio, 2)})`,
+			met: ok && large.ratio <= TARGETS.largeWallRatio,
+		});
+		if (large.stats) keyRows(rows, section, large.stats as KeyStatsLike);
+		rows.push({
+			section,
+			figure: 'finished → seen by a read (median / max)',
+			measured: `${seconds(large.timeline.detectionDelayMs.median, 2)} / ${seconds(large.timeline.detectionDelayMs.max, 2)}`,
+			target: '— (info)',
+		});
+	}
 	rows.push({
 		section: 'Politeness (every scenario of this run)',
 		figure: '429s received, all simulators',
@@ -711,6 +872,25 @@ function buildRows(results: Results, args: Args): Row[] {
 	return rows;
 }
 
+/** 429s, status reads per task and peaks of one key, as the simulator counted them. */
+function keyRows(rows: Row[], section: string, stats: KeyStatsLike) {
+	const readsPerTask = stats.statusReads / Math.max(1, stats.creates);
+	rows.push({ section, figure: '429s received', measured: String(stats.rateLimited), target: '0', met: stats.rateLimited === TARGETS.rateLimited });
+	rows.push({
+		section,
+		figure: 'status reads per task',
+		measured: `${readsPerTask.toFixed(2)} (${stats.statusReads} reads / ${stats.creates} tasks)`,
+		target: `≤ ${TARGETS.readsPerTask}`,
+		met: readsPerTask <= TARGETS.readsPerTask,
+	});
+	rows.push({
+		section,
+		figure: 'peak creates / status reads in any 1 s',
+		measured: `${stats.peakCreatesPerSecond} / ${stats.peakStatusReadsPerSecond}`,
+		target: `≤ ${RATE_LIMIT} (info)`,
+	});
+}
+
 function markdownPage(results: Results): string {
 	const env = results.environment;
 	const missed = results.rows.filter((row) => row.met === false);
@@ -746,6 +926,21 @@ function markdownPage(results: Results): string {
 			);
 		}
 	}
+	const large = results.large?.timeline;
+	if (large) {
+		lines.push(
+			`Timeline of the ${LARGE_ITEMS.toLocaleString('en')}-item batch: creates ${Math.round(large.firstCreateMs)}–${Math.round(large.lastCreateMs)} ms, status reads ${Math.round(large.firstReadMs)}–${Math.round(large.lastReadMs)} ms; ` +
+				`${Object.entries(large.readsPerTask).map(([reads, tasks]) => `${tasks} task(s) read ${reads}×`).join(', ')} (the one read many times is the scout that found the model's duration); ` +
+				`first read ${seconds(large.firstReadAfterCreateMs.median, 2)} after its create (median), a finished task seen ${seconds(large.detectionDelayMs.median, 2)} later (median).`,
+			'',
+		);
+	}
+	if (results.shared) {
+		lines.push(
+			`Two processes, one key — accepted creates / status reads of the key in each second of the run: ${results.shared.perSecond.map((bucket) => `${bucket.creates}/${bucket.reads}`).join(', ')}.`,
+			'',
+		);
+	}
 	const limitedEvents = Object.entries(results.simulators).flatMap(([name, summary]) =>
 		summary.rateLimitEvents.slice(0, 3).map((event) => ({ name, ...event })),
 	);
@@ -767,19 +962,21 @@ function markdownPage(results: Results): string {
 		'',
 		'```sh',
 		'npm ci            # once, on a fresh clone (npm run bench also does it when node_modules is missing)',
-		'npm run bench     # ~3 minutes; prints the table',
+		'npm run bench     # ~5 minutes; prints the table',
 		'npm run bench -- --json bench-results.json --markdown bench/RESULTS.md   # also write the results',
 		'```',
 		'',
 		'What is measured, in one run (`bench/main.ts`; each node scenario in a fresh child process, `bench/child.ts`):',
 		'',
 		'- **Throughput**: 100 items → Unifically (Image → Generate, `google/nano-banana`, Download Output Files off) in n8n\'s real execution engine (n8n-core `WorkflowExecute`, through `test/engine/harness.ts`), against the local simulator with 3 s tasks, 10 creates/s and 10 status reads/s per key and a 60 s ban on any excess. The wall time is the whole workflow run, measured after a warm-up on another key (module loading). The bound is N/10 + T = 13 s.',
+		`- **Two processes, one key**: two such engine runs of ${SHARED_ITEMS} items each, in two child processes (each with its own rate limiter, as two n8n queue-mode workers), against one simulator, started together, default credential (10/s). The wall time runs from the first start to the last finish; the bound is the key's budget shared: ${SHARED_ITEMS * 2} creates at 10/s + T = ${(SHARED_ITEMS * 2) / RATE_LIMIT + TASK_MS / 1000} s. Nothing is configured to split the key: the processes see each other through the API's \`X-RateLimit-*\` headers.`,
+		`- **Large batch**: ${LARGE_ITEMS.toLocaleString('en')} items of ${LARGE_TASK_MS / 1000} s tasks in one process: at this size the 10 status reads/s set the pace as much as the creates. The bound is N/10 + T = ${LARGE_ITEMS / RATE_LIMIT + LARGE_TASK_MS / 1000} s.`,
 		'- **Naive sequential**: the HTTP Request + Wait pattern written out in plain HTTP (create, wait 1 s, read, until done, next item) on 10 items, extrapolated linearly to 100. Without n8n\'s engine and with a 1 s wait, it is a lower bound for what that workflow takes.',
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
-		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then Estimate Cost at the limit alongside the naive baseline (both mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
+		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the two processes on one key; then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
 		'',
 		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
 		'',

@@ -48,7 +48,7 @@ export class UnificallyApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 10,
 			description:
-				"This n8n process's budget for each kind of request (creates, status reads). The API allows 10/s per key and bans the key for 60 s beyond that: with several n8n workers on one key, divide 10 among them.",
+				"Upper bound on this n8n process's rate for each kind of request (creates, status reads). The API allows 10/s per key and bans it for 60 s beyond that. With the default, several n8n processes on one key (queue-mode workers) share it safely: each reads the key's remaining budget from the API's answers and gives way. Set less to keep part of the key for other uses.",
 		},
 	];
 

@@ -34,6 +34,8 @@ if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then
 	echo "› real n8n 1.123.81 for the compatibility suite (installed into .cache/n8n-1.123.81 on first use)"
 	[ $status -eq 0 ] && { bash scripts/ensure-n8n.sh 1.123.81 || status=1; }
 	if [ $status -eq 0 ]; then
+		# test/e2e/*.test.ts; queue-mode.test.ts starts Postgres 15 and Redis itself
+		# (scripts/queue-services.sh: apt-get installs them when missing, which needs root).
 		echo "› end-to-end tests on the packed package in a real n8n"
 		npx jest test/e2e --runInBand --json --outputFile="$results/e2e.json" || status=1
 	fi

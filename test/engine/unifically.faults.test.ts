@@ -265,9 +265,16 @@ describe('Unifically → retries', () => {
 	});
 
 	it('a create failing in the middle of a batch: the error names every task already created', async () => {
-		sim().failNext({ endpoint: 'create', status: 500 });
+		// Creates are paced (one every ~105 ms): the third create fails, once two tasks exist.
+		const before = sim().stats().creates;
+		const failAfterTwo = setInterval(() => {
+			if (sim().stats().creates < before + 2) return;
+			clearInterval(failAfterTwo);
+			sim().failNext({ endpoint: 'create', status: 500 });
+		}, 5);
 		const items = Array.from({ length: 12 }, (_, index) => ({ prompt: `item ${index}` }));
 		const result = await runUnifically(sim(), veo({ prompt: '={{ $json.prompt }}' }), { items });
+		clearInterval(failAfterTwo);
 		expect(result.status).toBe('error');
 		const created = tasksOfThisTest(sim());
 		expect(created.length).toBeGreaterThan(0);

@@ -453,6 +453,87 @@ describe('simulator: rate limit', () => {
 		expect(s.stats().byKey[key].peakCreatesPerSecond).toBe(10);
 	});
 
+	const rateHeaders = (reply: Reply) => ({
+		limit: reply.headers.get('x-ratelimit-limit'),
+		remaining: reply.headers.get('x-ratelimit-remaining'),
+		reset: reply.headers.get('x-ratelimit-reset'),
+		retryAfter: reply.headers.get('retry-after'),
+	});
+
+	it('serves X-RateLimit-Limit/Remaining/Reset on every answer of /v1/tasks, errors included; Retry-After only on 429', async () => {
+		const s = await sim({ banSeconds: 1 });
+		const key = freshKey();
+		const before = Math.floor(Date.now() / 1000);
+		const replies = [
+			await create(s, key, { model: 'test/video', input: { prompt: 'x' } }), // 200
+			await create(s, key, { model: 'test/video', input: { prompt: 'x' }, dry_run: true }), // 200
+			await create(s, key, { model: 'test/video', input: {} }), // 400
+			await create(s, key, { model: 'acme/none', input: { prompt: 'x' } }), // 404
+			await create(s, key, '{not json'), // 400
+		];
+		expect(replies.map((reply) => reply.status)).toEqual([200, 200, 400, 404, 400]);
+		replies.forEach((reply, index) => {
+			const headers = rateHeaders(reply);
+			expect(headers.limit).toBe('10');
+			expect(headers.remaining).toBe(String(9 - index));
+			// Unix seconds: when the oldest counted request leaves the sliding second.
+			expect(Number(headers.reset)).toBeGreaterThanOrEqual(before + 1);
+			expect(Number(headers.reset)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 1);
+			expect(headers.retryAfter).toBeNull();
+		});
+		// Status reads (another counter), 404 and 401 too.
+		const read = await getTask(s, key, 'missing');
+		expect(read.status).toBe(404);
+		expect(rateHeaders(read)).toMatchObject({ limit: '10', remaining: '9', retryAfter: null });
+		const unauthorized = await getTask(s, 'invalid-key', 'missing');
+		expect(unauthorized.status).toBe(401);
+		expect(rateHeaders(unauthorized)).toMatchObject({ limit: '10', remaining: '9', retryAfter: null });
+		const broke = await create(s, 'broke-key', { model: 'test/video', input: { prompt: 'x' } });
+		expect(broke.status).toBe(402);
+		expect(rateHeaders(broke)).toMatchObject({ limit: '10', remaining: '9', retryAfter: null });
+		// The 429: Remaining 0, Reset at the end of the ban, and Retry-After.
+		for (let i = 0; i < 5; i++) await create(s, key, { model: 'test/video', input: { prompt: 'x' }, dry_run: true });
+		const limited = await create(s, key, { model: 'test/video', input: { prompt: 'x' }, dry_run: true });
+		expect(limited.status).toBe(429);
+		expect(rateHeaders(limited)).toMatchObject({ limit: '10', remaining: '0', retryAfter: '1' });
+		expect(Number(rateHeaders(limited).reset)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+	});
+
+	it('counts a key across all its clients (separate connections), as for the ban; per key and per kind', async () => {
+		const s = await sim({ banSeconds: 1 });
+		const key = freshKey();
+		const dryRun = JSON.stringify({ model: 'test/image', input: { prompt: 'x' }, dry_run: true });
+		/** Another client: a connection of its own (no keep-alive pool shared with fetch). */
+		const otherClient = (method: string, path: string) =>
+			new Promise<http.IncomingMessage>((resolve, reject) => {
+				const request = http.request(
+					`${s.url}${path}`,
+					{ method, agent: false, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } },
+					(response) => {
+						response.resume();
+						response.on('end', () => resolve(response));
+					},
+				);
+				request.on('error', reject);
+				request.end(method === 'POST' ? dryRun : undefined);
+			});
+		const remaining = (value: string | string[] | null | undefined) => Number(Array.isArray(value) ? value[0] : value);
+		expect(remaining((await create(s, key, JSON.parse(dryRun))).headers.get('x-ratelimit-remaining'))).toBe(9);
+		expect(remaining((await otherClient('POST', '/v1/tasks')).headers['x-ratelimit-remaining'])).toBe(8);
+		expect(remaining((await otherClient('POST', '/v1/tasks')).headers['x-ratelimit-remaining'])).toBe(7);
+		expect(remaining((await create(s, key, JSON.parse(dryRun))).headers.get('x-ratelimit-remaining'))).toBe(6);
+		// Status reads have a counter of their own; another key too.
+		expect(remaining((await otherClient('GET', '/v1/tasks/none')).headers['x-ratelimit-remaining'])).toBe(9);
+		expect(remaining((await create(s, freshKey(), JSON.parse(dryRun))).headers.get('x-ratelimit-remaining'))).toBe(9);
+		// The ban counts the same requests: 6 more creates from either client fill the second, the 11th is refused.
+		for (let i = 0; i < 3; i++) await otherClient('POST', '/v1/tasks');
+		for (let i = 0; i < 3; i++) await create(s, key, JSON.parse(dryRun));
+		const eleventh = await otherClient('POST', '/v1/tasks');
+		expect(eleventh.statusCode).toBe(429);
+		expect(eleventh.headers['retry-after']).toBe('1');
+		expect(s.stats().byKey[key].rateLimited).toBe(1);
+	});
+
 	it('can omit Retry-After and X-RateLimit-* headers', async () => {
 		const s = await sim({ banSeconds: 1, omitRateLimitHeaders: true, rateLimit: 2 });
 		const key = freshKey();

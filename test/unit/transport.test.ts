@@ -1,4 +1,3 @@
-import { RateLimiter } from '../../nodes/Unifically/transport/RateLimiter';
 import { retryAfterMs } from '../../nodes/Unifically/transport';
 
 const rateLimited = (headers: Record<string, string>, message = 'Too many requests') => ({
@@ -30,47 +29,4 @@ describe('how long a 429 keeps us away', () => {
 	});
 });
 
-describe('RateLimiter', () => {
-	test('grants at most `limit` requests at once and holds each slot until a window after its answer', async () => {
-		const limiter = new RateLimiter(2, 200);
-		const first = await limiter.acquire();
-		const second = await limiter.acquire();
-		let thirdGranted = false;
-		const third = limiter.acquire().then((release) => {
-			thirdGranted = true;
-			return release;
-		});
-		// Both slots are in flight: however long they take, no third request is sent.
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		expect(thirdGranted).toBe(false);
-		const answeredAt = Date.now();
-		first();
-		second();
-		// Answered now: the slots are free again only a window (200 ms) later.
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect(thirdGranted).toBe(false);
-		(await third)();
-		expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(199);
-	});
-
-	test('a pause (a 429) holds every request back', async () => {
-		const limiter = new RateLimiter(10, 100);
-		limiter.pause(250);
-		const startedAt = Date.now();
-		(await limiter.acquire())();
-		expect(Date.now() - startedAt).toBeGreaterThanOrEqual(240);
-	});
-
-	test('grants in arrival order', async () => {
-		const limiter = new RateLimiter(1, 50);
-		const order: number[] = [];
-		await Promise.all(
-			[0, 1, 2, 3].map(async (index) => {
-				const release = await limiter.acquire();
-				order.push(index);
-				release();
-			}),
-		);
-		expect(order).toEqual([0, 1, 2, 3]);
-	});
-});
+// The rate limiter itself: test/unit/rateLimiter.test.ts.

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { apiRequest, CancelledError, type ApiContext, type CancelSignal } from '../transport';
+import { apiRequest, CancelledError, type ApiContext, type CancelSignal, type RequestTiming } from '../transport';
 import type { TaskRequest } from './input';
 
 /** The API's task object, unwrapped from `data`. */
@@ -76,7 +76,12 @@ export async function estimateCost(
 	return cost;
 }
 
-export async function getTask(context: ApiContext, taskId: string, itemIndex?: number): Promise<Task> {
+export async function getTask(
+	context: ApiContext,
+	taskId: string,
+	itemIndex?: number,
+	timing?: RequestTiming,
+): Promise<Task> {
 	const data = await apiRequest<IDataObject>(
 		context,
 		'status',
@@ -84,31 +89,74 @@ export async function getTask(context: ApiContext, taskId: string, itemIndex?: n
 		`/v1/tasks/${encodeURIComponent(taskId)}`,
 		undefined,
 		itemIndex,
+		undefined,
+		timing,
 	);
 	return { ...data, task_id: String(data.task_id ?? taskId), status: String(data.status ?? 'unknown') };
 }
 
 /**
- * When to read a task first. A read that comes too early is wasted budget (10 reads/s for the whole
- * key), so the first read waits for the fastest completion seen for this model in this process, and
- * later reads back off. Until a model has been seen, reads start early and back off.
+ * When to read a task. Status reads share one budget per key (10/s), and at a thousand items that
+ * budget sets the pace: a read that finds the task unfinished is budget lost. So reads go by what
+ * this process has seen of the model's tasks: each finished task brackets its duration between the
+ * age it was last seen unfinished and the age it was seen finished. A task's first read is aimed a
+ * little past the bracket's upper quarter (tight brackets aim just past the duration; a read that
+ * still finds it unfinished tightens the bracket for the next ones). While a model's duration is
+ * unknown, one task (the scout) polls with backoff and the others of that model wait for what it
+ * learns, instead of all reading early. A task slower than every finished one backs off.
  */
-const fastestCompletionMs = new Map<string, number[]>();
-const DEFAULT_FIRST_READ_MS = 2000;
-const READ_INTERVALS_MS = [2000, 3000, 5000, 8000, 13_000, 20_000, 30_000];
-
-function firstReadDelayMs(model: string | undefined): number {
-	const seen = model ? fastestCompletionMs.get(model) : undefined;
-	if (!seen || seen.length === 0) return DEFAULT_FIRST_READ_MS;
-	return Math.min(120_000, Math.max(1000, Math.min(...seen)));
+interface ModelTimings {
+	/** Ages (ms after create) at which recent tasks were first seen finished: upper bounds. */
+	doneAges: number[];
+	/** Ages at which recent tasks that then finished were last seen unfinished: lower bounds. */
+	pendingAges: number[];
+	/** A task is finding out how long this model takes; the others wait for it. */
+	scouting: boolean;
+	/** The tasks waiting for the scout. */
+	waiting: Array<() => void>;
 }
 
-function learnCompletion(model: string | undefined, ageMs: number) {
-	if (!model) return;
-	const seen = fastestCompletionMs.get(model) ?? [];
-	seen.push(ageMs);
-	if (seen.length > 20) seen.shift();
-	fastestCompletionMs.set(model, seen);
+const timings = new Map<string, ModelTimings>();
+const SAMPLES = 20;
+const DEFAULT_FIRST_READ_MS = 2000;
+const READ_INTERVALS_MS = [2000, 3000, 5000, 8000, 13_000, 20_000, 30_000];
+const SCOUT_MIN_STEP_MS = 500;
+const SCOUT_STEP = 0.1;
+/** How long a task waits for its model's scout before looking again (the scout may be stuck). */
+const SCOUT_WAIT_MS = 5000;
+
+function timingsOf(model: string): ModelTimings {
+	let found = timings.get(model);
+	if (!found) {
+		found = { doneAges: [], pendingAges: [], scouting: false, waiting: [] };
+		timings.set(model, found);
+	}
+	return found;
+}
+
+/** When (ms after create) to read a task of this model next, or undefined when nothing fits it. */
+function expectedReadAgeMs(model: ModelTimings, ownPendingAge: number | undefined): number | undefined {
+	if (model.doneAges.length === 0) return undefined;
+	const upper = Math.min(...model.doneAges);
+	// Slower than every finished task of the model: nothing to aim at, back off.
+	if (ownPendingAge !== undefined && ownPendingAge >= upper) return undefined;
+	const lower = Math.max(ownPendingAge ?? 0, ...model.pendingAges.filter((age) => age < upper));
+	const aim = lower + 0.75 * (upper - lower);
+	return aim + Math.max(50, 0.02 * aim);
+}
+
+function learnDuration(model: ModelTimings, lastPendingAge: number | undefined, doneAge: number) {
+	model.doneAges.push(doneAge);
+	if (model.doneAges.length > SAMPLES) model.doneAges.shift();
+	if (lastPendingAge !== undefined) {
+		model.pendingAges.push(lastPendingAge);
+		if (model.pendingAges.length > SAMPLES) model.pendingAges.shift();
+	}
+}
+
+function endScouting(model: ModelTimings) {
+	model.scouting = false;
+	for (const wake of model.waiting.splice(0)) wake();
 }
 
 export interface PendingTask {
@@ -137,37 +185,83 @@ export async function pollUntilSettled(
 	timeoutMs: number,
 	cancel?: CancelSignal,
 ): Promise<PollOutcome[]> {
-	return await Promise.all(
-		tasks.map(async (pending): Promise<PollOutcome> => {
-			const deadline = pending.createdAt + timeoutMs;
-			let nextReadAt = pending.readNow
-				? Date.now()
-				: pending.createdAt + Math.min(firstReadDelayMs(pending.model), timeoutMs);
-			let last: Task = { task_id: pending.taskId, status: 'pending' };
-			let lastPendingAge: number | undefined;
-			for (let read = 0; ; read++) {
-				const waitMs = nextReadAt - Date.now();
-				if (waitMs > 0) await sleep(waitMs);
-				try {
-					if (cancel?.cancelled) throw new CancelledError();
-					last = await getTask(context, pending.taskId, pending.itemIndex);
-				} catch (error) {
-					return { kind: 'error', error: error as Error, task: last };
+	return await Promise.all(tasks.map(async (pending) => await pollOne(context, pending, timeoutMs, cancel)));
+}
+
+async function pollOne(
+	context: ApiContext,
+	pending: PendingTask,
+	timeoutMs: number,
+	cancel?: CancelSignal,
+): Promise<PollOutcome> {
+	const deadline = pending.createdAt + timeoutMs;
+	const model = pending.model ? timingsOf(pending.model) : undefined;
+	let scout = false;
+	let last: Task = { task_id: pending.taskId, status: 'pending' };
+	let lastPendingAge: number | undefined;
+	let lastReadAt: number | undefined;
+	let backoff = 0;
+	const nextBackoff = () => READ_INTERVALS_MS[Math.min(backoff++, READ_INTERVALS_MS.length - 1)];
+	const stopScouting = () => {
+		if (scout && model) endScouting(model);
+		scout = false;
+	};
+
+	try {
+		for (;;) {
+			let readAt: number;
+			const expected = model ? expectedReadAgeMs(model, lastPendingAge) : undefined;
+			if (pending.readNow && lastReadAt === undefined) {
+				readAt = Date.now();
+			} else if (expected !== undefined) {
+				readAt = pending.createdAt + expected;
+				// Unfinished at the aim: look again a little later, not at once.
+				if (lastPendingAge !== undefined) readAt = Math.max(readAt, Date.now() + Math.max(200, 0.03 * lastPendingAge));
+			} else if (model && model.doneAges.length === 0 && model.scouting && !scout && Date.now() < deadline) {
+				// Another task of this model is finding out how long it takes: wait for what it learns.
+				await Promise.race([
+					new Promise<void>((resolve) => model.waiting.push(resolve)),
+					sleep(Math.min(SCOUT_WAIT_MS, deadline - Date.now())),
+				]);
+				continue;
+			} else {
+				if (model && model.doneAges.length === 0 && !model.scouting) {
+					model.scouting = true;
+					scout = true;
 				}
-				if (pending.model && last.model === undefined) last.model = pending.model;
-				if (isSettled(last)) {
-					// It finished between the previous read and this one: learn the middle of that span.
-					const age = Date.now() - pending.createdAt;
-					if (isSucceeded(last)) learnCompletion(pending.model, lastPendingAge === undefined ? age : (lastPendingAge + age) / 2);
-					return { kind: 'settled', task: last };
-				}
-				const now = Date.now();
-				lastPendingAge = now - pending.createdAt;
-				if (now >= deadline) return { kind: 'timedOut', task: last };
-				nextReadAt = Math.min(deadline, now + READ_INTERVALS_MS[Math.min(read, READ_INTERVALS_MS.length - 1)]);
+				if (lastReadAt === undefined) readAt = pending.createdAt + DEFAULT_FIRST_READ_MS;
+				// The scout looks often (every 10 % of the task's age): until it learns, no other task of
+				// the model is read, and when the read budget is the bottleneck every task of the batch
+				// ends up read at about the age the scout saw it finished.
+				else if (scout) readAt = lastReadAt + Math.max(SCOUT_MIN_STEP_MS, SCOUT_STEP * (lastPendingAge ?? 0));
+				else readAt = lastReadAt + nextBackoff();
 			}
-		}),
-	);
+			readAt = Math.min(readAt, deadline);
+			const waitMs = readAt - Date.now();
+			if (waitMs > 0) await sleep(waitMs);
+			const timing: RequestTiming = {};
+			try {
+				if (cancel?.cancelled) throw new CancelledError();
+				last = await getTask(context, pending.taskId, pending.itemIndex, timing);
+			} catch (error) {
+				return { kind: 'error', error: error as Error, task: last };
+			}
+			if (pending.model && last.model === undefined) last.model = pending.model;
+			const now = Date.now();
+			// The task's age when the API looked: when the read was sent, not when it was let through
+			// the rate limiter's queue nor when its answer was handled (both late on a busy process).
+			const age = (timing.sentAt ?? now) - pending.createdAt;
+			if (isSettled(last)) {
+				if (model && isSucceeded(last)) learnDuration(model, lastPendingAge, age);
+				return { kind: 'settled', task: last };
+			}
+			lastPendingAge = age;
+			lastReadAt = now;
+			if (now >= deadline) return { kind: 'timedOut', task: last };
+		}
+	} finally {
+		stopScouting();
+	}
 }
 
 /** Every http(s) URL in a task's output, in order, once each (outputs come in many shapes). */

@@ -44,6 +44,12 @@ export const binaryPropertyFor = (baseName: string, index: number) => (index ===
 const MAX_ATTEMPTS = 3;
 
 /**
+ * n8n refused to store the file (queue mode keeps binary data in the database, at most
+ * N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE MiB a file): downloading it again cannot help.
+ */
+const isStorageLimit = (error: Error) => /exceeds the max size limit/i.test(error.message ?? '');
+
+/**
  * Downloads every output file of a task into n8n binary data, streamed: n8n's binary data service
  * writes the stream to its store (to disk in filesystem mode), so a 500 MB video never sits in memory.
  * Output URLs point at a CDN, not at the API: the API key is deliberately not sent with them.
@@ -78,7 +84,7 @@ export async function downloadOutputs(
 				);
 				break;
 			} catch (error) {
-				if (attempt < MAX_ATTEMPTS) {
+				if (attempt < MAX_ATTEMPTS && !isStorageLimit(error as Error)) {
 					await sleep(1000 * attempt);
 					continue;
 				}

@@ -9,7 +9,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { apiError, networkError, readApiError } from './errors';
-import { limiterFor, pauseKey, type RequestKind } from './RateLimiter';
+import { limiterFor, pauseKey, readRateLimitHeaders, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -18,6 +18,11 @@ export const CREDENTIAL_TYPE = 'unificallyApi';
 /** Set `cancelled` to stop requests that have not been sent yet (a batch whose first create failed). */
 export interface CancelSignal {
 	cancelled: boolean;
+}
+
+/** Filled in by `apiRequest`: when the (last) attempt was sent, past the rate limiter's wait. */
+export interface RequestTiming {
+	sentAt?: number;
 }
 
 export class CancelledError extends Error {
@@ -119,6 +124,7 @@ export async function apiRequest<T = IDataObject>(
 	body?: IDataObject,
 	itemIndex?: number,
 	cancel?: CancelSignal,
+	timing?: RequestTiming,
 ): Promise<T> {
 	const connection = await connectionOf(context);
 	const limiter = limiterFor(connection.fingerprint, kind, connection.requestsPerSecond);
@@ -131,6 +137,7 @@ export async function apiRequest<T = IDataObject>(
 			throw new CancelledError();
 		}
 		let response: FullResponse;
+		if (timing) timing.sentAt = Date.now();
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
 				method,
@@ -152,18 +159,22 @@ export async function apiRequest<T = IDataObject>(
 			throw networkError(node, code, itemIndex);
 		}
 
-		release();
 		const { statusCode } = response;
 		const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
+		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
+		const effectiveStatus = statusCode >= 200 && statusCode < 300 && envelope?.success === false ? Number(envelope?.code) || 500 : statusCode;
+		// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
+		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers));
 		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false) {
 			return ((envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
 		}
-		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
-		const effectiveStatus = statusCode >= 200 && statusCode < 300 ? Number(envelope?.code) || 500 : statusCode;
 
 		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
-			// Waited out, then retried: a request the API refused with 429 created nothing.
-			pauseKey(connection.fingerprint, retryAfterMs(response));
+			// Waited out, then retried (a request the API refused with 429 created nothing), and this
+			// process goes on more slowly for a while.
+			const pauseMs = retryAfterMs(response);
+			pauseKey(connection.fingerprint, pauseMs);
+			limiter.rateLimited(pauseMs);
 			continue;
 		}
 		if (effectiveStatus >= 500 && kind === 'status' && attempt < MAX_ATTEMPTS) {
