@@ -32,6 +32,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
+import { webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 4 * 60_000;
@@ -95,15 +96,7 @@ function untilCallbackWorkflow(credential: Credential): WorkflowJson {
 		id: UNTIL,
 		name: 'e2e burst: until callback',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: UNTIL_PATH, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(UNTIL_PATH),
 			{
 				id: randomUUID(),
 				name: 'One Item per Entry',
@@ -147,15 +140,7 @@ function baselineWorkflow(): WorkflowJson {
 		id: BASELINE,
 		name: 'e2e burst: n8n Webhook node',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: BASELINE_PATH, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(BASELINE_PATH),
 			{ id: randomUUID(), name: AFTER, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
 		],
 		connections: { Webhook: { main: [[{ node: AFTER, type: 'main', index: 0 }]] } },

@@ -23,6 +23,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
+import { webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 4 * 60_000;
@@ -55,15 +56,7 @@ function callbackWorkflow(credential: { id: string; name: string }): WorkflowJso
 		id: WORKFLOW_ID,
 		name: 'e2e: Generate until callback',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-			},
+			webhookNode(WEBHOOK_PATH),
 			{
 				id: randomUUID(),
 				name: 'One Item per Entry',

@@ -38,6 +38,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
+import { webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 25 * 60_000; // a first run installs n8n (minutes); later runs take seconds
 const TEST_TIMEOUT = 3 * 60_000;
@@ -60,25 +61,13 @@ const TRIGGER_WEBHOOK_ID = 'b7f0c7d2-6a43-4c55-9d0e-5e2f3f0a7c11';
 const TRIGGER_TOKEN = 'compat-token';
 const UNTIL_CALLBACK_NODE_ID = '3c9c6d0e-5a0b-4b8e-9f57-0c0a11c0b1a1';
 
-function webhookNode(name: string, webhookPath: string, position: [number, number] = [0, 0]): WorkflowJson['nodes'][number] {
-	return {
-		id: randomUUID(),
-		name,
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position,
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-	};
-}
-
 /** An example workflow with its Manual Trigger replaced by a production Webhook (same node name). */
 function viaWebhook(example: string, flow: { id: string; path: string }): WorkflowJson {
 	const workflow = loadExample(example);
 	workflow.id = flow.id;
 	workflow.name = `compat: ${workflow.name}`;
 	workflow.nodes = workflow.nodes.map((node) =>
-		node.type === 'n8n-nodes-base.manualTrigger' ? webhookNode(node.name, flow.path, node.position) : node,
+		node.type === 'n8n-nodes-base.manualTrigger' ? webhookNode(flow.path, { name: node.name, position: node.position }) : node,
 	);
 	return workflow;
 }
@@ -86,7 +75,7 @@ function viaWebhook(example: string, flow: { id: string; path: string }): Workfl
 /** Webhook → the given Unifically nodes, in a chain. */
 function chain(flow: { id: string; path: string }, name: string, nodes: Array<{ name: string; parameters: Record<string, unknown>; id?: string }>): WorkflowJson {
 	const all = [
-		webhookNode('Webhook', flow.path),
+		webhookNode(flow.path),
 		...nodes.map((node, index) => ({
 			id: node.id ?? randomUUID(),
 			name: node.name,

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { UNIFICALLY_NODE, UNIFICALLY_TRIGGER, ensureN8n, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n';
 import { QueueCluster } from './support/queue';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { checkPackageNodes } from './support/workflows';
+import { checkPackageNodes, webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 5 * 60_000;
@@ -55,18 +55,6 @@ interface ItemSpec {
 	prompt: string;
 	latency?: number;
 	bytes?: number;
-}
-
-function webhookNode(path: string) {
-	return {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0] as [number, number],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-	};
 }
 
 const SETTINGS = { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };

@@ -4,6 +4,7 @@
  * not show for the chosen resource/operation/model, or a key a collection does not offer, is dropped
  * by n8n when the workflow is opened — so it is reported here.
  */
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 
 import type { INodeType, INodeTypeDescription, INodeParameters } from 'n8n-workflow';
@@ -71,4 +72,23 @@ export function checkPackageNodes(workflow: WorkflowJson, types = loadPackageNod
 		}
 	}
 	return problems;
+}
+
+/**
+ * n8n's Webhook node (v2) answering POSTs on a production path at once ("onReceived"): how the e2e
+ * suites start workflows from outside (queue mode runs such executions on its workers).
+ */
+export function webhookNode(
+	webhookPath: string,
+	{ name = 'Webhook', position = [0, 0] }: { name?: string; position?: [number, number] } = {},
+): WorkflowJson['nodes'][number] {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position,
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+	};
 }
