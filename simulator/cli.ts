@@ -4,6 +4,7 @@
  *   node dist/simulator/cli.js [--port 4010] [--host 127.0.0.1] [--latency-ms 3000] [--rate-limit 10]
  *     [--ban-seconds 60] [--callback-shape wrapped|bare|alternate] [--output-bytes N]
  *     [--omit-rate-limit-headers] [--minimal-file-headers] [--public-url URL] [--api-key KEY=BALANCE ...]
+ *     [--request-delay-ms MIN-MAX] [--answer-delay-ms MIN-MAX]
  */
 import { startSimulator, type CallbackShape, type SimulatorOptions } from './server';
 
@@ -19,6 +20,8 @@ const USAGE = `Usage: node dist/simulator/cli.js [options]
   --minimal-file-headers      serve files as application/octet-stream, chunked (no Content-Length)
   --public-url URL            base of output file URLs (default: the listening address)
   --api-key KEY=BALANCE       only accept these keys (repeatable); default: any key except invalid-key, broke-key has 0 balance
+  --request-delay-ms MIN-MAX  random delay before a /v1/tasks request is counted (network in; default 0)
+  --answer-delay-ms MIN-MAX   random delay after it is counted, before the answer (default 0)
 `;
 
 function fail(message: string): never {
@@ -33,6 +36,14 @@ function parseArgs(argv: string[]): SimulatorOptions {
 		if (value === undefined || value.trim() === '' || !Number.isFinite(number) || number < 0)
 			fail(`${flag} needs a non-negative number`);
 		return number;
+	};
+	const rangeArg = (flag: string, value: string | undefined): [number, number] => {
+		const match = /^\s*(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*$/.exec(value ?? '');
+		if (!match) fail(`${flag} needs milliseconds: N or MIN-MAX`);
+		const min = Number(match[1]);
+		const max = match[2] === undefined ? min : Number(match[2]);
+		if (max < min) fail(`${flag}: MIN must not be above MAX`);
+		return [min, max];
 	};
 	for (let index = 0; index < argv.length; index++) {
 		const raw = argv[index];
@@ -52,6 +63,12 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				break;
 			case '--rate-limit':
 				options.rateLimit = numberArg(flag, next());
+				break;
+			case '--request-delay-ms':
+				options.requestDelayMs = rangeArg(flag, next());
+				break;
+			case '--answer-delay-ms':
+				options.answerDelayMs = rangeArg(flag, next());
 				break;
 			case '--ban-seconds':
 				options.banSeconds = numberArg(flag, next());

@@ -90,6 +90,14 @@ export interface SimulatorOptions {
 	publicUrl?: string;
 	/** Timeout of a callback POST (default 5000 ms). One attempt only. */
 	callbackTimeoutMs?: number;
+	/**
+	 * A real API's latency on `/v1/tasks` (creates and status reads), each drawn at random from
+	 * `[min, max]` ms: `requestDelayMs` before the request is counted against the rate limit (the
+	 * network on the way in: requests sent in order may be counted out of order and bunched),
+	 * `answerDelayMs` after it (the work and the way back). Default none.
+	 */
+	requestDelayMs?: [number, number];
+	answerDelayMs?: [number, number];
 }
 
 /** Settings that can be changed while running (`configure()`, `POST /__sim/config`). */
@@ -102,6 +110,8 @@ export interface SimulatorConfig {
 	outputBytes: number;
 	minimalFileHeaders: boolean;
 	callbackTimeoutMs: number;
+	requestDelayMs: [number, number];
+	answerDelayMs: [number, number];
 }
 
 export interface CallbackRecord {
@@ -334,6 +344,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		outputBytes: options.outputBytes ?? 64 * 1024,
 		minimalFileHeaders: options.minimalFileHeaders ?? false,
 		callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
+		requestDelayMs: options.requestDelayMs ?? [0, 0],
+		answerDelayMs: options.answerDelayMs ?? [0, 0],
 	};
 	const models = new Map((options.models ?? MODELS).map((model) => [model.id, model]));
 	const tasks = new Map<string, SimTask>();
@@ -561,6 +573,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		timers.add(timer);
 	}
 
+	/** Waits a random time in `[min, max]` ms (nothing for `[0, 0]`). */
+	async function delay([min, max]: [number, number]) {
+		const ms = min + Math.random() * Math.max(0, max - min);
+		if (ms > 0) await new Promise<void>((resolve) => schedule(ms, resolve));
+	}
+
 	function finish(task: SimTask) {
 		if (closed) return;
 		if (task.outcome === 'fail') stats.tasksFailed++;
@@ -645,7 +663,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		const raw = await readBody(req);
 		const token = bearerToken(req.headers.authorization);
 		const state = keyState(token ?? '(none)');
+		await delay(config.requestDelayMs);
 		const rate = checkRate(state, 'create', Date.now());
+		await delay(config.answerDelayMs);
 		if (!rate.allowed) return sendRateLimited(res, state, rate.retryAfter, rate.headers);
 		const headers = rate.headers;
 		const account = token ? accountOf(token) : undefined;
@@ -756,7 +776,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		await readBody(req);
 		const token = bearerToken(req.headers.authorization);
 		const state = keyState(token ?? '(none)');
+		await delay(config.requestDelayMs);
 		const rate = checkRate(state, 'status', Date.now());
+		await delay(config.answerDelayMs);
 		if (!rate.allowed) return sendRateLimited(res, state, rate.retryAfter, rate.headers);
 		const headers = rate.headers;
 		const account = token ? accountOf(token) : undefined;
@@ -959,6 +981,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${key} must be a non-negative number`);
 				(config as unknown as Record<string, number>)[key] = value;
 			}
+		}
+		for (const key of ['requestDelayMs', 'answerDelayMs'] as const) {
+			const value = changes[key];
+			if (value === undefined) continue;
+			if (!Array.isArray(value) || value.length !== 2 || !value.every((ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) || value[0] > value[1])
+				throw new Error(`${key} must be [min, max] milliseconds`);
+			config[key] = [value[0], value[1]];
 		}
 		if (changes.callbackShape !== undefined) {
 			if (!['wrapped', 'bare', 'alternate'].includes(changes.callbackShape))

@@ -413,6 +413,25 @@ describe('simulator: errors', () => {
 });
 
 describe('simulator: rate limit', () => {
+	it('can answer like a distant API: a random delay before a request is counted and another before its answer', async () => {
+		const s = await sim({ requestDelayMs: [150, 150], answerDelayMs: [100, 200] });
+		const key = freshKey();
+		const body = { model: 'test/video', input: { prompt: 'x' }, dry_run: true };
+		const started = Date.now();
+		const reply = await create(s, key, body);
+		const elapsed = Date.now() - started;
+		expect(reply.status).toBe(200);
+		expect(elapsed).toBeGreaterThanOrEqual(250);
+		// Counted after the way in: the window's oldest request (this one) leaves it at the reset.
+		expect(Number(reply.headers.get('x-ratelimit-reset')) * 1000).toBeGreaterThanOrEqual(started + 150 + 1000);
+		// Changeable while running, and checked.
+		expect(s.configure({ requestDelayMs: [0, 0], answerDelayMs: [0, 0] }).answerDelayMs).toEqual([0, 0]);
+		expect(() => s.configure({ answerDelayMs: [5, 1] })).toThrow('answerDelayMs must be [min, max] milliseconds');
+		const quick = Date.now();
+		await create(s, key, body);
+		expect(Date.now() - quick).toBeLessThan(250);
+	});
+
 	it('bans a key after the 11th create within a second, separately from status reads', async () => {
 		const s = await sim({ banSeconds: 2 });
 		const key = freshKey();
