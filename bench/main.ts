@@ -50,6 +50,31 @@ const MEMORY_TASK_MS = 200;
 const ESTIMATE_ITEMS = 1000;
 /** "Two processes, one key": items per process, both started together. */
 const SHARED_ITEMS = 40;
+/**
+ * Several processes on one key, each with its own rate limiter (as n8n queue-mode workers), started
+ * together, default credential: the issue's case, three workers, and two workers against an API
+ * that answers like a distant one (requests counted out of order, answers 0.05–0.3 s late).
+ */
+interface SharedVariant {
+	name: string;
+	title: string;
+	processes: number;
+	items: number;
+	requestDelayMs?: [number, number];
+	answerDelayMs?: [number, number];
+}
+const SHARED_VARIANTS: SharedVariant[] = [
+	{ name: 'two', title: 'Two processes, one key', processes: 2, items: SHARED_ITEMS },
+	{ name: 'three', title: 'Three processes, one key', processes: 3, items: 27 },
+	{
+		name: 'distant',
+		title: 'Two processes, one key, a distant API',
+		processes: 2,
+		items: SHARED_ITEMS,
+		requestDelayMs: [0, 100],
+		answerDelayMs: [50, 300],
+	},
+];
 /** The large batch: 1,000 items of 30 s tasks, where the 10 status reads/s set the pace. */
 const LARGE_ITEMS = 1000;
 const LARGE_TASK_MS = 30_000;
@@ -329,8 +354,9 @@ function simulatorSummary(recorded: RecordedSimulator, began: number): Simulator
 
 // ---------------------------------------------------------------------------------------------
 
-/** "Two processes, one key": two engine runs in separate processes, started together. */
+/** "Two processes, one key" and its variants: engine runs in separate processes, started together. */
 interface SharedResult {
+	variant: SharedVariant;
 	processes: Array<ThroughputResult & { externalPeakRss: number; startedAt: number }>;
 	/** From the first start to the last finish. */
 	wallMs: number;
@@ -356,7 +382,7 @@ interface Results {
 	environment: Record<string, unknown>;
 	settings: Record<string, unknown>;
 	throughput?: ThroughputResult & { externalPeakRss: number; bound: number; ratio: number; stats: unknown; timeline: ThroughputTimeline };
-	shared?: SharedResult;
+	shared?: SharedResult[];
 	large?: ThroughputResult & { externalPeakRss: number; bound: number; ratio: number; stats: unknown; timeline: ThroughputTimeline };
 	naive?: NaiveResult & { extrapolatedMs: number; extrapolatedTo: number };
 	memory?: { withDownload: MemoryResult & { externalPeakRss: number }; withoutDownload: MemoryResult & { externalPeakRss: number }; deltaPeakRss: number; deltaVmHwm?: number };
@@ -481,46 +507,55 @@ async function main() {
 		}, failed('Throughput'));
 	}
 
-	// Phase 1b: two processes, one key — two engine runs in child processes of their own (each its
-	// own rate limiter, as two n8n workers), against one simulator, started together.
+	// Phase 1b: several processes, one key — engine runs in child processes of their own (each its
+	// own rate limiter, as n8n workers), against one simulator, started together; one variant at a time.
 	if (want('shared')) {
-		const recorded = await newSimulator('shared', { taskLatencyMs: TASK_MS });
-		const apiKey = 'sk-bench-shared';
-		const scenarios = [0, 1].map(
-			(index) =>
-				new Scenario(`Two processes, one key (#${index + 1})`, {
-					scenario: 'throughput',
-					simUrl: recorded.sim.url,
-					apiKey,
-					items: SHARED_ITEMS,
-					requestsPerSecond: RATE_LIMIT,
-					timeoutMs: 600_000,
-				}),
-		);
-		log(`Two processes, one key: ${SHARED_ITEMS} items each × ${TASK_MS / 1000} s tasks, default credential`);
-		await Promise.all(scenarios.map(async (scenario) => await scenario.ready))
-			.then(async () => {
-				for (const scenario of scenarios) scenario.go();
-				const processes = await Promise.all(
-					scenarios.map(async (scenario) => {
-						const result = (await scenario.result) as ThroughputResult;
-						return { ...result, externalPeakRss: scenario.externalPeakRss, startedAt: await scenario.started };
+		results.shared = [];
+		for (const variant of SHARED_VARIANTS) {
+			const recorded = await newSimulator(`shared-${variant.name}`, {
+				taskLatencyMs: TASK_MS,
+				requestDelayMs: variant.requestDelayMs,
+				answerDelayMs: variant.answerDelayMs,
+			});
+			const apiKey = `sk-bench-shared-${variant.name}`;
+			const scenarios = Array.from(
+				{ length: variant.processes },
+				(_, index) =>
+					new Scenario(`${variant.title} (#${index + 1})`, {
+						scenario: 'throughput',
+						simUrl: recorded.sim.url,
+						apiKey,
+						items: variant.items,
+						requestsPerSecond: RATE_LIMIT,
+						timeoutMs: 600_000,
 					}),
-				);
-				const first = Math.min(...processes.map((process) => process.startedAt));
-				const wallMs = Math.max(...processes.map((process) => process.startedAt + process.wallMs)) - first;
-				const bound = ((SHARED_ITEMS * 2) / RATE_LIMIT) * 1000 + TASK_MS;
-				results.shared = {
-					processes,
-					wallMs,
-					bound,
-					ratio: wallMs / bound,
-					stats: recorded.sim.stats().byKey[apiKey] as KeyStatsLike | undefined,
-					perSecond: perSecond(recorded, first),
-				};
-				log(`Two processes, one key: ${seconds(wallMs, 2)} (${processes.map((process) => `${process.completed}/${SHARED_ITEMS}`).join(' + ')} completed)`);
-			})
-			.catch(failed('Two processes, one key'));
+			);
+			log(`${variant.title}: ${variant.processes} × ${variant.items} items × ${TASK_MS / 1000} s tasks, default credential`);
+			await Promise.all(scenarios.map(async (scenario) => await scenario.ready))
+				.then(async () => {
+					for (const scenario of scenarios) scenario.go();
+					const processes = await Promise.all(
+						scenarios.map(async (scenario) => {
+							const result = (await scenario.result) as ThroughputResult;
+							return { ...result, externalPeakRss: scenario.externalPeakRss, startedAt: await scenario.started };
+						}),
+					);
+					const first = Math.min(...processes.map((process) => process.startedAt));
+					const wallMs = Math.max(...processes.map((process) => process.startedAt + process.wallMs)) - first;
+					const bound = ((variant.items * variant.processes) / RATE_LIMIT) * 1000 + TASK_MS;
+					results.shared!.push({
+						variant,
+						processes,
+						wallMs,
+						bound,
+						ratio: wallMs / bound,
+						stats: recorded.sim.stats().byKey[apiKey] as KeyStatsLike | undefined,
+						perSecond: perSecond(recorded, first),
+					});
+					log(`${variant.title}: ${seconds(wallMs, 2)} (${processes.map((process) => `${process.completed}/${variant.items}`).join(' + ')} completed)`);
+				})
+				.catch(failed(variant.title));
+		}
 	}
 
 	// Phase 2, both light and mostly waiting on the rate limit, side by side (own simulators and
@@ -767,24 +802,29 @@ function buildRows(results: Results, args: Args): Row[] {
 		});
 	}
 	const { shared, large } = results;
-	if (shared) {
-		const section = `Two processes, one key: ${SHARED_ITEMS} items each at once, ${TASK_MS / 1000} s tasks, default credential (10/s)`;
-		const completed = shared.processes.reduce((sum, process) => sum + process.completed, 0);
-		const ok = completed === SHARED_ITEMS * 2 && shared.processes.every((process) => process.status === 'success');
+	for (const run of shared ?? []) {
+		const { variant } = run;
+		const total = variant.items * variant.processes;
+		const distant = variant.requestDelayMs || variant.answerDelayMs ? `, API latency ${variant.requestDelayMs?.join('–') ?? 0} ms in + ${variant.answerDelayMs?.join('–') ?? 0} ms out` : '';
+		const section = `${variant.title}: ${variant.processes} × ${variant.items} items at once, ${TASK_MS / 1000} s tasks, default credential (10/s)${distant}`;
+		const completed = run.processes.reduce((sum, process) => sum + process.completed, 0);
+		const ok = completed === total && run.processes.every((process) => process.status === 'success');
 		rows.push({
 			section,
-			figure: `aggregate wall, first start → last finish (shared bound ${SHARED_ITEMS * 2}/10 + T = ${seconds(shared.bound)})`,
-			measured: `${seconds(shared.wallMs, 2)} = ${shared.ratio.toFixed(2)}× bound${ok ? '' : ` (${completed}/${SHARED_ITEMS * 2} completed)`}`,
-			target: `≤ ${TARGETS.sharedWallRatio.toFixed(2)}× bound (${seconds(shared.bound * TARGETS.sharedWallRatio, 2)})`,
-			met: ok && shared.ratio <= TARGETS.sharedWallRatio,
+			figure: `aggregate wall, first start → last finish (shared bound ${total}/10 + T = ${seconds(run.bound)})`,
+			measured: `${seconds(run.wallMs, 2)} = ${run.ratio.toFixed(2)}× bound${ok ? '' : ` (${completed}/${total} completed)`}`,
+			// The issue's target is for two workers; the other variants are measured, their 429s held to 0.
+			...(variant.name === 'two'
+				? { target: `≤ ${TARGETS.sharedWallRatio.toFixed(2)}× bound (${seconds(run.bound * TARGETS.sharedWallRatio, 2)})`, met: ok && run.ratio <= TARGETS.sharedWallRatio }
+				: { target: '— (info)', met: ok ? undefined : false }),
 		});
 		rows.push({
 			section,
 			figure: 'each process: wall',
-			measured: shared.processes.map((process) => seconds(process.wallMs, 2)).join(' / '),
+			measured: run.processes.map((process) => seconds(process.wallMs, 2)).join(' / '),
 			target: '— (info)',
 		});
-		if (shared.stats) keyRows(rows, section, shared.stats);
+		if (run.stats) keyRows(rows, section, run.stats);
 	}
 	if (large) {
 		const section = `Large batch: N = ${LARGE_ITEMS.toLocaleString('en')} items, ${LARGE_TASK_MS / 1000} s tasks`;
@@ -935,9 +975,9 @@ function markdownPage(results: Results): string {
 			'',
 		);
 	}
-	if (results.shared) {
+	for (const run of results.shared ?? []) {
 		lines.push(
-			`Two processes, one key — accepted creates / status reads of the key in each second of the run: ${results.shared.perSecond.map((bucket) => `${bucket.creates}/${bucket.reads}`).join(', ')}.`,
+			`${run.variant.title} — accepted creates / status reads of the key in each second of the run: ${run.perSecond.map((bucket) => `${bucket.creates}/${bucket.reads}`).join(', ')}.`,
 			'',
 		);
 	}
@@ -969,14 +1009,14 @@ function markdownPage(results: Results): string {
 		'What is measured, in one run (`bench/main.ts`; each node scenario in a fresh child process, `bench/child.ts`):',
 		'',
 		'- **Throughput**: 100 items → Unifically (Image → Generate, `google/nano-banana`, Download Output Files off) in n8n\'s real execution engine (n8n-core `WorkflowExecute`, through `test/engine/harness.ts`), against the local simulator with 3 s tasks, 10 creates/s and 10 status reads/s per key and a 60 s ban on any excess. The wall time is the whole workflow run, measured after a warm-up on another key (module loading). The bound is N/10 + T = 13 s.',
-		`- **Two processes, one key**: two such engine runs of ${SHARED_ITEMS} items each, in two child processes (each with its own rate limiter, as two n8n queue-mode workers), against one simulator, started together, default credential (10/s). The wall time runs from the first start to the last finish; the bound is the key's budget shared: ${SHARED_ITEMS * 2} creates at 10/s + T = ${(SHARED_ITEMS * 2) / RATE_LIMIT + TASK_MS / 1000} s. Nothing is configured to split the key: the processes see each other through the API's \`X-RateLimit-*\` headers.`,
+		`- **Two processes, one key**: two such engine runs of ${SHARED_ITEMS} items each, in two child processes (each with its own rate limiter, as two n8n queue-mode workers), against one simulator, started together, default credential (10/s). The wall time runs from the first start to the last finish; the bound is the key's budget shared: ${SHARED_ITEMS * 2} creates at 10/s + T = ${(SHARED_ITEMS * 2) / RATE_LIMIT + TASK_MS / 1000} s. Nothing is configured to split the key: the processes see each other through the API's \`X-RateLimit-*\` headers. The same with three processes of 27 items (bound 81/10 + T), and with two processes against a distant API (the simulator waits 0–0.1 s before counting a request, so requests sent in order may be counted bunched or out of order, and 0.05–0.3 s more before answering).`,
 		`- **Large batch**: ${LARGE_ITEMS.toLocaleString('en')} items of ${LARGE_TASK_MS / 1000} s tasks in one process: at this size the 10 status reads/s set the pace as much as the creates. The bound is N/10 + T = ${LARGE_ITEMS / RATE_LIMIT + LARGE_TASK_MS / 1000} s.`,
 		'- **Naive sequential**: the HTTP Request + Wait pattern written out in plain HTTP (create, wait 1 s, read, until done, next item) on 10 items, extrapolated linearly to 100. Without n8n\'s engine and with a 1 s wait, it is a lower bound for what that workflow takes.',
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
-		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the two processes on one key; then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
+		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the processes sharing one key (one variant at a time); then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
 		'',
 		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
 		'',

@@ -6,6 +6,8 @@
  */
 import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/Unifically/transport/RateLimiter';
 
+import { runSharedKey, type SharedKeyScenario } from './support/sharedKey';
+
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `count` requests through `limiter` one after the other, answered at once; returns grant times. */
@@ -228,4 +230,65 @@ describe('RateLimiter', () => {
 			expect(limiter.share).toBe(0.5);
 		});
 	});
+});
+
+/**
+ * Several processes on one key (as n8n queue-mode workers), each with its own limiter, against a
+ * model of the API's strictest reading (a sliding second, the 11th request refused), on jest's fake
+ * clock: the same interleavings every run, and many of them (start offsets, delays in and out).
+ */
+describe('several processes on one key (fake clock, seeded interleavings)', () => {
+	const SEEDS = Array.from({ length: 40 }, (_, index) => index + 1);
+	const advance = async (ms: number) => {
+		await jest.advanceTimersByTimeAsync(ms);
+	};
+
+	async function runAll(scenario: Omit<SharedKeyScenario, 'seed'>) {
+		jest.useFakeTimers();
+		try {
+			const outcomes = [];
+			for (const seed of SEEDS) {
+				// A fixed clock, at a different point of the second for each seed (the Reset header is whole seconds).
+				jest.setSystemTime(1_800_000_000_000 + seed * 137);
+				outcomes.push(await runSharedKey({ ...scenario, seed }, advance));
+			}
+			return {
+				rateLimited: outcomes.reduce((sum, outcome) => sum + outcome.rateLimited, 0),
+				runsLimited: outcomes.filter((outcome) => outcome.rateLimited > 0).length,
+				meanRatio: outcomes.reduce((sum, outcome) => sum + outcome.ratio, 0) / outcomes.length,
+				peak: Math.max(...outcomes.map((outcome) => outcome.peak)),
+			};
+		} finally {
+			jest.useRealTimers();
+		}
+	}
+
+	test('one process alone keeps the full budget (slow start costs nothing when answers come back fast)', async () => {
+		const result = await runAll({ items: [80], answerDelayMs: [3, 20] });
+		expect(result.rateLimited).toBe(0);
+		expect(result.meanRatio).toBeLessThan(1.1);
+	});
+
+	test('two processes at once: never a 429, and the key is shared without halving the pace', async () => {
+		const result = await runAll({ items: [40, 40], answerDelayMs: [3, 20], startSpreadMs: 100 });
+		expect(result.rateLimited).toBe(0);
+		// The old rules (a spare of 3, half of Remaining) measured 1.60 here.
+		expect(result.meanRatio).toBeLessThan(1.5);
+	}, 60_000);
+
+	test('two processes against a distant API (requests counted out of order, answers late): never a 429', async () => {
+		const result = await runAll({ items: [40, 40], requestDelayMs: [0, 100], answerDelayMs: [50, 300], startSpreadMs: 100 });
+		expect(result.rateLimited).toBe(0);
+	}, 60_000);
+
+	test('three processes starting together: a 429 in at most one run in ten (the old rules: in every run); hence the README advice to split by hand', async () => {
+		const result = await runAll({ items: [27, 27, 27], answerDelayMs: [3, 20], startSpreadMs: 100 });
+		expect(result.runsLimited).toBeLessThanOrEqual(SEEDS.length / 10);
+	}, 60_000);
+
+	test('Requests per Second split by hand (3 each for three workers): never a 429, whatever the network does', async () => {
+		const result = await runAll({ items: [27, 27, 27], cap: 3, requestDelayMs: [0, 150], answerDelayMs: [0, 400], startSpreadMs: 100 });
+		expect(result.rateLimited).toBe(0);
+		expect(result.peak).toBeLessThanOrEqual(9);
+	}, 60_000);
 });

@@ -72,17 +72,21 @@ interface Observation {
 
 /** The slowest this process goes, in requests per window, however busy the key is. */
 const MIN_SHARE = 0.5;
-/** When another client is using the key and this little is left, slow down (multiplicative decrease). */
-const CONGESTED_FRACTION = 0.1;
 /**
- * What to leave unplanned of the key's budget when others use it: with three to spare, `Remaining`
- * mostly stays at 2 or more despite timing noise, and half of it (rule 3c) still lets one request
- * go without waiting (two spare measured 1.5–1.6 × the shared bound in the bench, three 1.45).
+ * What to leave unplanned of the key's budget when others use it. Chosen on the fake-clock model of
+ * several processes on one key (test/unit/support/sharedKey.ts) and checked with `npm run bench`:
+ * three to spare kept two processes at 1.6 × the shared bound, one let the share rule overshoot.
  */
-const SPARE = 3;
-const DECREASE = 0.7;
-/** Additive increase: one more request per window for every window without congestion. */
-const INCREASE_PER_WINDOW = 1;
+const SPARE = 2;
+/** `others` is the most seen in this many windows: one answer right after a lull must not look like room. */
+const OTHERS_MEMORY_WINDOWS = 1.5;
+/**
+ * During this process's first windows the key's use is still building up (every client starting
+ * at once): the others' requests expected since the last answer are counted against what it left,
+ * beyond this much of a request.
+ */
+const STARTUP_WINDOWS = 1.5;
+const STARTUP_SLACK = 0.25;
 /** After a 429, the rate is halved and held down for this many windows after the pause. */
 const HOLD_WINDOWS_AFTER_429 = 10;
 /** Another client's use is forgotten after this many windows without seeing any. */
@@ -96,23 +100,32 @@ const FORGET_OTHERS_WINDOWS = 3;
  *    in any window, and a request holds its slot from the moment it is granted until `windowMs`
  *    after its response came back — the latest moment the server can have counted it. Whatever the
  *    network does, this process alone can never send `limit + 1` requests within the API's window.
+ *    Until the first answer, one request at a time; then one more slot per answer that shows the
+ *    key used by this process only (slow start), up to the cap.
  * 2. **Pacing**: requests are spread through the window (one every `windowMs / share`) instead of
  *    spending the budget at its start, so that every answer tells what the key's other clients
- *    (other n8n workers, other tools) have spent, in time to react. Until this process's first
- *    answer, one request at a time.
+ *    (other n8n workers, other tools) have spent, in time to react.
  * 3. **Giving way** (needs the API's headers): from each answer, `others` = the key's use in the
- *    window minus this process's own requests in it. When others use the key, this process
- *    (a) never plans more than what they leave less a spare, and grows back towards it (by half
- *    the gap per window) when they leave more, (b) slows down multiplicatively when the key is
- *    nearly spent and speeds up additively otherwise (AIMD: processes sharing a key converge to
- *    fair shares without talking to each other), and (c) sends no more than half of the last
- *    `Remaining` until that answer's `Reset`; past it, one request at a time until a fresh answer.
- *    Once no other use has been seen for a few windows, it is back at the cap.
+ *    window minus this process's own requests in it (the most seen lately). When others use the
+ *    key, this process
+ *    (a) when they first show up, cuts its share to its part of the key's budget less a spare, in
+ *        proportion to its own use of the key so far (the parts of all processes add up to the aim,
+ *        however many there are);
+ *    (b) never plans more than what the others leave less the spare, and grows back towards it (by
+ *        half the gap per window, at least one request per window) when they leave more;
+ *    (c) sends no more than half of the last `Remaining` until that answer's `Reset`, less, in its
+ *        first windows, the others' requests expected since; its own requests that have left the
+ *        API's window since that answer may be replaced. Past the `Reset`, one request at a time
+ *        until a fresh answer.
+ *    Once no other use has been seen for a few windows, it grows back to the cap the same way.
  * 4. **After a 429**: every request waits out the ban (`pause`), then this process goes on at half
  *    its rate, held there for a while before probing back up.
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no
- * headers leaves rules 1, 2 and 4.
+ * headers leaves rules 1, 2 and 4. What this cannot prevent: a process joining a key that another
+ * one alone keeps at its full budget sends its first request blind, and it may be the one too many;
+ * and three or more processes starting together are safe only most of the time. The README says
+ * to split Requests per Second by hand for those cases (rule 1 then makes a 429 impossible).
  */
 export class RateLimiter {
 	/** This process's own requests still in the window (in flight, or answered less than a window ago). */
@@ -120,6 +133,11 @@ export class RateLimiter {
 
 	/** Requests per window this process allows itself now (≤ cap). */
 	private currentShare: number;
+
+	/** Slow start: slots allowed until others show up or the cap is reached. */
+	private startSlots: number | undefined = 1;
+
+	private firstGrantAt: number | undefined;
 
 	private nextGrantAt = 0;
 
@@ -134,9 +152,9 @@ export class RateLimiter {
 
 	private observation: Observation | undefined;
 
-	private othersSeenAt = Number.NEGATIVE_INFINITY;
+	private readonly recentOthers: Array<{ at: number; others: number }> = [];
 
-	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+	private othersSeenAt = Number.NEGATIVE_INFINITY;
 
 	private holdUntil = 0;
 
@@ -181,6 +199,7 @@ export class RateLimiter {
 			sent.answeredAt = Date.now();
 			this.answers++;
 			if (headers) this.observe(sent, headers, sent.answeredAt);
+			else if (this.startSlots !== undefined && ++this.startSlots >= this.cap) this.startSlots = undefined;
 		};
 	}
 
@@ -193,9 +212,13 @@ export class RateLimiter {
 	rateLimited(pauseMs: number) {
 		const now = Date.now();
 		this.currentShare = Math.max(MIN_SHARE, this.currentShare / 2);
-		this.lastDecreaseAt = now;
+		this.startSlots = undefined;
 		this.holdUntil = Math.max(this.holdUntil, now + pauseMs + HOLD_WINDOWS_AFTER_429 * this.windowMs);
 		this.shareUpdatedAt = Math.max(now, this.holdUntil);
+	}
+
+	private isShared(now: number) {
+		return now - this.othersSeenAt <= FORGET_OTHERS_WINDOWS * this.windowMs;
 	}
 
 	private observe(request: Sent, headers: RateLimitHeaders, now: number) {
@@ -210,7 +233,11 @@ export class RateLimiter {
 		const windowStart = request.grantedAt - this.windowMs;
 		const own = this.sent.filter((other) => other.grantedAt > windowStart).length;
 		const others = Math.max(0, used - own);
+		const wasShared = this.isShared(now);
 		if (others > 0) this.othersSeenAt = now;
+		if (this.startSlots !== undefined) {
+			if (others > 0 || ++this.startSlots >= this.cap) this.startSlots = undefined;
+		}
 
 		const resetAt = headers.resetAt;
 		const latest = now + this.windowMs;
@@ -220,38 +247,32 @@ export class RateLimiter {
 		}
 
 		this.updateShare(now);
-		// What the others leave (with a spare for timing noise): a ceiling now, a target to grow to.
-		this.room = others > 0 ? Math.max(MIN_SHARE, limit - others - SPARE) : limit;
-		if (others > 0) {
-			// Never plan more than what the others leave...
-			if (this.currentShare > this.room) this.currentShare = this.room;
-			// ...and slow down when the key is nearly spent, once a window at most.
-			if (remaining <= Math.max(1, Math.floor(limit * CONGESTED_FRACTION)) && now - this.lastDecreaseAt >= this.windowMs) {
-				this.currentShare = Math.max(MIN_SHARE, this.currentShare * DECREASE);
-				this.lastDecreaseAt = now;
-			}
+		if (others > 0 && !wasShared) {
+			// 3a. Others just showed up: this process's part of the aim, in proportion to its use.
+			this.currentShare = Math.min(this.currentShare, Math.max(MIN_SHARE, ((limit - SPARE) * Math.max(1, own)) / Math.max(1, used)));
 		}
+		// 3b. What the others leave (with a spare for timing noise): a ceiling now, a target to grow to.
+		this.recentOthers.push({ at: now, others });
+		while (this.recentOthers.length && this.recentOthers[0].at < now - OTHERS_MEMORY_WINDOWS * this.windowMs) this.recentOthers.shift();
+		const othersLately = Math.max(0, ...this.recentOthers.map((entry) => entry.others));
+		this.room = othersLately > 0 ? Math.max(MIN_SHARE, limit - othersLately - SPARE) : limit;
+		if (this.currentShare > this.room) this.currentShare = this.room;
 	}
 
 	/**
-	 * Growth towards what the others leave: by one request per window per window at least, by half
-	 * the gap per window when the gap is wider (others finishing up) — or straight back to the cap
-	 * once the key has been ours alone for a while.
+	 * Growth towards what the others leave (or the cap, once the key has been ours alone for a
+	 * while): by one request per window per window at least, by half the gap per window when the
+	 * gap is wider (others finishing up).
 	 */
 	private updateShare(now: number) {
 		const elapsed = now - this.shareUpdatedAt;
 		if (elapsed <= 0) return;
 		this.shareUpdatedAt = now;
 		if (now < this.holdUntil) return;
-		const alone = this.apiLimit !== undefined && now - this.othersSeenAt > FORGET_OTHERS_WINDOWS * this.windowMs;
-		if (alone) {
-			this.currentShare = this.cap;
-			return;
-		}
-		const target = Math.min(this.cap, this.room);
+		const target = this.isShared(now) ? Math.min(this.cap, this.room) : this.cap;
 		if (this.currentShare >= target) return;
 		const windows = elapsed / this.windowMs;
-		const step = Math.max(INCREASE_PER_WINDOW * windows, 0.5 * (target - this.currentShare) * Math.min(1, windows));
+		const step = Math.max(windows, 0.5 * (target - this.currentShare) * Math.min(1, windows));
 		this.currentShare = Math.min(target, this.currentShare + step);
 	}
 
@@ -270,23 +291,32 @@ export class RateLimiter {
 			else leavesAt = Math.min(leavesAt, request.answeredAt + this.windowMs + 1);
 		}
 
-		// 1. The hard cap: slots held until a window after the answer.
-		const slots = Math.max(1, Math.floor(Math.min(this.cap, this.apiLimit ?? this.cap)));
-		if (this.sent.length >= slots) return leavesAt - now;
-		// Slow start: until this process's first answer, one request at a time (it may show others).
-		if (this.answers === 0 && inFlight > 0) return Number.POSITIVE_INFINITY;
+		// 1. The hard cap: slots held until a window after the answer (fewer during slow start).
+		const slots = Math.max(1, Math.floor(Math.min(this.cap, this.apiLimit ?? this.cap, this.startSlots ?? Number.POSITIVE_INFINITY)));
+		if (this.sent.length >= slots) return inFlight >= slots ? 20 : leavesAt - now;
 		// 2. Pacing.
 		if (now < this.nextGrantAt) return this.nextGrantAt - now;
-		// 3. Giving way to the key's other clients.
+		// 3c. Giving way to the key's other clients.
 		const seen = this.observation;
-		if (seen && now < seen.expiresAt) {
-			if (seen.others > 0) {
+		if (this.isShared(now)) {
+			if (seen && now < seen.expiresAt) {
 				const mineSince = this.sent.filter((request) => request.grantedAt > seen.grantedAt).length;
-				if (mineSince >= Math.floor(seen.remaining / 2)) return seen.expiresAt - now;
+				// Own requests of that answer's window that have left it since: theirs to use again.
+				const windowStart = seen.grantedAt - this.windowMs;
+				const freed = this.sent.filter(
+					(request) =>
+						request.grantedAt > windowStart &&
+						request.grantedAt <= seen.grantedAt &&
+						request.answeredAt !== undefined &&
+						request.answeredAt + this.windowMs <= now,
+				).length;
+				const starting = now - (this.firstGrantAt ?? now) < STARTUP_WINDOWS * this.windowMs;
+				const othersSince = starting ? Math.max(0, Math.round((seen.others * (now - seen.grantedAt)) / this.windowMs - STARTUP_SLACK)) : 0;
+				if (mineSince - freed >= Math.floor((seen.remaining - othersSince) / 2)) return inFlight > 0 ? 20 : seen.expiresAt - now;
+			} else if (inFlight > 0) {
+				// The last word is stale and others were about: probe one request at a time.
+				return Number.POSITIVE_INFINITY;
 			}
-		} else if (now - this.othersSeenAt <= FORGET_OTHERS_WINDOWS * this.windowMs && inFlight > 0) {
-			// The last word is stale and others were about: probe one request at a time.
-			return Number.POSITIVE_INFINITY;
 		}
 		return 0;
 	}
@@ -302,6 +332,7 @@ export class RateLimiter {
 			if (delay <= 0) {
 				const sent: Sent = { grantedAt: now };
 				this.sent.push(sent);
+				this.firstGrantAt ??= now;
 				// Keep to the schedule when this grant came a little late (a busy event loop), so that
 				// lateness does not add up over a batch; after a pause, start afresh from now.
 				const interval = this.windowMs / this.currentShare;
