@@ -114,9 +114,8 @@ const FORGET_OTHERS_WINDOWS = 3;
  *    (b) never plans more than what the others leave less the spare, and grows back towards it (by
  *        half the gap per window, at least one request per window) when they leave more;
  *    (c) sends no more than half of the last `Remaining` until that answer's `Reset`, less, in its
- *        first windows, the others' requests expected since; its own requests that have left the
- *        API's window since that answer may be replaced. Past the `Reset`, one request at a time
- *        until a fresh answer.
+ *        first windows, the others' requests expected since. Past the `Reset`, one request at a
+ *        time until a fresh answer.
  *    Once no other use has been seen for a few windows, it grows back to the cap the same way.
  * 4. **After a 429**: every request waits out the ban (`pause`), then this process goes on at half
  *    its rate, held there for a while before probing back up.
@@ -301,18 +300,9 @@ export class RateLimiter {
 		if (this.isShared(now)) {
 			if (seen && now < seen.expiresAt) {
 				const mineSince = this.sent.filter((request) => request.grantedAt > seen.grantedAt).length;
-				// Own requests of that answer's window that have left it since: theirs to use again.
-				const windowStart = seen.grantedAt - this.windowMs;
-				const freed = this.sent.filter(
-					(request) =>
-						request.grantedAt > windowStart &&
-						request.grantedAt <= seen.grantedAt &&
-						request.answeredAt !== undefined &&
-						request.answeredAt + this.windowMs <= now,
-				).length;
 				const starting = now - (this.firstGrantAt ?? now) < STARTUP_WINDOWS * this.windowMs;
 				const othersSince = starting ? Math.max(0, Math.round((seen.others * (now - seen.grantedAt)) / this.windowMs - STARTUP_SLACK)) : 0;
-				if (mineSince - freed >= Math.floor((seen.remaining - othersSince) / 2)) return inFlight > 0 ? 20 : seen.expiresAt - now;
+				if (mineSince >= Math.floor((seen.remaining - othersSince) / 2)) return inFlight > 0 ? 20 : seen.expiresAt - now;
 			} else if (inFlight > 0) {
 				// The last word is stale and others were about: probe one request at a time.
 				return Number.POSITIVE_INFINITY;
