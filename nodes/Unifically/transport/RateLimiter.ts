@@ -66,7 +66,7 @@ interface Observation {
 	remaining: number;
 	/** Requests of the key in the API's window that were not this process's. */
 	others: number;
-	/** Until when it holds: the API's reset, at most a window after the answer. */
+	/** Until when it holds: a window after the answer. */
 	expiresAt: number;
 }
 
@@ -113,9 +113,10 @@ const FORGET_OTHERS_WINDOWS = 3;
  *        however many there are);
  *    (b) never plans more than what the others leave less the spare, and grows back towards it (by
  *        half the gap per window, at least one request per window) when they leave more;
- *    (c) sends no more than half of the last `Remaining` until that answer's `Reset`, less, in its
- *        first windows, the others' requests expected since. Past the `Reset`, one request at a
- *        time until a fresh answer.
+ *    (c) sends no more than half of the last `Remaining` until a window after that answer, less,
+ *        in its first windows, the others' requests expected since; past it, one request at a
+ *        time until a fresh answer. (`Reset` is read but not trusted to end the wait sooner: a
+ *        sliding window's whole-second `Reset` frees only its oldest request.)
  *    Once no other use has been seen for a few windows, it grows back to the cap the same way.
  * 4. **After a 429**: every request waits out the ban (`pause`), then this process goes on at half
  *    its rate, held there for a while before probing back up.
@@ -238,9 +239,11 @@ export class RateLimiter {
 			if (others > 0 || ++this.startSlots >= this.cap) this.startSlots = undefined;
 		}
 
-		const resetAt = headers.resetAt;
-		const latest = now + this.windowMs;
-		const expiresAt = resetAt !== undefined && resetAt > now && resetAt < latest ? resetAt : latest;
+		// What an answer says holds until a window after it: by then every request the API counted
+		// before it has left the API's window. An earlier `Reset` is not trusted for that: a sliding
+		// window's Reset (whole seconds) frees only its oldest request, and processes that all resumed
+		// at the same Reset were the ones banned in the model.
+		const expiresAt = now + this.windowMs;
 		if (!this.observation || request.grantedAt >= this.observation.grantedAt) {
 			this.observation = { grantedAt: request.grantedAt, remaining, others, expiresAt };
 		}
