@@ -342,7 +342,7 @@ export class RateLimiter {
 export type RequestKind = 'create' | 'status';
 
 /** The API's window is one second; a little more absorbs clock granularity on either side. */
-const WINDOW_MS = 1050;
+export const WINDOW_MS = 1050;
 
 /**
  * One pair of limiters per API key (and base URL), shared by everything this n8n process runs:

@@ -6,7 +6,7 @@
  * can be tried on many interleavings (start offsets, network delays in and out) that a real run on a
  * shared machine only meets by chance.
  */
-import { RateLimiter, type RateLimitHeaders } from '../../../nodes/Unifically/transport/RateLimiter';
+import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/Unifically/transport/RateLimiter';
 
 export interface SharedKeyScenario {
 	/** Items per process, all started together in each process (as a Generate batch). */
@@ -86,7 +86,7 @@ export async function runSharedKey(
 	const began = Date.now();
 	async function runProcess(items: number, index: number) {
 		await wait(draw([0, scenario.startSpreadMs ?? 0]));
-		const limiter = new RateLimiter(scenario.cap ?? limit, 1050);
+		const limiter = new RateLimiter(scenario.cap ?? limit, WINDOW_MS);
 		await Promise.all(
 			Array.from({ length: items }, async () => {
 				for (;;) {
