@@ -30,9 +30,9 @@ const DB_MAX_FILE_MIB = 1;
 const TRIGGER_TOKEN = 'queue-e2e-token';
 /**
  * Wall time allowed for 2 × 40 items, as a multiple of the shared bound. Issue 13's target is 1.5;
- * measured 1.47–1.50 with the limiter as merged, on a busy 2-core machine (the 80 creates take
- * ~12.5 s, not 8: each request holds its slot until a window after its answer): too close for a
- * timed assertion there. A ban (20 s here, 60 s at the API) shows as ≥ 3.
+ * the figure belongs to `npm run bench` (a timed assertion that close would be noise on a shared
+ * 2-core machine): here the suite only asserts that no ban slowed the run. A ban (20 s here, 60 s at
+ * the API) shows as ≥ 3.
  */
 const WALL_MAX = 2.5;
 
