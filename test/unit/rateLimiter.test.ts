@@ -294,6 +294,18 @@ describe('several processes on one key (fake clock, seeded interleavings)', () =
 		expect(result.rateLimited).toBe(0);
 	}, 60_000);
 
+	test('Requests per Second split by hand (5 each for two workers): never a 429, and close to the bound once started', async () => {
+		const result = await runAll({ items: [40, 40], cap: 5, requestDelayMs: [0, 30], answerDelayMs: [3, 60], startSpreadMs: 300 });
+		expect(result.rateLimited).toBe(0);
+		// Rule 1 alone keeps a split that adds up to the budget safe: no giving way on top (1.48 with it).
+		expect(result.meanRatio).toBeLessThan(1.3);
+	}, 60_000);
+
+	test('a split by hand that does not add up (5 each for three workers): still never a 429', async () => {
+		const result = await runAll({ items: [27, 27, 27], cap: 5, answerDelayMs: [3, 20], startSpreadMs: 100 });
+		expect(result.rateLimited).toBe(0);
+	}, 60_000);
+
 	test('Requests per Second split by hand (3 each for three workers): never a 429, whatever the network does', async () => {
 		const result = await runAll({ items: [27, 27, 27], cap: 3, requestDelayMs: [0, 150], answerDelayMs: [0, 400], startSpreadMs: 100 });
 		expect(result.rateLimited).toBe(0);

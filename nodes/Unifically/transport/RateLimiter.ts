@@ -117,6 +117,10 @@ const FORGET_OTHERS_WINDOWS = 3;
  *        in its first windows, the others' requests expected since; past it, one request at a
  *        time until a fresh answer. (`Reset` is read but not trusted to end the wait sooner: a
  *        sliding window's whole-second `Reset` frees only its oldest request.)
+ *    (d) with a cap of at most half the key's budget (a split by hand), once past its first windows:
+ *        as long as the others, at the most they used in the last few windows, leave room for this
+ *        process's whole cap, it skips (a)–(c) and runs at its cap — rule 1 is then all the giving
+ *        way needed, and a split that adds up to the budget runs at full speed.
  *    Once no other use has been seen for a few windows, it grows back to the cap the same way.
  * 4. **After a 429**: every request waits out the ban (`pause`), then this process goes on at half
  *    its rate, held there for a while before probing back up.
@@ -149,6 +153,9 @@ export class RateLimiter {
 
 	/** What the key's other clients left in the last answer (requests per window). */
 	private room = Number.POSITIVE_INFINITY;
+
+	/** The others' recent use and this process's whole cap fit the key's budget (a split by hand). */
+	private capFits = false;
 
 	private observation: Observation | undefined;
 
@@ -249,15 +256,21 @@ export class RateLimiter {
 		}
 
 		this.updateShare(now);
-		if (others > 0 && !wasShared) {
+		if (others > 0 && !wasShared && !(this.cap <= limit / 2 && others + this.cap <= limit)) {
 			// 3a. Others just showed up: this process's part of the aim, in proportion to its use.
 			this.currentShare = Math.min(this.currentShare, Math.max(MIN_SHARE, ((limit - SPARE) * Math.max(1, own)) / Math.max(1, used)));
 		}
 		// 3b. What the others leave (with a spare for timing noise): a ceiling now, a target to grow to.
 		this.recentOthers.push({ at: now, others });
-		while (this.recentOthers.length && this.recentOthers[0].at < now - OTHERS_MEMORY_WINDOWS * this.windowMs) this.recentOthers.shift();
-		const othersLately = Math.max(0, ...this.recentOthers.map((entry) => entry.others));
-		this.room = othersLately > 0 ? Math.max(MIN_SHARE, limit - othersLately - SPARE) : limit;
+		while (this.recentOthers.length && this.recentOthers[0].at < now - FORGET_OTHERS_WINDOWS * this.windowMs) this.recentOthers.shift();
+		const othersLately = Math.max(0, ...this.recentOthers.filter((entry) => entry.at >= now - OTHERS_MEMORY_WINDOWS * this.windowMs).map((entry) => entry.others));
+		const othersLonger = Math.max(0, ...this.recentOthers.map((entry) => entry.others));
+		// 3d. A split by hand: when the others, at the most they used in the last few windows, and this
+		// process's whole cap (at most half the budget) fit the key's budget together, the cap itself
+		// (rule 1) is all the giving way needed.
+		const settled = now - (this.firstGrantAt ?? now) >= STARTUP_WINDOWS * this.windowMs;
+		this.capFits = settled && this.cap <= limit / 2 && othersLonger + this.cap <= limit;
+		this.room = this.capFits ? limit : othersLately > 0 ? Math.max(MIN_SHARE, limit - othersLately - SPARE) : limit;
 		if (this.currentShare > this.room) this.currentShare = this.room;
 	}
 
@@ -300,7 +313,7 @@ export class RateLimiter {
 		if (now < this.nextGrantAt) return this.nextGrantAt - now;
 		// 3c. Giving way to the key's other clients.
 		const seen = this.observation;
-		if (this.isShared(now)) {
+		if (this.isShared(now) && !this.capFits) {
 			if (seen && now < seen.expiresAt) {
 				const mineSince = this.sent.filter((request) => request.grantedAt > seen.grantedAt).length;
 				const starting = now - (this.firstGrantAt ?? now) < STARTUP_WINDOWS * this.windowMs;
