@@ -766,24 +766,8 @@ function buildRows(results: Results, args: Args): Row[] {
 	}
 	if (throughput) {
 		const section = `Politeness (the ${n}-item batch)`;
-		const stats = throughput.stats as { rateLimited: number; statusReads: number; creates: number; peakCreatesPerSecond: number; peakStatusReadsPerSecond: number } | undefined;
-		if (stats) {
-			const readsPerTask = stats.statusReads / Math.max(1, stats.creates);
-			rows.push({ section, figure: '429s received', measured: String(stats.rateLimited), target: '0', met: stats.rateLimited === TARGETS.rateLimited });
-			rows.push({
-				section,
-				figure: 'status reads per task',
-				measured: `${readsPerTask.toFixed(2)} (${stats.statusReads} reads / ${stats.creates} tasks)`,
-				target: `≤ ${TARGETS.readsPerTask}`,
-				met: readsPerTask <= TARGETS.readsPerTask,
-			});
-			rows.push({
-				section,
-				figure: 'peak creates / status reads in any 1 s',
-				measured: `${stats.peakCreatesPerSecond} / ${stats.peakStatusReadsPerSecond}`,
-				target: `≤ ${RATE_LIMIT} (info)`,
-			});
-		}
+		const stats = throughput.stats as KeyStatsLike | undefined;
+		if (stats) keyRows(rows, section, stats);
 		const spans = results.simulators.throughput?.minSpanOf11;
 		if (spans) {
 			rows.push({

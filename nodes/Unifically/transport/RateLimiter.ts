@@ -206,7 +206,7 @@ export class RateLimiter {
 			sent.answeredAt = Date.now();
 			this.answers++;
 			if (headers) this.observe(sent, headers, sent.answeredAt);
-			else if (this.startSlots !== undefined && ++this.startSlots >= this.cap) this.startSlots = undefined;
+			else this.growStartSlots(false);
 		};
 	}
 
@@ -228,6 +228,22 @@ export class RateLimiter {
 		return now - this.othersSeenAt <= FORGET_OTHERS_WINDOWS * this.windowMs;
 	}
 
+	/** In this process's first windows, while the key's use is still building up. */
+	private isStarting(now: number) {
+		return now - (this.firstGrantAt ?? now) < STARTUP_WINDOWS * this.windowMs;
+	}
+
+	/** A split by hand: a cap of at most half the budget, which `others` leave room for. */
+	private capFitsBeside(others: number, limit: number) {
+		return this.cap <= limit / 2 && others + this.cap <= limit;
+	}
+
+	/** Slow start: one more slot per answer until others show up or the cap is reached. */
+	private growStartSlots(othersSeen: boolean) {
+		if (this.startSlots === undefined) return;
+		if (othersSeen || ++this.startSlots >= this.cap) this.startSlots = undefined;
+	}
+
 	private observe(request: Sent, headers: RateLimitHeaders, now: number) {
 		if (headers.limit !== undefined) this.apiLimit = headers.limit;
 		const limit = headers.limit ?? this.apiLimit ?? this.cap;
@@ -242,9 +258,7 @@ export class RateLimiter {
 		const others = Math.max(0, used - own);
 		const wasShared = this.isShared(now);
 		if (others > 0) this.othersSeenAt = now;
-		if (this.startSlots !== undefined) {
-			if (others > 0 || ++this.startSlots >= this.cap) this.startSlots = undefined;
-		}
+		this.growStartSlots(others > 0);
 
 		// What an answer says holds until a window after it: by then every request the API counted
 		// before it has left the API's window. An earlier `Reset` is not trusted for that: a sliding
@@ -256,7 +270,7 @@ export class RateLimiter {
 		}
 
 		this.updateShare(now);
-		if (others > 0 && !wasShared && !(this.cap <= limit / 2 && others + this.cap <= limit)) {
+		if (others > 0 && !wasShared && !this.capFitsBeside(others, limit)) {
 			// 3a. Others just showed up: this process's part of the aim, in proportion to its use.
 			this.currentShare = Math.min(this.currentShare, Math.max(MIN_SHARE, ((limit - SPARE) * Math.max(1, own)) / Math.max(1, used)));
 		}
@@ -268,8 +282,7 @@ export class RateLimiter {
 		// 3d. A split by hand: when the others, at the most they used in the last few windows, and this
 		// process's whole cap (at most half the budget) fit the key's budget together, the cap itself
 		// (rule 1) is all the giving way needed.
-		const settled = now - (this.firstGrantAt ?? now) >= STARTUP_WINDOWS * this.windowMs;
-		this.capFits = settled && this.cap <= limit / 2 && othersLonger + this.cap <= limit;
+		this.capFits = !this.isStarting(now) && this.capFitsBeside(othersLonger, limit);
 		this.room = this.capFits ? limit : othersLately > 0 ? Math.max(MIN_SHARE, limit - othersLately - SPARE) : limit;
 		if (this.currentShare > this.room) this.currentShare = this.room;
 	}
@@ -316,8 +329,7 @@ export class RateLimiter {
 		if (this.isShared(now) && !this.capFits) {
 			if (seen && now < seen.expiresAt) {
 				const mineSince = this.sent.filter((request) => request.grantedAt > seen.grantedAt).length;
-				const starting = now - (this.firstGrantAt ?? now) < STARTUP_WINDOWS * this.windowMs;
-				const othersSince = starting ? Math.max(0, Math.round((seen.others * (now - seen.grantedAt)) / this.windowMs - STARTUP_SLACK)) : 0;
+				const othersSince = this.isStarting(now) ? Math.max(0, Math.round((seen.others * (now - seen.grantedAt)) / this.windowMs - STARTUP_SLACK)) : 0;
 				if (mineSince >= Math.floor((seen.remaining - othersSince) / 2)) return inFlight > 0 ? 20 : seen.expiresAt - now;
 			} else if (inFlight > 0) {
 				// The last word is stale and others were about: probe one request at a time.
