@@ -32,7 +32,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { webhookNode } from './support/workflows';
+import { webhookBatchWorkflow, webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 4 * 60_000;
@@ -92,46 +92,31 @@ function triggerWorkflow(id: string, parameters: Record<string, unknown>, creden
  * so the tasks finish, and call back, together.
  */
 function untilCallbackWorkflow(credential: Credential): WorkflowJson {
-	return {
+	return webhookBatchWorkflow({
 		id: UNTIL,
 		name: 'e2e burst: until callback',
-		nodes: [
-			webhookNode(UNTIL_PATH),
-			{
-				id: randomUUID(),
-				name: 'One Item per Entry',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.items', options: {} },
-			},
-			{
-				id: randomUUID(),
-				name: GENERATE,
-				type: UNIFICALLY_NODE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'video',
-					operation: 'generate',
-					model: 'google/veo-3.1-fast',
-					prompt: '={{ $json.prompt }}',
-					additionalFields: {
-						extraInput: "={{ JSON.stringify({ sim_latency_ms: Math.max(1000, $('Webhook').first().json.body.finishIn - $itemIndex * $('Webhook').first().json.body.createEveryMs) }) }}",
-					},
-					options: { waitMode: 'callback', timeout: 600, download: false },
+		path: UNTIL_PATH,
+		generate: {
+			id: randomUUID(),
+			name: GENERATE,
+			type: UNIFICALLY_NODE,
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {
+				resource: 'video',
+				operation: 'generate',
+				model: 'google/veo-3.1-fast',
+				prompt: '={{ $json.prompt }}',
+				additionalFields: {
+					extraInput: "={{ JSON.stringify({ sim_latency_ms: Math.max(1000, $('Webhook').first().json.body.finishIn - $itemIndex * $('Webhook').first().json.body.createEveryMs) }) }}",
 				},
-				credentials: { unificallyApi: credential },
+				options: { waitMode: 'callback', timeout: 600, download: false },
 			},
-			{ id: randomUUID(), name: AFTER, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One Item per Entry', type: 'main', index: 0 }]] },
-			'One Item per Entry': { main: [[{ node: GENERATE, type: 'main', index: 0 }]] },
-			[GENERATE]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] },
+			credentials: { unificallyApi: credential },
 		},
+		after: AFTER,
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-	};
+	});
 }
 
 /** n8n's own Webhook node (POST, answers on receipt) → NoOp: the reference for answer times. */

@@ -9,7 +9,6 @@
  * complete without a lost item; on timeout n8n's wait tracker resumes it and each unfinished task
  * comes out with its `task_id`, status and the timeout error (SPEC: Outputs).
  */
-import { randomUUID } from 'node:crypto';
 
 import {
 	N8n,
@@ -23,7 +22,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { webhookNode } from './support/workflows';
+import { webhookBatchWorkflow } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 4 * 60_000;
@@ -52,53 +51,31 @@ interface ItemSpec {
  * goes on after the resume.
  */
 function callbackWorkflow(credential: { id: string; name: string }): WorkflowJson {
-	return {
+	return webhookBatchWorkflow({
 		id: WORKFLOW_ID,
 		name: 'e2e: Generate until callback',
-		nodes: [
-			webhookNode(WEBHOOK_PATH),
-			{
-				id: randomUUID(),
-				name: 'One Item per Entry',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.items', options: {} },
-			},
-			{
-				id: GENERATE_NODE_ID,
-				name: GENERATE,
-				type: UNIFICALLY_NODE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'video',
-					operation: 'generate',
-					model: 'google/veo-3.1-fast',
-					prompt: '={{ $json.prompt }}',
-					additionalFields: {
-						extraInput: "={{ JSON.stringify({ sim_latency_ms: $json.latency ?? 1000, sim_outcome: $json.outcome ?? 'success' }) }}",
-					},
-					options: { waitMode: 'callback', timeout: "={{ $('Webhook').first().json.body.timeout }}", download: true },
+		path: WEBHOOK_PATH,
+		generate: {
+			id: GENERATE_NODE_ID,
+			name: GENERATE,
+			type: UNIFICALLY_NODE,
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {
+				resource: 'video',
+				operation: 'generate',
+				model: 'google/veo-3.1-fast',
+				prompt: '={{ $json.prompt }}',
+				additionalFields: {
+					extraInput: "={{ JSON.stringify({ sim_latency_ms: $json.latency ?? 1000, sim_outcome: $json.outcome ?? 'success' }) }}",
 				},
-				credentials: { unificallyApi: credential },
+				options: { waitMode: 'callback', timeout: "={{ $('Webhook').first().json.body.timeout }}", download: true },
 			},
-			{
-				id: randomUUID(),
-				name: AFTER,
-				type: 'n8n-nodes-base.noOp',
-				typeVersion: 1,
-				position: [660, 0],
-				parameters: {},
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One Item per Entry', type: 'main', index: 0 }]] },
-			'One Item per Entry': { main: [[{ node: GENERATE, type: 'main', index: 0 }]] },
-			[GENERATE]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] },
+			credentials: { unificallyApi: credential },
 		},
+		after: AFTER,
 		settings: { executionOrder: 'v1', saveManualExecutions: true, saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-	};
+	});
 }
 
 describe('Generate "Until Callback" in a real n8n', () => {

@@ -38,7 +38,7 @@ import {
 	type WorkflowJson,
 } from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { webhookNode } from './support/workflows';
+import { unificallyTriggerNode, webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 25 * 60_000; // a first run installs n8n (minutes); later runs take seconds
 const TEST_TIMEOUT = 3 * 60_000;
@@ -104,15 +104,7 @@ function triggerWorkflow(): WorkflowJson {
 		id: TRIGGER_WORKFLOW,
 		name: 'compat: receive task results',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Unifically Trigger',
-				type: UNIFICALLY_TRIGGER,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: TRIGGER_WEBHOOK_ID,
-				parameters: { statuses: ['completed', 'failed'], secretToken: TRIGGER_TOKEN, options: {} },
-			},
+			unificallyTriggerNode(TRIGGER_WEBHOOK_ID, TRIGGER_TOKEN),
 			{
 				id: randomUUID(),
 				name: 'Get Result',

@@ -10,10 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { UNIFICALLY_NODE, UNIFICALLY_TRIGGER, ensureN8n, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n';
+import { UNIFICALLY_NODE, ensureN8n, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n';
 import { QueueCluster } from './support/queue';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { checkPackageNodes, webhookNode } from './support/workflows';
+import { checkPackageNodes, unificallyTriggerNode, webhookBatchWorkflow } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 5 * 60_000;
@@ -68,50 +68,35 @@ function batchWorkflow(
 	credential: { id: string; name: string },
 	options: Record<string, unknown> = {},
 ): WorkflowJson {
-	return {
+	return webhookBatchWorkflow({
 		id,
 		name: `queue e2e: ${path}`,
-		nodes: [
-			webhookNode(path),
-			{
-				id: randomUUID(),
-				name: 'One Item per Entry',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.items', options: {} },
-			},
-			{
-				id: options.waitMode === 'callback' ? GENERATE_CB_NODE_ID : randomUUID(),
-				name: GENERATE,
-				type: UNIFICALLY_NODE,
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					resource: 'image',
-					operation: 'generate',
-					model,
-					prompt: '={{ $json.prompt }}',
-					additionalFields: {
-						extraInput: `={{ JSON.stringify({ sim_latency_ms: $json.latency ?? ${TASK_MS}, sim_output_bytes: $json.bytes }) }}`,
-					},
-					options: {
-						callbackUrl: "={{ $('Webhook').first().json.body.callbackUrl ?? '' }}",
-						download: "={{ $('Webhook').first().json.body.download === true }}",
-						...options,
-					},
+		path,
+		generate: {
+			id: options.waitMode === 'callback' ? GENERATE_CB_NODE_ID : randomUUID(),
+			name: GENERATE,
+			type: UNIFICALLY_NODE,
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {
+				resource: 'image',
+				operation: 'generate',
+				model,
+				prompt: '={{ $json.prompt }}',
+				additionalFields: {
+					extraInput: `={{ JSON.stringify({ sim_latency_ms: $json.latency ?? ${TASK_MS}, sim_output_bytes: $json.bytes }) }}`,
 				},
-				credentials: { unificallyApi: credential },
+				options: {
+					callbackUrl: "={{ $('Webhook').first().json.body.callbackUrl ?? '' }}",
+					download: "={{ $('Webhook').first().json.body.download === true }}",
+					...options,
+				},
 			},
-			{ id: randomUUID(), name: AFTER, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'One Item per Entry', type: 'main', index: 0 }]] },
-			'One Item per Entry': { main: [[{ node: GENERATE, type: 'main', index: 0 }]] },
-			[GENERATE]: { main: [[{ node: AFTER, type: 'main', index: 0 }]] },
+			credentials: { unificallyApi: credential },
 		},
+		after: AFTER,
 		settings: SETTINGS,
-	};
+	});
 }
 
 /** Unifically Trigger (Secret Token) → a NoOp: one execution per callback. */
@@ -120,15 +105,7 @@ function triggerWorkflow(): WorkflowJson {
 		id: WF.trigger.id,
 		name: 'queue e2e: trigger',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Unifically Trigger',
-				type: UNIFICALLY_TRIGGER,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: WF.trigger.webhookId,
-				parameters: { statuses: ['completed', 'failed'], secretToken: TRIGGER_TOKEN, options: {} },
-			},
+			unificallyTriggerNode(WF.trigger.webhookId, TRIGGER_TOKEN),
 			{ id: randomUUID(), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
 		],
 		connections: { 'Unifically Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { INodeType, INodeTypeDescription, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { PACKAGE_NAME, ROOT, type WorkflowJson } from './n8n';
+import { PACKAGE_NAME, ROOT, UNIFICALLY_TRIGGER, type WorkflowJson } from './n8n';
 
 /** The package's node types from `dist/` (run `npm run build` first), by full type name. */
 export function loadPackageNodeTypes(): Record<string, INodeTypeDescription> {
@@ -90,5 +90,62 @@ export function webhookNode(
 		position,
 		webhookId: randomUUID(),
 		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+	};
+}
+
+/**
+ * The batch shape the e2e suites start from outside: Webhook (answers at once) on `path` → one item
+ * per `body.items` entry → `generate` (the caller's Unifically node, placed at [440, 0]) → a NoOp named `after`.
+ */
+export function webhookBatchWorkflow({
+	id,
+	name,
+	path: webhookPath,
+	generate,
+	after,
+	settings,
+}: {
+	id: string;
+	name: string;
+	path: string;
+	generate: WorkflowJson['nodes'][number];
+	after: string;
+	settings: Record<string, unknown>;
+}): WorkflowJson {
+	return {
+		id,
+		name,
+		nodes: [
+			webhookNode(webhookPath),
+			{
+				id: randomUUID(),
+				name: 'One Item per Entry',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.items', options: {} },
+			},
+			generate,
+			{ id: randomUUID(), name: after, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [660, 0], parameters: {} },
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'One Item per Entry', type: 'main', index: 0 }]] },
+			'One Item per Entry': { main: [[{ node: generate.name, type: 'main', index: 0 }]] },
+			[generate.name]: { main: [[{ node: after, type: 'main', index: 0 }]] },
+		},
+		settings,
+	};
+}
+
+/** A Unifically Trigger for finished and failed tasks, behind a Secret Token, at [0, 0]. */
+export function unificallyTriggerNode(webhookId: string, secretToken: string): WorkflowJson['nodes'][number] {
+	return {
+		id: randomUUID(),
+		name: 'Unifically Trigger',
+		type: UNIFICALLY_TRIGGER,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: { statuses: ['completed', 'failed'], secretToken, options: {} },
 	};
 }
