@@ -1,21 +1,40 @@
 /**
- * The per-key rate limiter (nodes/Unifically/transport/RateLimiter.ts) on its own, with short
- * windows so that the rules show in a few hundred milliseconds. Timings are asserted with wide
- * margins (the machine is shared): each test checks an order or a lower bound that only the rule
- * under test can produce.
+ * The per-key rate limiter on its own: the pure model of what the API's answers say
+ * (nodes/Unifically/transport/keyModel.ts) on numbers, and the gate that hands out slots
+ * (transport/RateLimiter.ts) on a virtual clock — exact times, no real waiting, nothing that a busy
+ * machine can disturb. Each test names the rule it protects (RULES in keyModel.ts, the list in
+ * RateLimiter.ts).
  */
+import { isHandSplit, KeyModel, nextShare, ownInWindow, plannedBudget, RULES } from '../../nodes/Unifically/transport/keyModel';
 import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/Unifically/transport/RateLimiter';
 
-import { runSharedKey, type SharedKeyScenario } from './support/sharedKey';
+import { VirtualClock } from './support/virtualClock';
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `work` on a fresh virtual clock, to its end. */
+async function onClock<T>(work: (clock: VirtualClock) => Promise<T>): Promise<T> {
+	const clock = new VirtualClock(0);
+	let result: { value: T } | undefined;
+	let failure: unknown;
+	const running = work(clock).then(
+		(value) => {
+			result = { value };
+		},
+		(error) => {
+			failure = error ?? new Error('failed');
+		},
+	);
+	await clock.runUntil(() => result !== undefined || failure !== undefined);
+	await running;
+	if (failure) throw failure;
+	return result!.value;
+}
 
 /** Sends `count` requests through `limiter` one after the other, answered at once; returns grant times. */
-async function grantTimes(limiter: RateLimiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
+async function grantTimes(clock: VirtualClock, limiter: RateLimiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
 	const times: number[] = [];
 	for (let index = 0; index < count; index++) {
 		const release = await limiter.acquire();
-		times.push(Date.now());
+		times.push(clock.now());
 		release(headers?.(index));
 	}
 	return times;
@@ -66,249 +85,242 @@ describe('reading the rate-limit headers', () => {
 	});
 });
 
-describe('RateLimiter', () => {
-	test('paces requests through the window instead of bursting the budget at its start', async () => {
-		// 5 per 500 ms: one every ~100 ms, although all 5 would fit in the window at once.
-		const limiter = new RateLimiter(5, 500);
-		const times = await grantTimes(limiter, 5);
-		// On schedule (a late grant lets the next catch up by at most half an interval).
-		expect(times[4] - times[0]).toBeGreaterThanOrEqual(395);
-		for (const gap of gaps(times)) expect(gap).toBeGreaterThanOrEqual(48);
+describe('what the answers say about the key (keyModel, pure)', () => {
+	const W = 1000;
+
+	test("own requests in the API's window: this one and those granted less than a window before it", () => {
+		const answer = { grantedAt: 5000, answeredAt: 5100, headers: { remaining: 5 } };
+		// 3900 is more than a window before; 5050 was granted after it (counted after it).
+		expect(ownInWindow(answer, [3900, 4200, 4800, 5000, 5050], W)).toBe(3);
 	});
 
-	test('holds each slot until a window after its answer: one process alone cannot exceed the cap', async () => {
-		const limiter = new RateLimiter(2, 200);
-		// A first answer (until then one request at a time), gone from the window before the test.
-		(await limiter.acquire())();
-		await sleep(250);
-		const first = await limiter.acquire();
-		const second = await limiter.acquire();
-		let thirdGranted = false;
-		const third = limiter.acquire().then((release) => {
-			thirdGranted = true;
-			return release;
-		});
-		// Both slots are in flight: however long they take, no third request is sent.
-		await sleep(400);
-		expect(thirdGranted).toBe(false);
-		const answeredAt = Date.now();
-		first();
-		second();
-		// Answered now: its slot is free again only a window (200 ms) later.
-		await sleep(100);
-		expect(thirdGranted).toBe(false);
-		(await third)();
-		expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(199);
+	test("others = the key's use less this process's own; the most seen lately counts (OTHERS_MEMORY_WINDOWS)", () => {
+		const model = new KeyModel(W, 10);
+		expect(model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 10, remaining: 5 } }, [0]).othersLately).toBe(4);
+		// A later answer after a lull shows fewer others: the most seen in the last 1.5 windows still counts.
+		expect(model.observe({ grantedAt: 400, answeredAt: 410, headers: { limit: 10, remaining: 8 } }, [0, 400]).othersLately).toBe(4);
+		expect(model.othersLately(10 + RULES.othersMemoryWindows * W + 1)).toBe(0);
 	});
 
-	test("the credential's cap is an upper bound, whatever the API says is left", async () => {
-		const limiter = new RateLimiter(2, 300);
-		// The API offers 10 per window, 9 left: still at most 2 in any window of this process.
-		const times = await grantTimes(limiter, 5, () => ({ limit: 10, remaining: 9 }));
-		for (let index = 2; index < times.length; index++) expect(times[index] - times[index - 2]).toBeGreaterThanOrEqual(295);
-		expect(limiter.share).toBeLessThanOrEqual(2);
+	test('alone again after FORGET_WINDOWS without others', () => {
+		const model = new KeyModel(W, 10);
+		model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 10, remaining: 5 } }, [0]);
+		expect(model.isShared(10 + RULES.forgetWindows * W)).toBe(true);
+		expect(model.isShared(11 + RULES.forgetWindows * W)).toBe(false);
 	});
 
-	test("the API's own lower limit is honoured too", async () => {
-		const limiter = new RateLimiter(10, 300);
-		(await limiter.acquire())({ limit: 2, remaining: 1 });
-		const times = await grantTimes(limiter, 3, () => ({ limit: 2, remaining: 1 }));
-		expect(times[2] - times[0]).toBeGreaterThanOrEqual(295);
+	test("the API's limit, once said, replaces the credential's cap", () => {
+		const model = new KeyModel(W, 10);
+		expect(model.limit).toBe(10);
+		model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 4, remaining: 3 } }, [0]);
+		expect(model.limit).toBe(4);
 	});
 
-	test('a pause (a 429) holds every request back', async () => {
-		const limiter = new RateLimiter(10, 100);
-		limiter.pause(250);
-		const startedAt = Date.now();
-		(await limiter.acquire())();
-		expect(Date.now() - startedAt).toBeGreaterThanOrEqual(240);
+	test('NEWCOMER_SPARE: the default credential plans the budget less one; a split by hand (HAND_SPLIT) plans it all', () => {
+		expect(plannedBudget(10, 10)).toBe(9);
+		expect(plannedBudget(10, 8)).toBe(9);
+		expect(isHandSplit(5, 10)).toBe(true);
+		expect(isHandSplit(6, 10)).toBe(false);
+		expect(plannedBudget(10, 5)).toBe(10);
 	});
 
-	test('grants in arrival order', async () => {
-		const limiter = new RateLimiter(1, 50);
-		const order: number[] = [];
-		await Promise.all(
-			[0, 1, 2, 3].map(async (index) => {
-				const release = await limiter.acquire();
-				order.push(index);
-				release();
-			}),
-		);
-		expect(order).toEqual([0, 1, 2, 3]);
-	});
+	describe('PROPORTIONAL_SHARE', () => {
+		const view = (own: number, used: number) => ({ limit: 10, othersLately: used - own, shared: true, used, own, at: 0 });
 
-	test('until its first answer, one request at a time (the answer may show the key in use elsewhere)', async () => {
-		const limiter = new RateLimiter(10, 100);
-		const first = await limiter.acquire();
-		let secondGranted = false;
-		const second = limiter.acquire().then((release) => {
-			secondGranted = true;
-			return release;
-		});
-		await sleep(150);
-		expect(secondGranted).toBe(false);
-		first();
-		(await second)();
-		expect(secondGranted).toBe(true);
-	});
-
-	describe('giving way to the key\'s other clients', () => {
-		test('alone on the key (Remaining = the budget minus its own requests), it keeps its full rate', async () => {
-			const limiter = new RateLimiter(10, 1000);
-			let mine = 0;
-			const times = await grantTimes(limiter, 6, () => ({ limit: 10, remaining: 10 - ++mine }));
-			expect(limiter.share).toBe(10);
-			// ~100 ms apart: the pace of 10 per window, nothing slower.
-			expect(times[5] - times[0]).toBeLessThan(900);
+		test('over the budget (a newcomer): cut at once to its part, in proportion to its use', () => {
+			// 9 of ours and the newcomer's 1: its part 9 × 9/10, and no more than the newcomer leaves (9 − 1).
+			expect(nextShare(9, view(9, 10), 9, 10, 0)).toBe(8);
+			// Its part 9 × 6/10 = 5.4, but the others (4) leave it 5.
+			expect(nextShare(9, view(6, 10), 9, 10, 0)).toBe(5);
+			// The newcomer: 9 × 1/10, never below MIN_SHARE.
+			expect(nextShare(1, view(1, 10), 9, 10, 0)).toBe(RULES.minShare * 2 > 0.9 ? RULES.minShare : 0.9);
 		});
 
-		test('another client spending the key: lower share, and no more than half of what is left until a window after that answer', async () => {
-			const limiter = new RateLimiter(10, 400);
-			// The first answer shows 8 of 10 spent in the window, only 1 of them ours.
-			(await limiter.acquire())({ limit: 10, remaining: 2 });
-			// Never plan more than what the others leave (10 − 7 − 1 spare), then slow down (nearly spent).
-			expect(limiter.share).toBeLessThanOrEqual(2);
-			const startedAt = Date.now();
-			// Half of the 2 left may go at once (after the pace)...
-			(await limiter.acquire())();
-			// ...then nothing until the answer's word expires (a window after it): the others' requests
-			// are still counted until then.
-			(await limiter.acquire())();
-			expect(Date.now() - startedAt).toBeGreaterThanOrEqual(350);
+		test('under the budget: grows towards its part by GROWTH_PER_WINDOW of the gap per window, never past it', () => {
+			const grown = nextShare(3, view(3, 6), 9, 10, 1);
+			expect(grown).toBeCloseTo(3 + RULES.growthPerWindow * (4.5 - 3));
+			expect(nextShare(3, view(3, 6), 9, 10, 100)).toBeLessThanOrEqual(4.5);
 		});
 
-		test('Remaining 0 with others about: waits a window after that answer, even when Reset names an earlier time', async () => {
-			// A sliding window's Reset (whole seconds) frees only its oldest request: processes that all
-			// resumed at the same Reset were banned in the shared-key model below.
-			const limiter = new RateLimiter(10, 400);
-			const answeredAt = Date.now();
-			(await limiter.acquire())({ limit: 10, remaining: 0, resetAt: answeredAt + 100 });
-			(await limiter.acquire())();
-			expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(390);
-		});
-
-		test('when the others stop, it goes back up to the cap', async () => {
-			const limiter = new RateLimiter(10, 100);
-			(await limiter.acquire())({ limit: 10, remaining: 1 });
-			const lowered = limiter.share;
-			expect(lowered).toBeLessThan(10);
-			// Answers showing only our own request in the window, for more than 3 windows.
-			for (let index = 0; index < 8; index++) {
-				(await limiter.acquire())({ limit: 10, remaining: 9 });
-				await sleep(60);
+		test('processes reacting to the same view at once end within the budget, however many they are', () => {
+			for (const owns of [
+				[9, 1],
+				[3, 3, 3, 2],
+				[1, 1, 1, 1, 1, 1],
+				[5, 2, 2],
+			]) {
+				const used = owns.reduce((sum, own) => sum + own, 0);
+				const shares = owns.map((own) => nextShare(own, view(own, used), 9, 10, 1));
+				expect(shares.reduce((sum, share) => sum + share, 0)).toBeLessThanOrEqual(9 + 1e-9);
 			}
-			(await limiter.acquire())();
-			expect(limiter.share).toBe(10);
-		});
-	});
-
-	describe('after a 429', () => {
-		test('waits it out, then goes on at half its rate, held there before probing back up', async () => {
-			const limiter = new RateLimiter(8, 50);
-			limiter.pause(200);
-			limiter.rateLimited(200);
-			expect(limiter.share).toBe(4);
-			const startedAt = Date.now();
-			const times = await grantTimes(limiter, 4);
-			expect(times[0] - startedAt).toBeGreaterThanOrEqual(190);
-			// Half the rate: 4 per 50 ms window → 12.5 ms apart; still at half during the hold.
-			expect(times[3] - times[0]).toBeGreaterThanOrEqual(36);
-			expect(limiter.share).toBe(4);
-			// The hold is 10 windows (500 ms) after the pause; then it probes back up, additively.
-			await sleep(700);
-			(await limiter.acquire())();
-			expect(limiter.share).toBeGreaterThan(4);
-			await sleep(600);
-			(await limiter.acquire())();
-			expect(limiter.share).toBe(8);
-		});
-
-		test('a second 429 halves it again, never below one request every two windows', async () => {
-			const limiter = new RateLimiter(4, 50);
-			for (let index = 0; index < 5; index++) limiter.rateLimited(0);
-			expect(limiter.share).toBe(0.5);
 		});
 	});
 });
 
-/**
- * Several processes on one key (as n8n queue-mode workers), each with its own limiter, against a
- * model of the API's strictest reading (a sliding second, the 11th request refused), on jest's fake
- * clock: the same interleavings every run, and many of them (start offsets, delays in and out).
- */
-describe('several processes on one key (fake clock, seeded interleavings)', () => {
-	const SEEDS = Array.from({ length: 40 }, (_, index) => index + 1);
-	const advance = async (ms: number) => {
-		await jest.advanceTimersByTimeAsync(ms);
-	};
-
-	async function runAll(scenario: Omit<SharedKeyScenario, 'seed'>) {
-		jest.useFakeTimers();
-		try {
-			const outcomes = [];
-			for (const seed of SEEDS) {
-				// A fixed clock, at a different point of the second for each seed (the Reset header is whole seconds).
-				jest.setSystemTime(1_800_000_000_000 + seed * 137);
-				outcomes.push(await runSharedKey({ ...scenario, seed }, advance));
-			}
-			return {
-				rateLimited: outcomes.reduce((sum, outcome) => sum + outcome.rateLimited, 0),
-								meanRatio: outcomes.reduce((sum, outcome) => sum + outcome.ratio, 0) / outcomes.length,
-				peak: Math.max(...outcomes.map((outcome) => outcome.peak)),
-			};
-		} finally {
-			jest.useRealTimers();
-		}
-	}
-
-	test('one process alone keeps the full budget (slow start costs nothing when answers come back fast)', async () => {
-		const result = await runAll({ items: [80], answerDelayMs: [3, 20] });
-		expect(result.rateLimited).toBe(0);
-		expect(result.meanRatio).toBeLessThan(1.1);
+describe('the gate (RateLimiter, on a virtual clock)', () => {
+	test('PACE: requests spread through the window instead of bursting the budget at its start', async () => {
+		// A cap of 5 per 500 ms: one every 100 ms, none sooner (4 slots: the newcomer spare, as no API limit was said).
+		const times = await onClock(async (clock) => await grantTimes(clock, new RateLimiter(5, 500, clock), 4));
+		expect(times).toEqual([0, 100, 200, 300]);
 	});
 
-	test('two processes at once: never a 429, and the key is shared without halving the pace', async () => {
-		const result = await runAll({ items: [40, 40], answerDelayMs: [3, 20], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-		// The old rules (a spare of 3, half of Remaining) measured 1.60 here.
-		expect(result.meanRatio).toBeLessThan(1.55);
-	}, 60_000);
+	test('CAP_HOLD: a slot is held until a window after its answer, however long the answer takes', async () => {
+		const { thirdAt, answeredAt } = await onClock(async (clock) => {
+			const limiter = new RateLimiter(2, 200, clock);
+			// The API's limit is 10: a cap of 2 is a split by hand, both slots usable.
+			(await limiter.acquire())({ limit: 10, remaining: 9 });
+			await clock.sleep(250);
+			const first = await limiter.acquire();
+			const second = await limiter.acquire();
+			let thirdAt = -1;
+			const third = limiter.acquire().then((release) => {
+				thirdAt = clock.now();
+				return release;
+			});
+			await clock.sleep(400);
+			expect(thirdAt).toBe(-1);
+			const answeredAt = clock.now();
+			first();
+			second();
+			(await third)();
+			return { thirdAt, answeredAt };
+		});
+		expect(thirdAt - answeredAt).toBeGreaterThanOrEqual(200);
+		expect(thirdAt - answeredAt).toBeLessThanOrEqual(220);
+	});
 
-	test('two processes against a distant API (requests counted out of order, answers late): never a 429', async () => {
-		const result = await runAll({ items: [40, 40], requestDelayMs: [0, 100], answerDelayMs: [50, 300], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-	}, 60_000);
+	test("CAP_HOLD: the credential's cap is an upper bound, whatever the API says is left", async () => {
+		const times = await onClock(async (clock) => await grantTimes(clock, new RateLimiter(2, 300, clock), 5, () => ({ limit: 10, remaining: 9 })));
+		for (let index = 2; index < times.length; index++) expect(times[index] - times[index - 2]).toBeGreaterThanOrEqual(300);
+	});
 
-	test('three processes starting together: never a 429 (the old rules: in every run)', async () => {
-		const result = await runAll({ items: [27, 27, 27], answerDelayMs: [3, 20], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-	}, 60_000);
+	test("CAP_HOLD: the API's own lower limit is honoured too", async () => {
+		const times = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 300, clock);
+			(await limiter.acquire())({ limit: 2, remaining: 1 });
+			return await grantTimes(clock, limiter, 3, () => ({ limit: 2, remaining: 1 }));
+		});
+		expect(times[2] - times[0]).toBeGreaterThanOrEqual(300);
+	});
 
-	test('four processes starting together: never a 429', async () => {
-		const result = await runAll({ items: [20, 20, 20, 20], answerDelayMs: [3, 20], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-	}, 60_000);
+	test('NEWCOMER_SPARE: alone on the key, the default credential never holds more than the limit less one', async () => {
+		const held = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 1000, clock);
+			let inWindow = 0;
+			let most = 0;
+			const counted: number[] = [];
+			// Answers that take 300 ms: slots pile up until the cap holds them back.
+			await Promise.all(
+				Array.from({ length: 100 }, async () => {
+					const release = await limiter.acquire();
+					inWindow++;
+					most = Math.max(most, inWindow);
+					counted.push(clock.now());
+					const inApiWindow = counted.filter((at) => at > clock.now() - 1000).length;
+					await clock.sleep(300);
+					release({ limit: 10, remaining: 10 - inApiWindow });
+					await clock.sleep(1000);
+					inWindow--;
+				}),
+			);
+			return most;
+		});
+		expect(held).toBe(9);
+	});
 
-	test('two processes on a busy machine (requests and answers late by tens of milliseconds): never a 429', async () => {
-		const result = await runAll({ items: [40, 40], requestDelayMs: [0, 30], answerDelayMs: [3, 60], startSpreadMs: 300 });
-		expect(result.rateLimited).toBe(0);
-	}, 60_000);
+	test('SLOW_START: one request until the first answer', async () => {
+		const secondAt = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 100, clock);
+			const first = await limiter.acquire();
+			let at = -1;
+			const second = limiter.acquire().then((release) => {
+				at = clock.now();
+				return release;
+			});
+			await clock.sleep(150);
+			expect(at).toBe(-1);
+			first();
+			(await second)();
+			return at;
+		});
+		expect(secondAt).toBeGreaterThanOrEqual(150);
+	});
 
-	test('Requests per Second split by hand (5 each for two workers): never a 429, and close to the bound once started', async () => {
-		const result = await runAll({ items: [40, 40], cap: 5, requestDelayMs: [0, 30], answerDelayMs: [3, 60], startSpreadMs: 300 });
-		expect(result.rateLimited).toBe(0);
-		// Rule 1 alone keeps a split that adds up to the budget safe: no giving way on top (1.48 with it).
-		expect(result.meanRatio).toBeLessThan(1.3);
-	}, 60_000);
+	test('ROOM: an answer showing a newcomer stops a process at full rate at once, until the newcomer fits', async () => {
+		const { grantsAfter } = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 1000, clock);
+			let mine = 0;
+			// Alone at full rate for 3 s (each answer shows its own requests only).
+			const sent: number[] = [];
+			const answer = () => ({ limit: 10, remaining: 10 - Math.min(10, mine) });
+			const send = async (headers: () => RateLimitHeaders) => {
+				const release = await limiter.acquire();
+				sent.push(clock.now());
+				mine = sent.filter((at) => at > clock.now() - 1000).length;
+				release(headers());
+			};
+			while (clock.now() < 3000) await send(answer);
+			// Now an answer shows one request of another client in the window (remaining one less).
+			const seenAt = clock.now();
+			await send(() => ({ limit: 10, remaining: Math.max(0, 10 - mine - 1) }));
+			const before = sent.length;
+			// Within the next 300 ms, at most the requests that keep this process's own + the other's + the spare within 10.
+			await clock.sleep(300);
+			void seenAt;
+			return { grantsAfter: sent.length - before };
+		});
+		expect(grantsAfter).toBe(0);
+	});
 
-	test('a split by hand that does not add up (5 each for three workers): still never a 429', async () => {
-		const result = await runAll({ items: [27, 27, 27], cap: 5, answerDelayMs: [3, 20], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-	}, 60_000);
+	test('a pause (a 429) holds every request back', async () => {
+		const at = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 100, clock);
+			limiter.pause(250);
+			(await limiter.acquire())();
+			return clock.now();
+		});
+		expect(at).toBe(250);
+	});
 
-	test('Requests per Second split by hand (3 each for three workers): never a 429, whatever the network does', async () => {
-		const result = await runAll({ items: [27, 27, 27], cap: 3, requestDelayMs: [0, 150], answerDelayMs: [0, 400], startSpreadMs: 100 });
-		expect(result.rateLimited).toBe(0);
-		expect(result.peak).toBeLessThanOrEqual(9);
-	}, 60_000);
+	test('grants in arrival order', async () => {
+		const order = await onClock(async (clock) => {
+			const limiter = new RateLimiter(1, 50, clock);
+			const granted: number[] = [];
+			await Promise.all(
+				[0, 1, 2, 3].map(async (index) => {
+					const release = await limiter.acquire();
+					granted.push(index);
+					release();
+				}),
+			);
+			return granted;
+		});
+		expect(order).toEqual([0, 1, 2, 3]);
+	});
+
+	test('AFTER_429: waits it out, then half its rate, held there HOLD_WINDOWS_AFTER_429 windows, then back up', async () => {
+		const result = await onClock(async (clock) => {
+			const limiter = new RateLimiter(8, 50, clock);
+			limiter.pause(200);
+			limiter.rateLimited(200);
+			const halved = limiter.share;
+			const times = await grantTimes(clock, limiter, 4);
+			const during = limiter.share;
+			await clock.sleep(200 + RULES.holdWindowsAfter429 * 50);
+			for (let index = 0; index < 30; index++) (await limiter.acquire())();
+			return { halved, times, during, after: limiter.share };
+		});
+		expect(result.halved).toBe(4);
+		expect(result.times[0]).toBe(200);
+		// Half the rate: 4 per 50 ms window → 12.5 ms apart.
+		expect(result.times[3] - result.times[0]).toBeGreaterThanOrEqual(37.5);
+		expect(result.during).toBe(4);
+		expect(result.after).toBe(8);
+	});
+
+	test('AFTER_429: a second 429 halves it again, never below MIN_SHARE', () => {
+		const limiter = new RateLimiter(4, 50, new VirtualClock(0));
+		for (let index = 0; index < 5; index++) limiter.rateLimited(0);
+		expect(limiter.share).toBe(RULES.minShare);
+	});
 });

@@ -164,7 +164,7 @@ export async function apiRequest<T = IDataObject>(
 		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
 		const effectiveStatus = statusCode >= 200 && statusCode < 300 && envelope?.success === false ? Number(envelope?.code) || 500 : statusCode;
 		// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
-		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers));
+		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers, Date.now()));
 		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false) {
 			return ((envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
 		}

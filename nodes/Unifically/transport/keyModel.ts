@@ -1,0 +1,237 @@
+/**
+ * What the API's answers say about an API key's budget, and how much of it this process may plan
+ * to use. Pure: no clock, no I/O — every function takes the time it reasons about, so each rule is
+ * tested on numbers (test/unit/rateLimiter.test.ts) and on many processes sharing one key on a
+ * virtual clock (test/unit/support/sharedKey.ts).
+ *
+ * The API counts every request of a key, from every client (n8n workers, webhook processes, other
+ * tools), in a one-second window, and bans the key for 60 s on the first request beyond its
+ * `X-RateLimit-Limit`. Its answers say how much of the window was in use when it counted the
+ * request (`X-RateLimit-Remaining`). What a process sent itself it knows; the rest is the others'.
+ */
+
+/**
+ * What the API's rate-limit headers said about the key's budget when it answered a request
+ * (seed, "Rate Limit Headers": `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`).
+ */
+export interface RateLimitHeaders {
+	/** The key's budget per window, when the API said it. */
+	limit?: number;
+	/** What is left of it, counted over every client of the key. */
+	remaining: number;
+	/**
+	 * When the budget resets (ms since epoch), when the API said it in a form we could read. Read,
+	 * never trusted to end a wait: a sliding window's whole-second Reset frees only its oldest request.
+	 */
+	resetAt?: number;
+}
+
+type HeaderValue = string | string[] | number | undefined | null;
+
+function headerNumber(headers: Record<string, HeaderValue>, name: string): number | undefined {
+	let value: HeaderValue = headers[name];
+	if (value === undefined) {
+		const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+		value = key === undefined ? undefined : headers[key];
+	}
+	if (Array.isArray(value)) value = value[0];
+	if (value === undefined || value === null) return undefined;
+	const text = String(value).trim();
+	return /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * Reads the three headers, tolerating any of them missing or malformed (other implementations of
+ * the API, proxies and gateways differ). Without a readable `Remaining` there is nothing to go by.
+ * `Reset` is read as unix seconds (the seed), unix milliseconds, or seconds from now.
+ */
+export function readRateLimitHeaders(headers: Record<string, HeaderValue> | undefined, now: number): RateLimitHeaders | undefined {
+	if (!headers || typeof headers !== 'object') return undefined;
+	const remaining = headerNumber(headers, 'x-ratelimit-remaining');
+	if (remaining === undefined) return undefined;
+	const limit = headerNumber(headers, 'x-ratelimit-limit');
+	const reset = headerNumber(headers, 'x-ratelimit-reset');
+	let resetAt: number | undefined;
+	if (reset !== undefined) {
+		if (reset >= 1e12) resetAt = reset;
+		else if (reset >= 1e9) resetAt = reset * 1000;
+		else resetAt = now + reset * 1000;
+	}
+	return {
+		limit: limit !== undefined && limit >= 1 ? Math.floor(limit) : undefined,
+		remaining: Math.floor(remaining),
+		resetAt,
+	};
+}
+
+/**
+ * The numbers of the rules below. Each was chosen on the shared-key sweep (hundreds of seeded
+ * scenarios of 2–6 processes, test/unit/sharedKey.test.ts) and checked with `npm run bench`.
+ */
+export const RULES = {
+	/**
+	 * NEWCOMER_SPARE: with a cap above half the key's budget (the default credential), the key's
+	 * processes together plan at most `limit − 1` requests per window, a lone process included.
+	 * Why: a process that joins knows nothing of the key until its first answer; that first,
+	 * blind request must always fit. Protects: "a batch joins a key another process spends at full
+	 * rate" (sweep, sequential starts; queue-mode e2e "joining batches"). Cost: a lone batch runs at
+	 * 9/10 of the budget (bench: 100 items).
+	 */
+	newcomerSpare: 1,
+	/** SHARED_SPARE: one more spare while others use the key (see plannedBudget). Protects: sweep, two sequential starts within a second. */
+	sharedSpare: 1,
+	/**
+	 * OTHERS_MEMORY_WINDOWS: the others' use counts at the most seen in this many windows. Why: one
+	 * answer right after a lull must not look like room. Protects: sweep, processes of uneven pace.
+	 */
+	othersMemoryWindows: 1.5,
+	/**
+	 * FORGET_WINDOWS: after this many windows without seeing another client, the key is this
+	 * process's alone again and it grows back to its cap. Why: a finished batch elsewhere should
+	 * not slow this one for long. Protects: bench "joining batch" (the long batch speeds up again).
+	 */
+	forgetWindows: 3,
+	/**
+	 * GROWTH_PER_WINDOW: when the key's use leaves room, a process's share grows by at most its part
+	 * of that room (its share of the key's use), this fraction of it per window. Why: processes
+	 * that see the same room at once must not all take the whole of it. Protects: sweep, 3–6
+	 * processes starting together.
+	 */
+	growthPerWindow: 0.5,
+	/** MIN_SHARE: the slowest a process goes, in requests per window, however busy the key is. */
+	minShare: 0.5,
+	/** HOLD_WINDOWS_AFTER_429: after a 429 the rate is halved and held down this many windows. */
+	holdWindowsAfter429: 10,
+} as const;
+
+/** One answer, as the model needs it. */
+export interface Answer {
+	/** When this process let the request go (it was counted after that). */
+	grantedAt: number;
+	/** When its answer came back (it was counted before that). */
+	answeredAt: number;
+	headers: RateLimitHeaders;
+}
+
+/** The key as the answers showed it. */
+export interface KeyView {
+	/** The key's budget per window (the API's, else the credential's cap). */
+	limit: number;
+	/** The most requests of others (not this process) seen in the window lately. */
+	othersLately: number;
+	/** Others were seen within FORGET_WINDOWS. */
+	shared: boolean;
+	/** The key's whole use in the window at the last answer (this process included). */
+	used: number;
+	/** This process's requests in that count (estimated from what it sent). */
+	own: number;
+	/** When the last answer came. */
+	at: number;
+}
+
+/**
+ * Requests of this process the API had counted in its window when it counted `answer`'s request:
+ * the request itself and those granted less than a window before it (a request granted earlier
+ * reaches the API earlier, give or take the network's jitter, which the newcomer spare absorbs).
+ */
+export function ownInWindow(answer: Answer, ownGrants: readonly number[], windowMs: number): number {
+	const from = answer.grantedAt - windowMs;
+	let own = 0;
+	for (const grantedAt of ownGrants) if (grantedAt > from && grantedAt < answer.grantedAt) own++;
+	return own + 1;
+}
+
+/** What the API's answers say about the key: the others' use, and whether the key is shared. */
+export class KeyModel {
+	private limitSeen: number | undefined;
+
+	private readonly recent: Array<{ at: number; others: number }> = [];
+
+	private othersSeenAt = Number.NEGATIVE_INFINITY;
+
+	private last: KeyView | undefined;
+
+	constructor(
+		private readonly windowMs: number,
+		private cap: number,
+	) {}
+
+	setCap(cap: number) {
+		this.cap = cap;
+	}
+
+	/** The API's `X-RateLimit-Limit` once seen, else the credential's cap. */
+	get limit(): number {
+		return this.limitSeen ?? this.cap;
+	}
+
+	/** Reads one answer; `ownGrants` are the grant times of this process's requests still remembered. */
+	observe(answer: Answer, ownGrants: readonly number[]): KeyView {
+		if (answer.headers.limit !== undefined) this.limitSeen = answer.headers.limit;
+		const limit = this.limit;
+		const used = limit - Math.min(limit, Math.max(0, answer.headers.remaining));
+		const own = ownInWindow(answer, ownGrants, this.windowMs);
+		const others = Math.max(0, used - own);
+		const now = answer.answeredAt;
+		if (others > 0) this.othersSeenAt = now;
+		this.recent.push({ at: now, others });
+		while (this.recent.length && this.recent[0].at < now - RULES.forgetWindows * this.windowMs) this.recent.shift();
+		this.last = { limit, othersLately: this.othersLately(now), shared: true, used, own, at: now };
+		this.last.shared = this.isShared(now);
+		return this.last;
+	}
+
+	/** The most requests of others seen in the window within OTHERS_MEMORY_WINDOWS. */
+	othersLately(now: number): number {
+		let most = 0;
+		for (const entry of this.recent) if (entry.at >= now - RULES.othersMemoryWindows * this.windowMs) most = Math.max(most, entry.others);
+		return most;
+	}
+
+	/** Others were seen within FORGET_WINDOWS. */
+	isShared(now: number): boolean {
+		return now - this.othersSeenAt <= RULES.forgetWindows * this.windowMs;
+	}
+
+	/** The last answer's view, if any. */
+	get lastView(): KeyView | undefined {
+		return this.last;
+	}
+}
+
+/**
+ * How many requests per window the key's processes may plan together: the limit less the newcomer
+ * spare, and less one more while others use the key (SHARED_SPARE: after a newcomer's blind request
+ * the others' requests already counted stay in the window for up to a second, so the spare it used
+ * comes back only then; the second spare keeps a second newcomer within that second safe).
+ */
+export function plannedBudget(limit: number, cap: number, shared = false): number {
+	if (isHandSplit(cap, limit)) return limit;
+	return Math.max(1, limit - RULES.newcomerSpare - (shared ? RULES.sharedSpare : 0));
+}
+
+/**
+ * HAND_SPLIT: a credential cap of at most half the key's budget is a split by hand (Requests per
+ * Second = 10 ÷ the number of processes). Each process's cap alone then keeps the key within its
+ * limit: no newcomer spare (the number of processes is known), and the share rules below only
+ * apply when the others' use leaves no room for the whole cap.
+ */
+export function isHandSplit(cap: number, limit: number): boolean {
+	return cap <= limit / 2;
+}
+
+/**
+ * PROPORTIONAL_SHARE: the share of the planned budget this process runs at, given what the last
+ * answer showed: its part of the budget in proportion to its own use of the key (`budget × own /
+ * used`). Above its part (others just showed up, or several grew at once) it cuts to it at once;
+ * below it, it grows towards it by GROWTH_PER_WINDOW of the gap per window elapsed. The parts of
+ * all processes seeing the same key add up to the budget, however many they are, so processes that
+ * react to the same view at the same moment cannot overshoot it together.
+ */
+export function nextShare(current: number, view: KeyView, budget: number, cap: number, windowsElapsed: number): number {
+	const own = Math.max(1, view.own);
+	const used = Math.max(own, view.used);
+	const part = Math.min((budget * own) / used, budget - view.othersLately);
+	const share = current >= part ? part : current + Math.min(1, windowsElapsed) * RULES.growthPerWindow * (part - current);
+	return Math.min(cap, Math.max(RULES.minShare, share));
+}
