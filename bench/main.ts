@@ -59,12 +59,34 @@ interface SharedVariant {
 	name: string;
 	title: string;
 	processes: number;
+	/** Items per process (the same for each), or per process when `itemsPer` is given. */
 	items: number;
+	itemsPer?: number[];
+	/** When each process starts, ms after the first (default: together). */
+	startOffsetsMs?: number[];
 	requestDelayMs?: [number, number];
 	answerDelayMs?: [number, number];
+	/** The target for this variant's wall ratio; others are reported. */
+	target?: number;
 }
+const itemsOf = (variant: SharedVariant, index: number) => variant.itemsPer?.[index] ?? variant.items;
+const totalOf = (variant: SharedVariant) => Array.from({ length: variant.processes }, (_, index) => itemsOf(variant, index)).reduce((sum, items) => sum + items, 0);
+const describeItems = (variant: SharedVariant) =>
+	variant.itemsPer
+		? variant.itemsPer.map((items, index) => `${items}${variant.startOffsetsMs?.[index] ? ` at ${variant.startOffsetsMs[index] / 1000} s` : ''}`).join(' + ') + ' items'
+		: `${variant.processes} × ${variant.items} items at once`;
 const SHARED_VARIANTS: SharedVariant[] = [
-	{ name: 'two', title: 'Two processes, one key', processes: 2, items: SHARED_ITEMS },
+	{ name: 'two', title: 'Two processes, one key', processes: 2, items: SHARED_ITEMS, target: 1.25 },
+	{
+		// Queue mode's everyday shape: a long batch on one worker while other workflows start on another.
+		name: 'joining',
+		title: 'Batches joining a key in full use',
+		processes: 4,
+		items: 20,
+		itemsPer: [300, 20, 20, 20],
+		startOffsetsMs: [0, 4000, 12_000, 20_000],
+		target: 1.5,
+	},
 	{ name: 'three', title: 'Three processes, one key', processes: 3, items: 27 },
 	{
 		name: 'distant',
@@ -80,8 +102,9 @@ const LARGE_ITEMS = 1000;
 const LARGE_TASK_MS = 30_000;
 const UNTHROTTLED = 100_000;
 const TARGETS = {
-	wallRatio: 1.1,
-	sharedWallRatio: 1.5,
+	// A lone batch keeps one request a second spare for a process that joins blind (NEWCOMER_SPARE):
+	// 1.15 × is what that may cost it.
+	wallRatio: 1.15,
 	largeWallRatio: 1.1,
 	rateLimited: 0,
 	readsPerTask: 4,
@@ -525,15 +548,19 @@ async function main() {
 						scenario: 'throughput',
 						simUrl: recorded.sim.url,
 						apiKey,
-						items: variant.items,
+						items: itemsOf(variant, index),
 						requestsPerSecond: RATE_LIMIT,
 						timeoutMs: 600_000,
 					}),
 			);
-			log(`${variant.title}: ${variant.processes} × ${variant.items} items × ${TASK_MS / 1000} s tasks, default credential`);
+			log(`${variant.title}: ${describeItems(variant)} × ${TASK_MS / 1000} s tasks, default credential`);
 			await Promise.all(scenarios.map(async (scenario) => await scenario.ready))
 				.then(async () => {
-					for (const scenario of scenarios) scenario.go();
+					scenarios.forEach((scenario, index) => {
+						const offset = variant.startOffsetsMs?.[index] ?? 0;
+						if (offset > 0) setTimeout(() => scenario.go(), offset);
+						else scenario.go();
+					});
 					const processes = await Promise.all(
 						scenarios.map(async (scenario) => {
 							const result = (await scenario.result) as ThroughputResult;
@@ -542,7 +569,7 @@ async function main() {
 					);
 					const first = Math.min(...processes.map((process) => process.startedAt));
 					const wallMs = Math.max(...processes.map((process) => process.startedAt + process.wallMs)) - first;
-					const bound = ((variant.items * variant.processes) / RATE_LIMIT) * 1000 + TASK_MS;
+					const bound = (totalOf(variant) / RATE_LIMIT) * 1000 + TASK_MS;
 					results.shared!.push({
 						variant,
 						processes,
@@ -552,7 +579,7 @@ async function main() {
 						stats: recorded.sim.stats().byKey[apiKey] as KeyStatsLike | undefined,
 						perSecond: perSecond(recorded, first),
 					});
-					log(`${variant.title}: ${seconds(wallMs, 2)} (${processes.map((process) => `${process.completed}/${variant.items}`).join(' + ')} completed)`);
+					log(`${variant.title}: ${seconds(wallMs, 2)} (${processes.map((process, index) => `${process.completed}/${itemsOf(variant, index)}`).join(' + ')} completed)`);
 				})
 				.catch(failed(variant.title));
 		}
@@ -788,18 +815,18 @@ function buildRows(results: Results, args: Args): Row[] {
 	const { shared, large } = results;
 	for (const run of shared ?? []) {
 		const { variant } = run;
-		const total = variant.items * variant.processes;
+		const total = totalOf(variant);
 		const distant = variant.requestDelayMs || variant.answerDelayMs ? `, API latency ${variant.requestDelayMs?.join('–') ?? 0} ms in + ${variant.answerDelayMs?.join('–') ?? 0} ms out` : '';
-		const section = `${variant.title}: ${variant.processes} × ${variant.items} items at once, ${TASK_MS / 1000} s tasks, default credential (10/s)${distant}`;
+		const section = `${variant.title}: ${describeItems(variant)}, ${TASK_MS / 1000} s tasks, default credential (10/s)${distant}`;
 		const completed = run.processes.reduce((sum, process) => sum + process.completed, 0);
 		const ok = completed === total && run.processes.every((process) => process.status === 'success');
 		rows.push({
 			section,
 			figure: `aggregate wall, first start → last finish (shared bound ${total}/10 + T = ${seconds(run.bound)})`,
 			measured: `${seconds(run.wallMs, 2)} = ${run.ratio.toFixed(2)}× bound${ok ? '' : ` (${completed}/${total} completed)`}`,
-			// The issue's target is for two workers; the other variants are measured, their 429s held to 0.
-			...(variant.name === 'two'
-				? { target: `≤ ${TARGETS.sharedWallRatio.toFixed(2)}× bound (${seconds(run.bound * TARGETS.sharedWallRatio, 2)})`, met: ok && run.ratio <= TARGETS.sharedWallRatio }
+			// Targets for two processes and a joining batch; the other variants are measured, their 429s held to 0.
+			...(variant.target
+				? { target: `≤ ${variant.target.toFixed(2)}× bound (${seconds(run.bound * variant.target, 2)})`, met: ok && run.ratio <= variant.target }
 				: { target: '— (info)', met: ok ? undefined : false }),
 		});
 		rows.push({

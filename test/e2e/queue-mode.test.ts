@@ -45,6 +45,7 @@ const WF = {
 	batchCapped: { id: 'unifQueueBatch05', path: 'queue-batch-capped', model: 'google/nano-banana-pro' },
 	callback: { id: 'unifQueueCallbk1', path: 'queue-callback', model: 'openai/gpt-image-1' },
 	other: { id: 'unifQueueOther01', path: 'queue-other', model: 'black-forest-labs/flux.2-pro' },
+	joining: { id: 'unifQueueJoin001', path: 'queue-joining', model: 'openai/gpt-image-1.5' },
 	trigger: { id: 'unifQueueTrigger', webhookId: randomUUID() },
 };
 const GENERATE = 'Generate';
@@ -145,6 +146,7 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 			batchWorkflow(WF.batchCapped, capped),
 			batchWorkflow(WF.callback, credential, { waitMode: 'callback', timeout: 300 }),
 			batchWorkflow(WF.other, credential),
+			batchWorkflow(WF.joining, credential),
 			triggerWorkflow(),
 		];
 		// Every parameter as n8n resolves it (a parameter n8n would drop makes a scene meaningless).
@@ -257,6 +259,40 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 
 	test('1. two 40-item Generate executions at once on two workers, default credential: every item, 0 × 429, no ban in the wall time', async () => {
 		const { wall, bound } = await twoBatchesAtOnce(WF.batch, 'default');
+		expect(wall).toBeLessThanOrEqual(WALL_MAX * bound);
+	}, TEST_TIMEOUT);
+
+	test('1b. batches joining a key already in full use: a 300-item batch on one worker, 20-item batches at 4 s, 12 s and 20 s on the other: every item, 0 × 429', async () => {
+		sim.reset();
+		const before = await known(WF.joining.id);
+		const long = items(300, 'joining long');
+		const posted = Date.now();
+		await post(WF.joining.path, { items: long });
+		const joining = [4_000, 12_000, 20_000].map((at, index) => ({ at, batch: items(20, `joining ${index}`) }));
+		for (const { at, batch } of joining) {
+			await sleep(Math.max(0, posted + at - Date.now()));
+			await post(WF.joining.path, { items: batch });
+		}
+		const started = await cluster.waitForNewExecutions(WF.joining.id, before, 4);
+		const ended = await cluster.waitForEnd(started.map((execution) => execution.id), 300_000).catch(diagnose);
+		const stats = sim.stats();
+		const wall = (Math.max(...ended.map((e) => ms(e.stoppedAt))) - Math.min(...ended.map((e) => ms(e.startedAt)))) / 1000;
+		const bound = 360 / API_RATE + TASK_MS / 1000;
+		const workers = ended.map((execution) => cluster.workersOf(execution.id));
+		note(
+			`joining: 300 items + 3 × 20 joining at 4/12/20 s on workers ${JSON.stringify(workers)}: wall ${wall.toFixed(1)} s = ${(wall / bound).toFixed(2)} × the bound ${bound} s; ` +
+				`429s ${stats.rateLimited}; creates ${stats.creates}; status reads ${stats.statusReads}; peak creates/s ${stats.peakCreatesPerSecond}, reads/s ${stats.peakStatusReadsPerSecond}`,
+		);
+		for (const execution of ended) {
+			expect(execution.status).toBe('success');
+			const output = nodeItems(execution.run!, GENERATE);
+			for (const item of output) expect(item.json).toMatchObject({ status: 'completed' });
+		}
+		expect(ended.map((execution) => nodeItems(execution.run!, GENERATE).length).sort((a, b) => a - b)).toEqual([20, 20, 20, 300]);
+		// The joining batches ran while the long one did, on the other worker.
+		expect(new Set(workers.flat()).size).toBe(2);
+		expect(stats.creates).toBe(360);
+		expect(stats.rateLimited).toBe(0);
 		expect(wall).toBeLessThanOrEqual(WALL_MAX * bound);
 	}, TEST_TIMEOUT);
 
