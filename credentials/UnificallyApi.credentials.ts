@@ -12,7 +12,7 @@ export class UnificallyApi implements ICredentialType {
 
 	icon = 'file:../nodes/Unifically/unifically.svg' as const;
 
-	documentationUrl = 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#credential';
+	documentationUrl = 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#credentials';
 
 	properties: INodeProperties[] = [
 		{

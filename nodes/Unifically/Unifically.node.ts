@@ -25,6 +25,8 @@ export class Unifically implements INodeType {
 		description:
 			'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
 		defaults: { name: 'Unifically' },
+		// n8n's editor links this URL as it is; the codex's (the .node.json) gets a query appended after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#operations',
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -43,6 +43,8 @@ export class UnificallyTrigger implements INodeType {
 		subtitle: '={{"On " + $parameter["statuses"].join(" or ") + " task"}}',
 		description: 'Starts the workflow when a Unifically task calls back with its result',
 		defaults: { name: 'Unifically Trigger' },
+		// n8n's editor links this URL as it is; the codex's (the .node.json) gets a query appended after its #anchor.
+		documentationUrl: 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#unifically-trigger',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

@@ -4,7 +4,8 @@
  *   provenance statement (`id-token: write`, `--provenance`), with least privilege;
  * - .github/workflows/ci.yml runs lint, build and the same test command as .ci/run;
  * - package.json's repository, homepage, bugs and author point at one public repository, and the
- *   README links it; `npm pack` ships only the build (no tests, simulator, tooling);
+ *   README links it; `npm pack` ships exactly what n8n loads (compiled sources, codex files, icons)
+ *   with README, LICENSE and package.json; the codex's documentation links lead to README sections;
  * - `npm run release` (scripts/release.js) bumps the version, moves CHANGELOG.md's "Unreleased"
  *   under it, commits and tags — run for real in a throwaway git repository.
  */
@@ -13,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { anchorsOf } from './support/markdown';
 import { parseYaml, type YamlValue } from './support/yaml';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -157,18 +159,97 @@ describe('package.json metadata and what npm ships', () => {
 		expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
 	});
 
-	test('`npm pack --dry-run` ships the built nodes and credential, and nothing of the tooling', () => {
-		if (!fs.existsSync(path.join(ROOT, 'dist/nodes/Unifically/Unifically.node.js'))) {
-			execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+	/** The files `npm pack` would publish (built first when dist/ is missing). */
+	const packedFiles = (() => {
+		let files: string[] | undefined;
+		return (): string[] => {
+			if (files) return files;
+			if (!fs.existsSync(path.join(ROOT, 'dist/nodes/Unifically/Unifically.node.js'))) {
+				execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+			}
+			const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+			const [info] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ name: string; files: Array<{ path: string }> }>;
+			expect(info.name).toBe('n8n-nodes-unifically');
+			files = info.files.map((file) => file.path).sort();
+			return files;
+		};
+	})();
+
+	/** Every file under `dir` (relative to ROOT), recursively. */
+	const walk = (dir: string): string[] =>
+		fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+			const relative = `${dir}/${entry.name}`;
+			return entry.isDirectory() ? walk(relative) : [relative];
+		});
+
+	test('`npm pack --dry-run` ships exactly what n8n loads: the compiled sources, the codex files and the icons, with README, LICENSE and package.json', () => {
+		const sources = [...walk('nodes'), ...walk('credentials')];
+		const expected = [
+			...sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')).map((file) => `dist/${file.replace(/\.ts$/, '.js')}`),
+			...sources.filter((file) => /\.node\.json$|\.(svg|png)$/.test(file)).map((file) => `dist/${file}`),
+			'LICENSE.md',
+			'README.md',
+			'package.json',
+		].sort();
+		expect(packedFiles()).toEqual(expected);
+		// No declarations, source maps, tests, simulator or tooling.
+		expect(packedFiles().filter((file) => /\.d\.ts$|\.map$|\.test\.|simulator|bench|scripts\/|\.github/.test(file))).toEqual([]);
+	});
+
+	test('every entry point package.json names is shipped (no `main`: n8n loads the files of the `n8n` section)', () => {
+		expect(pkg.main).toBeUndefined();
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(packedFiles()).toContain(file);
+	});
+
+	test('the icons the nodes and the credential name are shipped', () => {
+		/** The class a source module exports under its file's name, as n8n loads it, instantiated. */
+		const instanceOf = (distFile: string) => {
+			const module = require(path.join(ROOT, distFile.replace(/^dist\//, '').replace(/\.js$/, '.ts'))) as Record<string, unknown>;
+			const Class = module[path.basename(distFile).split('.')[0]] as new () => { description?: { icon?: unknown }; icon?: unknown };
+			expect(typeof Class).toBe('function');
+			return new Class();
+		};
+		const iconsOf = (file: string): string[] => {
+			const instance = instanceOf(file);
+			const icon = instance.description?.icon ?? instance.icon;
+			const paths = typeof icon === 'string' ? [icon] : Object.values(icon as Record<string, string>);
+			return paths.map((value) => {
+				expect(value).toMatch(/^file:/);
+				return path.posix.normalize(path.posix.join(path.posix.dirname(file), value.slice('file:'.length)));
+			});
+		};
+		const icons = [...pkg.n8n.nodes, ...pkg.n8n.credentials].flatMap(iconsOf);
+		expect(icons.length).toBeGreaterThanOrEqual(3);
+		for (const icon of icons) expect([icon, packedFiles().includes(icon)]).toEqual([icon, true]);
+	});
+
+	test("the documentation links of the codex files and the credential lead to sections of the README", () => {
+		const repository = /^git\+(https:\/\/github\.com\/[\w.-]+\/[\w.-]+)\.git$/.exec(pkg.repository.url)![1];
+		const anchors = anchorsOf(read('README.md'));
+		const urls: string[] = [];
+		for (const codex of packedFiles().filter((file) => file.endsWith('.node.json'))) {
+			const resources = JSON.parse(read(codex.replace(/^dist\//, ''))).resources as Record<string, Array<{ url: string }>>;
+			expect(Object.keys(resources).sort()).toEqual(['credentialDocumentation', 'primaryDocumentation']);
+			for (const list of Object.values(resources)) urls.push(...list.map((entry) => entry.url));
 		}
-		const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
-		const [info] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ name: string; files: Array<{ path: string }> }>;
-		expect(info.name).toBe('n8n-nodes-unifically');
-		const files = info.files.map((file) => file.path).sort();
-		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials, 'package.json', 'README.md']) expect(files).toContain(file);
-		const unexpected = files.filter((file) => !/^dist\/(nodes|credentials)\//.test(file) && !['package.json', 'README.md', 'LICENSE', 'LICENSE.md', 'CHANGELOG.md'].includes(file));
-		expect(unexpected).toEqual([]);
-		expect(files.some((file) => /\.test\.|simulator|bench|\.github/.test(file))).toBe(false);
+		const credentials = require(path.join(ROOT, 'credentials/UnificallyApi.credentials.ts')) as { UnificallyApi: new () => { documentationUrl: string } };
+		urls.push(new credentials.UnificallyApi().documentationUrl);
+		// n8n's editor (the node panel's "Docs") appends `?utm_…` to a codex URL — after its #anchor, which
+		// breaks it — but links a node description's own documentationUrl as it is: both lead to the same section.
+		for (const file of pkg.n8n.nodes as string[]) {
+			const source = file.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+			const module = require(path.join(ROOT, source)) as Record<string, new () => { description: { documentationUrl?: string } }>;
+			const url = new module[path.basename(file).split('.')[0]]().description.documentationUrl;
+			const codex = JSON.parse(read(source.replace(/\.ts$/, '.json'))).resources.primaryDocumentation[0].url;
+			expect([file, url]).toEqual([file, codex]);
+			urls.push(url!);
+		}
+		expect(urls).toHaveLength(7);
+		for (const url of urls) {
+			const [base, anchor] = url.split('#');
+			expect([url, base]).toEqual([url, repository]);
+			expect([url, anchors.has(anchor)]).toEqual([url, true]);
+		}
 	});
 });
 
