@@ -194,6 +194,22 @@ describe('Unifically → Task Wait and Until Callback with failing status reads'
 		expect(sim().stats().errors).toEqual({ '503': 8 });
 	});
 
+	it('Task Wait: a 408, a 200 carrying a proxy\'s HTML page and a 504 in a row only delay the read', async () => {
+		const [taskId] = await createTasks(1);
+		sim().failNext([
+			{ endpoint: 'status', status: 408 },
+			{ endpoint: 'status', status: 200, body: '<html><body>Please wait while we check your browser</body></html>' },
+			{ endpoint: 'status', status: 504, body: '<html><body>504 Gateway Time-out</body></html>' },
+		]);
+		const started = Date.now();
+		const result = await runUnifically(sim(), { resource: 'task', operation: 'wait', taskId });
+		expect(result.error?.message).toBeUndefined();
+		expect(result.outputOf(NODE_NAME)[0].json).toMatchObject({ task_id: taskId, status: 'completed' });
+		expect(sim().stats().statusReads).toBe(4);
+		// retried as a failed read (50 ms, 100 ms …), not taken for an answer: an unfinished task's next read waits 2 s
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
 	it('Task Wait: reads failing until its timeout give the timed-out error naming the task_id', async () => {
 		const [taskId] = await createTasks(1);
 		sim().failNext({ endpoint: 'status', rate: 1, status: 500 });
