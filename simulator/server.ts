@@ -9,7 +9,10 @@
  *   `sim_outcome`: "fail" (task ends `failed`) | "stuck" (never finishes) | "success";
  *   `sim_error_message`: the failed task's `error`; `sim_latency_ms`: this task's latency;
  *   `sim_output_bytes`: size of each output file; `sim_callback_shape`: "wrapped" | "bare".
- * - `failNext(rule)` / `POST /__sim/fail`: make the next request(s) to an endpoint fail.
+ * - `failNext(rule)` / `POST /__sim/fail`: make the next request(s) to an endpoint fail; a rule with
+ *   `rate` instead makes that share of an endpoint's requests fail from now on (seeded: the same
+ *   `seed` draws the same faults for the same sequence of requests). Rate rules are also the
+ *   `faults` of `configure()` / `POST /__sim/config` (which replaces them; `[]` clears them).
  * - `GET /__sim/stats`, `POST /__sim/reset`, `POST /__sim/config`, `GET /__sim/tasks[/:id]`,
  *   `GET /__sim/health` (none of these, nor `/files/*`, is rate limited or needs a key).
  *
@@ -54,6 +57,15 @@ export interface FailRule {
 	afterCreate?: boolean;
 	/** Wait this long before answering (a slow gateway; lets clients hit their timeouts). */
 	delayMs?: number;
+	/**
+	 * A standing fault instead of the next request(s): each matching request fails with this
+	 * probability (0 to 1), until `reset()` or a `configure({ faults })`. Several rate rules of one
+	 * endpoint add up (0.1 of 500 + 0.1 of 502 + 0.1 of 0 = 30 % of requests, a mix); `count`, when
+	 * given, caps how many requests the rule fails. Rules queued without `rate` go first.
+	 */
+	rate?: number;
+	/** Seeds the endpoint's draws for its rate rules (default 1): the same seed, the same faults. */
+	seed?: number;
 }
 
 export interface SimulatorOptions {
@@ -112,6 +124,8 @@ export interface SimulatorConfig {
 	callbackTimeoutMs: number;
 	requestDelayMs: [number, number];
 	answerDelayMs: [number, number];
+	/** The standing fault rules (those with `rate`), all endpoints; `[]` for none. */
+	faults: FailRule[];
 }
 
 export interface CallbackRecord {
@@ -330,12 +344,28 @@ function validateRule(value: unknown): FailRule {
 		throw new Error('status must be an HTTP status (or 0 to drop the connection)');
 	if (value.count !== undefined && (typeof value.count !== 'number' || value.count < 1))
 		throw new Error('count must be a positive number');
+	if (value.rate !== undefined && (typeof value.rate !== 'number' || !(value.rate >= 0 && value.rate <= 1)))
+		throw new Error('rate must be a number from 0 to 1');
+	if (value.seed !== undefined && (typeof value.seed !== 'number' || !Number.isFinite(value.seed)))
+		throw new Error('seed must be a number');
 	return value as unknown as FailRule;
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1), for reproducible fault draws. */
+function seededRandom(seed: number): () => number {
+	let state = Math.floor(seed) >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const host = options.host ?? '127.0.0.1';
-	const config: SimulatorConfig = {
+	const config: Omit<SimulatorConfig, 'faults'> = {
 		taskLatencyMs: options.taskLatencyMs ?? 3000,
 		rateLimit: options.rateLimit ?? 10,
 		banSeconds: options.banSeconds ?? 60,
@@ -352,6 +382,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const accounts = new Map<string, Account>();
 	const keyStates = new Map<string, KeyState>();
 	const failures: Record<FailEndpoint, PendingFailure[]> = { create: [], dryRun: [], status: [], file: [] };
+	/** Standing faults (rules with `rate`) and each endpoint's seeded draws. */
+	const rateFailures: Record<FailEndpoint, PendingFailure[]> = { create: [], dryRun: [], status: [], file: [] };
+	const draws: Partial<Record<FailEndpoint, () => number>> = {};
 	const timers = new Set<NodeJS.Timeout>();
 	const callbackRequests = new Set<http.ClientRequest>();
 	let stats = emptyStats();
@@ -496,11 +529,42 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	function takeFailure(endpoint: FailEndpoint): FailRule | undefined {
 		const queue = failures[endpoint];
 		const pending = queue[0];
-		if (!pending) return undefined;
+		if (!pending) return takeRateFailure(endpoint);
 		pending.remaining--;
 		if (pending.remaining <= 0) queue.shift();
 		return pending.rule;
 	}
+
+	/** One draw per request of the endpoint: it fails under the rule whose share of [0, 1) it falls in. */
+	function takeRateFailure(endpoint: FailEndpoint): FailRule | undefined {
+		const rules = rateFailures[endpoint];
+		if (rules.length === 0) return undefined;
+		const draw = (draws[endpoint] ??= seededRandom(1))();
+		let upTo = 0;
+		for (const pending of rules) {
+			upTo += pending.rule.rate ?? 0;
+			if (draw < upTo) {
+				if (pending.remaining <= 0) return undefined;
+				pending.remaining--;
+				return pending.rule;
+			}
+		}
+		return undefined;
+	}
+
+	function addRateFailure(rule: FailRule) {
+		if (rule.seed !== undefined || !draws[rule.endpoint]) draws[rule.endpoint] = seededRandom(rule.seed ?? 1);
+		rateFailures[rule.endpoint].push({ rule: { ...rule }, remaining: rule.count === undefined ? Infinity : Math.floor(rule.count) });
+	}
+
+	function clearRateFailures() {
+		for (const endpoint of Object.keys(rateFailures) as FailEndpoint[]) {
+			rateFailures[endpoint] = [];
+			delete draws[endpoint];
+		}
+	}
+
+	const currentFaults = () => Object.values(rateFailures).flatMap((rules) => rules.map((pending) => ({ ...pending.rule })));
 
 	async function sendFailure(
 		req: http.IncomingMessage,
@@ -893,9 +957,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		if (path === '/__sim/config' && (method === 'POST' || method === 'GET')) {
 			if (method === 'POST') {
 				if (!isPlainObject(body)) return sendError(res, undefined, 400, 'Expected a JSON object', 'invalid_parameters');
-				configure(body as Partial<SimulatorConfig>);
+				try {
+					return sendJson(res, 200, configure(body as Partial<SimulatorConfig>));
+				} catch (error) {
+					return sendError(res, undefined, 400, (error as Error).message, 'invalid_parameters');
+				}
 			}
-			return sendJson(res, 200, { ...config });
+			return sendJson(res, 200, { ...config, faults: currentFaults() });
 		}
 		if (path === '/__sim/tasks' && method === 'GET')
 			return sendJson(
@@ -962,6 +1030,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	function reset() {
 		resetStats();
 		for (const endpoint of Object.keys(failures) as FailEndpoint[]) failures[endpoint] = [];
+		clearRateFailures();
 		for (const state of keyStates.values()) {
 			state.windows = { create: [], status: [] };
 			state.banUntil = { create: 0, status: 0 };
@@ -970,10 +1039,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 	function failNext(rules: FailRule | FailRule[]) {
 		const list = (Array.isArray(rules) ? rules : [rules]).map(validateRule);
-		for (const rule of list) failures[rule.endpoint].push({ rule: { ...rule }, remaining: Math.floor(rule.count ?? 1) });
+		for (const rule of list) {
+			if (rule.rate !== undefined) addRateFailure(rule);
+			else failures[rule.endpoint].push({ rule: { ...rule }, remaining: Math.floor(rule.count ?? 1) });
+		}
 	}
 
 	function configure(changes: Partial<SimulatorConfig>): SimulatorConfig {
+		if (changes.faults !== undefined) {
+			if (!Array.isArray(changes.faults)) throw new Error('faults must be a list of failure rules with a rate');
+			const rules = changes.faults.map(validateRule);
+			if (rules.some((rule) => rule.rate === undefined)) throw new Error('each of faults needs a rate (0 to 1)');
+			clearRateFailures();
+			rules.forEach(addRateFailure);
+		}
 		const numeric: Array<keyof SimulatorConfig> = ['taskLatencyMs', 'rateLimit', 'banSeconds', 'outputBytes', 'callbackTimeoutMs'];
 		for (const key of numeric) {
 			const value = changes[key];
@@ -996,7 +1075,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 		if (changes.omitRateLimitHeaders !== undefined) config.omitRateLimitHeaders = !!changes.omitRateLimitHeaders;
 		if (changes.minimalFileHeaders !== undefined) config.minimalFileHeaders = !!changes.minimalFileHeaders;
-		return { ...config };
+		return { ...config, faults: currentFaults() };
 	}
 
 	// ---- server --------------------------------------------------------------------------------
@@ -1043,7 +1122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		failNext,
 		configure,
 		get config() {
-			return { ...config };
+			return { ...config, faults: currentFaults() };
 		},
 		tasks,
 	};

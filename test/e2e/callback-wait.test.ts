@@ -7,7 +7,8 @@
  * What is shown: the execution waits in n8n (status "waiting", no worker held), survives an n8n
  * restart, and completes with every item, in input order, when the callbacks arrive; fast tasks
  * complete without a lost item; on timeout n8n's wait tracker resumes it and each unfinished task
- * comes out with its `task_id`, status and the timeout error (SPEC: Outputs).
+ * comes out with its `task_id`, status and the timeout error (SPEC: Outputs); half the status reads
+ * failing only delays the tasks (every item still comes out).
  */
 
 import {
@@ -336,6 +337,48 @@ describe('Generate "Until Callback" in a real n8n', () => {
 		note(`4 tasks finishing together: simulator ${JSON.stringify({ statusReads: stats.statusReads, peakPerSecond: stats.peakStatusReadsPerSecond })}`);
 		expect(stats.rateLimited).toBe(0);
 		expect(stats.statusReads).toBeLessThanOrEqual(2 * items.length + 1);
+	}, TEST_TIMEOUT);
+
+	test('half the status reads failing (500 JSON, 502 HTML, dropped): 10 items, every item comes out completed', async () => {
+		// Issue 22: a streak of failing reads used to end a paid batch. Set over the simulator's HTTP
+		// control, as a user of the demo would; the node's real backoff (1 s … 30 s) is in use.
+		sim.resetStats();
+		const known = new Set(sim.tasks.keys());
+		const faults = [
+			{ endpoint: 'status', rate: 0.25, status: 500, seed: 22 },
+			{ endpoint: 'status', rate: 0.125, status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+			{ endpoint: 'status', rate: 0.125, status: 0 },
+		];
+		const configured = await fetch(`${sim.url}/__sim/config`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ faults }),
+		});
+		expect(configured.status).toBe(200);
+		try {
+			const items: ItemSpec[] = Array.from({ length: 10 }, (_, index) => ({ prompt: `Faulty reads ${index}`, latency: 1500 + 300 * index }));
+			const posted = Date.now();
+			const started = await startExecution(items, 600);
+			const ended = await waitForEnd(started.id, 180_000);
+			const stats = sim.stats();
+			note(
+				`50 % failing reads, 10 items: POST until the execution ended ${Date.now() - posted} ms; ` +
+					`${stats.statusReads} reads, errors ${JSON.stringify(stats.errors)}, callbacks ${JSON.stringify(stats.callbacks.map((callback) => callback.status))}`,
+			);
+			expect(ended.status).toBe('success');
+			const tasks = newTasks(known);
+			expect(tasks).toHaveLength(10);
+			const output = nodeItems(ended.run!, GENERATE);
+			expect(output.map((item) => item.json.task_id)).toEqual(items.map((item) => tasks.find((task) => task.input.prompt === item.prompt)!.id));
+			expect(output.map((item) => item.json.status)).toEqual(items.map(() => 'completed'));
+			output.forEach((item) => expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes));
+			expect(nodeItems(ended.run!, AFTER)).toHaveLength(10);
+			// the faults happened, and no create was repeated
+			expect((stats.errors['500'] ?? 0) + (stats.errors['502'] ?? 0) + (stats.errors['0'] ?? 0)).toBeGreaterThan(0);
+			expect(stats.creates).toBe(10);
+		} finally {
+			sim.configure({ faults: [] });
+		}
 	}, TEST_TIMEOUT);
 
 	test('timeout: n8n resumes the execution and each unfinished task comes out with its task_id', async () => {

@@ -686,4 +686,77 @@ describe('simulator: injected failures', () => {
 		await call(s.url, 'POST', '/__sim/reset', undefined);
 		expect(s.stats().creates).toBe(0);
 	});
+
+	/** Reads one task `reads` times, one after the other; returns each answer's status (0: connection dropped). */
+	async function readMany(s: Simulator, key: string, id: string, reads: number): Promise<number[]> {
+		const statuses: number[] = [];
+		for (let index = 0; index < reads; index++) statuses.push(await getTask(s, key, id).then((reply) => reply.status, () => 0));
+		return statuses;
+	}
+
+	it('fails a seeded share of an endpoint\'s requests (rate), a mix when several rules add up, reproducibly', async () => {
+		// no rate limit in the way: only injected faults fail
+		const s = await sim({ taskLatencyMs: 0, rateLimit: 100_000 });
+		const key = freshKey();
+		const id = (await create(s, key, { model: 'test/image', input: { prompt: 'x' } })).body.data.task_id;
+
+		s.failNext([
+			{ endpoint: 'status', rate: 0.2, status: 500, seed: 42 },
+			{ endpoint: 'status', rate: 0.2, status: 502, body: '<html><body>502 Bad Gateway</body></html>' },
+			{ endpoint: 'status', rate: 0.1, status: 0 },
+		]);
+		const first = await readMany(s, key, id, 200);
+		const failed = first.filter((status) => status !== 200);
+		// about half (binomial, n = 200, p = 0.5, sd ≈ 7: 70 to 130 is beyond any doubt), of each kind
+		expect(failed.length).toBeGreaterThanOrEqual(70);
+		expect(failed.length).toBeLessThanOrEqual(130);
+		expect(new Set(failed)).toEqual(new Set([500, 502, 0]));
+		expect(first.filter((status) => status === 200).length + failed.length).toBe(200);
+		const stats = s.stats();
+		expect(stats.errors['500']).toBe(first.filter((status) => status === 500).length);
+		expect(stats.errors['502']).toBe(first.filter((status) => status === 502).length);
+		// creates are not touched by status faults
+		expect((await create(s, key, { model: 'test/image', input: { prompt: 'y' } })).status).toBe(200);
+		// what a 502 rule answers: its raw page
+		const page = await waitFor(async () => {
+			const reply = await getTask(s, key, id).catch(() => undefined);
+			return reply?.status === 502 ? reply : undefined;
+		}, 0);
+		expect(page.body).toBe('<html><body>502 Bad Gateway</body></html>');
+
+		// the same seed again (over HTTP, as config faults): the same sequence of answers
+		s.reset();
+		const config = await call(s.url, 'POST', '/__sim/config', undefined, {
+			faults: [
+				{ endpoint: 'status', rate: 0.2, status: 500, seed: 42 },
+				{ endpoint: 'status', rate: 0.2, status: 502, body: '<html><body>502 Bad Gateway</body></html>' },
+				{ endpoint: 'status', rate: 0.1, status: 0 },
+			],
+		});
+		expect(config.status).toBe(200);
+		expect(config.body.faults).toHaveLength(3);
+		expect((await call(s.url, 'GET', '/__sim/config', undefined)).body.faults).toHaveLength(3);
+		expect(await readMany(s, key, id, 200)).toEqual(first);
+		expect(s.stats().errors['429']).toBeUndefined();
+
+		// another seed, other draws; `faults: []` clears them, as does reset
+		s.configure({ faults: [{ endpoint: 'status', rate: 0.5, status: 500, seed: 7 }] });
+		const other = await readMany(s, key, id, 200);
+		expect(other.filter((status) => status === 500).length).toBeGreaterThanOrEqual(70);
+		expect(other.filter((status) => status === 500).length).toBeLessThanOrEqual(130);
+		expect(other.filter((status) => status !== 200 && status !== 500)).toEqual([]);
+		s.configure({ faults: [] });
+		expect(s.config.faults).toEqual([]);
+		expect(await readMany(s, key, id, 5)).toEqual([200, 200, 200, 200, 200]);
+		s.failNext({ endpoint: 'status', rate: 1, status: 503 });
+		expect((await getTask(s, key, id)).status).toBe(503);
+		s.reset();
+		expect((await getTask(s, key, id)).status).toBe(200);
+
+		// a count caps a rate rule; bad rates are refused
+		s.failNext({ endpoint: 'status', rate: 1, status: 500, count: 2 });
+		expect(await readMany(s, key, id, 3)).toEqual([500, 500, 200]);
+		expect((await call(s.url, 'POST', '/__sim/fail', undefined, { endpoint: 'status', status: 500, rate: 2 })).status).toBe(400);
+		expect((await call(s.url, 'POST', '/__sim/config', undefined, { faults: [{ endpoint: 'status', status: 500 }] })).status).toBe(400);
+	});
 });

@@ -214,14 +214,22 @@ export class Batch {
 					status: task.status,
 					model: task.model,
 					note: `Not finished within ${Math.round((options.timeoutMs ?? 0) / 1000)} s; the task goes on. Get the task by this task_id later to read its result.`,
+					...(outcome.readError ? { last_read_error: outcome.readError.message } : {}),
 				});
 			} else if (outcome.kind === 'timedOut') {
+				// Reads still failing at the deadline: the task may well have finished; say why it is unknown.
+				const readFailure = outcome.readError ? `; the last status read failed: ${outcome.readError.message}` : '';
 				const error = new NodeOperationError(
 					this.context.getNode(),
-					`Task ${task.task_id} did not finish within the timeout (last status: ${task.status})`,
+					`Task ${task.task_id} did not finish within the timeout (last status: ${task.status}${readFailure})`,
 					{ itemIndex, description: `The task goes on: fetch its result later with Task → Get or Task → Wait using ID ${task.task_id}.` },
 				);
-				this.fail(itemIndex, error, { task_id: task.task_id, status: task.status, model: task.model });
+				this.fail(itemIndex, error, {
+					task_id: task.task_id,
+					status: task.status,
+					model: task.model,
+					...(outcome.readError ? { last_read_error: outcome.readError.message } : {}),
+				});
 			} else if (!isSucceeded(task)) {
 				const error = new NodeOperationError(this.context.getNode(), taskFailedMessage(task), {
 					itemIndex,

@@ -83,15 +83,37 @@ function resumeUrlOf(context: IExecuteFunctions): string {
 	return url.toString();
 }
 
-/** Reads tasks newest first and stops at the first unfinished one: usually one read tells. */
-async function allFinished(context: IExecuteFunctions | IWebhookFunctions, taskIds: string[], known: Map<string, Task>) {
+/**
+ * Reads tasks newest first and stops at the first unfinished one: usually one read tells. With
+ * `retryUntil`, a read failing transiently is retried with backoff until then (see getTask).
+ */
+async function allFinished(
+	context: IExecuteFunctions | IWebhookFunctions,
+	taskIds: string[],
+	known: Map<string, Task>,
+	retryUntil?: number,
+) {
 	for (const taskId of [...taskIds].reverse()) {
 		if (known.has(taskId)) continue;
-		const task = await getTask(context, taskId);
+		const task = await getTask(context, taskId, undefined, undefined, retryUntil);
 		if (!isSettled(task)) return false;
 		known.set(taskId, task);
 	}
 	return true;
+}
+
+/**
+ * The check after creating. A read that still fails after the transport's retries is no reason to
+ * end the node (every task exists and is paid for): the execution goes to wait, and the callbacks
+ * (or, at worst, the timeout, which emits every task_id) take it from there.
+ */
+async function allFinishedOrUnknown(context: IExecuteFunctions, taskIds: string[], known: Map<string, Task>) {
+	try {
+		return await allFinished(context, taskIds, known);
+	} catch (error) {
+		context.logger.warn(`Unifically: could not check the tasks with the API after creating them; waiting for their callbacks: ${(error as Error).message}`);
+		return false;
+	}
 }
 
 /** Generate in "Until Callback" mode: create, then put the execution to wait (or finish at once). */
@@ -114,7 +136,7 @@ export async function createAndWaitForCallbacks(
 	// What this check learns is kept for the callbacks (same process: see ExecutionCallbacks).
 	const taskIds = pending.map((task) => task.taskId);
 	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
-	if (await allFinished(context, taskIds, finished)) {
+	if (await allFinishedOrUnknown(context, taskIds, finished)) {
 		// Emitted as just read: no second read of each task.
 		await batch.recordOutcomes(
 			pending,
@@ -222,6 +244,22 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	}
 }
 
+/**
+ * How long the leader keeps retrying a read that fails transiently (a 5xx, a gateway's page, a
+ * network error): the node's timeout. The wait's own end is not known here (n8n clears it before
+ * calling the webhook) but comes sooner, so a read is never given up while the execution still
+ * waits; one still retrying after n8n resumed the execution on its timeout resumes nothing.
+ */
+function waitTimeoutMsOf(context: IWebhookFunctions): number {
+	let timeout: unknown;
+	try {
+		timeout = (context.getNodeParameter('options', {}) as { timeout?: unknown }).timeout;
+	} catch {
+		// An expression that cannot be evaluated here: the default below.
+	}
+	return Math.max(1, Number(timeout) || 900) * 1000;
+}
+
 /** The leader's work: reads the posted tasks, then (when none is left) the others; resumes when all have finished. */
 async function readForAll(
 	context: IWebhookFunctions,
@@ -230,21 +268,22 @@ async function readForAll(
 	taskIds: string[],
 ): Promise<IWebhookResponseData> {
 	const known = state.finished;
+	const retryUntil = Date.now() + waitTimeoutMsOf(context);
 	for (;;) {
 		try {
 			for (let taskId = state.pending.shift(); taskId !== undefined; taskId = state.pending.shift()) {
-				await allFinished(context, [taskId], known);
+				await allFinished(context, [taskId], known, retryUntil);
 			}
-			if (!(await allFinished(context, taskIds, known))) {
+			if (!(await allFinished(context, taskIds, known, retryUntil))) {
 				// Callbacks that came in meanwhile are read now; otherwise keep waiting. (Nothing is
 				// awaited between this check and the return: a callback arriving after it leads.)
 				if (state.pending.length > 0) continue;
 				return { noWebhookResponse: true };
 			}
 		} catch (error) {
-			// The API could not be read (after the transport's retries). A webhook that throws makes n8n
-			// fail the whole waiting execution, so keep waiting: the next callback, or the timeout (which
-			// emits every task_id), takes it from here.
+			// The API could not be read: it answered an error, or kept failing for as long as the wait
+			// can last. A webhook that throws makes n8n fail the whole waiting execution, so keep waiting:
+			// the next callback, or the timeout (which emits every task_id), takes it from here.
 			context.logger.warn(`Unifically: a callback could not check the tasks with the API: ${(error as Error).message}`);
 			if (state.pending.length > 0) continue;
 			return { noWebhookResponse: true };

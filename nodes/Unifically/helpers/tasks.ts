@@ -1,7 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { apiRequest, CancelledError, type ApiContext, type CancelSignal, type RequestTiming } from '../transport';
+import {
+	apiRequest,
+	CancelledError,
+	isTransientReadFailure,
+	type ApiContext,
+	type CancelSignal,
+	type RequestTiming,
+} from '../transport';
 import type { TaskRequest } from './input';
 
 /** The API's task object, unwrapped from `data`. */
@@ -76,11 +83,16 @@ export async function estimateCost(
 	return cost;
 }
 
+/**
+ * Reads a task. With `retryUntil` (ms since epoch), a read that fails transiently (5xx, a gateway's
+ * page, a network error or timeout, 429) is retried with backoff until then, not a fixed number of times.
+ */
 export async function getTask(
 	context: ApiContext,
 	taskId: string,
 	itemIndex?: number,
 	timing?: RequestTiming,
+	retryUntil?: number,
 ): Promise<Task> {
 	const data = await apiRequest<IDataObject>(
 		context,
@@ -91,6 +103,7 @@ export async function getTask(
 		itemIndex,
 		undefined,
 		timing,
+		retryUntil,
 	);
 	return { ...data, task_id: String(data.task_id ?? taskId), status: String(data.status ?? 'unknown') };
 }
@@ -171,13 +184,17 @@ export interface PendingTask {
 
 export type PollOutcome =
 	| { kind: 'settled'; task: Task }
-	| { kind: 'timedOut'; task: Task }
+	/** `readError`: the last read's failure, when the reads were still failing at the deadline. */
+	| { kind: 'timedOut'; task: Task; readError?: Error }
 	| { kind: 'error'; error: Error; task: Task };
 
 /**
  * Polls every task until it completes or fails, or until `timeoutMs` after its creation. All tasks
  * are polled together (each read waits its turn in the key's rate limiter), so a batch takes about
- * as long as its slowest task. A read error ends only that task's polling, with its id kept.
+ * as long as its slowest task. A read that fails transiently (5xx, a gateway's page, a network error
+ * or timeout) only delays its task: it is retried with backoff until the task's deadline, where the
+ * task times out with the last read error (the task exists and is paid for: never ended early). An
+ * error the API answers (400, 401, 402, 403, 404 …) ends only that task's polling, with its id kept.
  */
 export async function pollUntilSettled(
 	context: ApiContext,
@@ -242,8 +259,10 @@ async function pollOne(
 			const timing: RequestTiming = {};
 			try {
 				if (cancel?.cancelled) throw new CancelledError();
-				last = await getTask(context, pending.taskId, pending.itemIndex, timing);
+				last = await getTask(context, pending.taskId, pending.itemIndex, timing, deadline);
 			} catch (error) {
+				// Transient failures were retried until the deadline (see getTask): the task timed out.
+				if (isTransientReadFailure(error)) return { kind: 'timedOut', task: last, readError: error as Error };
 				return { kind: 'error', error: error as Error, task: last };
 			}
 			if (pending.model && last.model === undefined) last.model = pending.model;

@@ -106,15 +106,38 @@ function networkErrorCode(error: unknown): string | undefined {
 	return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|timeout/i.exec(message)?.[0];
 }
 
-/** Backoff for retried status reads and refused connections: 1 s, 2 s, 4 s … capped at 16 s. */
-const backoffMs = (attempt: number) => Math.min(16_000, 1000 * 2 ** (attempt - 1));
+/**
+ * Backoff between retries: 1 s, 2 s, 4 s … capped at 16 s for status reads and refused connections
+ * (at most MAX_ATTEMPTS), at 30 s for a status read retried until its deadline (`retryUntil`), never
+ * past the deadline. This is the real schedule; tests may shorten it (fault runs by the dozen).
+ */
+export const retryBackoff = { baseMs: 1000, maxMs: 16_000, untilDeadlineMaxMs: 30_000 };
+
+const backoffMs = (attempt: number) => Math.min(retryBackoff.maxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15));
+
+/** Failures of a status read that only delay it (5xx, 408, 429, a non-JSON answer, a network error or timeout). */
+const transientFailures = new WeakSet<Error>();
+
+/**
+ * Whether `error` is a status read's transient failure (see `apiRequest`'s `retryUntil`): the task
+ * exists, the read just did not get through. Anything else (400, 401, 402, 403, 404 …) is the API's answer.
+ */
+export const isTransientReadFailure = (error: unknown): boolean => error instanceof Error && transientFailures.has(error);
+
+function transient<E extends Error>(error: E, kind: RequestKind): E {
+	if (kind === 'status') transientFailures.add(error);
+	return error;
+}
 
 /**
  * The one place that talks to the API. Every request waits for the key's rate limiter (creates and
  * status reads have separate budgets, as in the API). A 429 pauses every request of the key (both
  * kinds) for its Retry-After, then the request is retried: nothing was created. Status reads also retry 5xx and network
  * errors; a create does not (it may have been created and charged) unless the connection was refused.
- * Returns the envelope's `data`.
+ * A status read given `retryUntil` (ms since epoch: the task's deadline) retries those failures (and
+ * 408, 429 and non-JSON answers) until then instead of a fixed number of times, backing off up to 30 s
+ * and never past the deadline, each attempt through the rate limiter; what it throws after that is
+ * marked transient (`isTransientReadFailure`). Returns the envelope's `data`.
  */
 export async function apiRequest<T = IDataObject>(
 	context: ApiContext,
@@ -125,10 +148,19 @@ export async function apiRequest<T = IDataObject>(
 	itemIndex?: number,
 	cancel?: CancelSignal,
 	timing?: RequestTiming,
+	retryUntil?: number,
 ): Promise<T> {
 	const connection = await connectionOf(context);
 	const limiter = limiterFor(connection.fingerprint, kind, connection.requestsPerSecond);
 	const node = context.getNode();
+	const untilDeadline = kind === 'status' && retryUntil !== undefined;
+	/** Status reads with a deadline: wait and go again while the deadline allows, else false. */
+	const retryBeforeDeadline = async (attempt: number): Promise<boolean> => {
+		const left = retryUntil! - Date.now();
+		if (left <= 0) return false;
+		await sleep(Math.min(retryBackoff.untilDeadlineMaxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15), left));
+		return true;
+	};
 
 	for (let attempt = 1; ; attempt++) {
 		const release = await limiter.acquire();
@@ -151,12 +183,16 @@ export async function apiRequest<T = IDataObject>(
 		} catch (error) {
 			release();
 			const code = networkErrorCode(error) ?? 'network error';
+			if (untilDeadline) {
+				if (await retryBeforeDeadline(attempt)) continue;
+				throw transient(networkError(node, code, itemIndex), kind);
+			}
 			const retriable = kind === 'status' || code === 'ECONNREFUSED';
 			if (retriable && attempt < MAX_ATTEMPTS) {
 				await sleep(backoffMs(attempt));
 				continue;
 			}
-			throw networkError(node, code, itemIndex);
+			throw transient(networkError(node, code, itemIndex), kind);
 		}
 
 		const { statusCode } = response;
@@ -165,10 +201,23 @@ export async function apiRequest<T = IDataObject>(
 		const effectiveStatus = statusCode >= 200 && statusCode < 300 && envelope?.success === false ? Number(envelope?.code) || 500 : statusCode;
 		// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
 		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers, Date.now()));
-		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false) {
+		// A 2xx that is not JSON (a proxy's HTML page) is no answer from the API: a status read goes again.
+		const notJson = untilDeadline && statusCode >= 200 && statusCode < 300 && (typeof envelope !== 'object' || envelope === null);
+		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false && !notJson) {
 			return ((envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
 		}
 
+		if (untilDeadline && (effectiveStatus >= 500 || effectiveStatus === 408 || effectiveStatus === 429 || notJson)) {
+			if (effectiveStatus === 429) {
+				const pauseMs = retryAfterMs(response);
+				pauseKey(connection.fingerprint, pauseMs);
+				limiter.rateLimited(pauseMs);
+				if (Date.now() + pauseMs < retryUntil!) continue;
+			} else if (await retryBeforeDeadline(attempt)) {
+				continue;
+			}
+			throw transient(apiError(node, readApiError(effectiveStatus, response.body), itemIndex), kind);
+		}
 		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
 			// Waited out, then retried (a request the API refused with 429 created nothing), and this
 			// process goes on more slowly for a while.
@@ -181,6 +230,7 @@ export async function apiRequest<T = IDataObject>(
 			await sleep(backoffMs(attempt));
 			continue;
 		}
-		throw apiError(node, readApiError(effectiveStatus, response.body), itemIndex);
+		const error = apiError(node, readApiError(effectiveStatus, response.body), itemIndex);
+		throw effectiveStatus >= 500 || effectiveStatus === 408 || effectiveStatus === 429 ? transient(error, kind) : error;
 	}
 }
