@@ -10,7 +10,7 @@ import { NodeHelpers, deepCopy } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { MODELS, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
+import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
 import { UNIFICALLY, getNodeType } from './harness';
 import { NODE_NAME, receivedInput, runUnifically, useSimulator } from './support/fixtures';
 
@@ -155,10 +155,14 @@ describe('Unifically node description', () => {
 			'chirp-crow',
 		]);
 		expect(suno.additional).toEqual(['extraInput', 'makeInstrumental', 'negativeTags', 'tags', 'title']);
+		expect(suno.byName('prompt')?.displayName).toBe('Prompt');
+		expect(suno.byName('prompt')?.required).toBeFalsy(); // an instrumental needs no lyrics
+		// Simple mode: its main input, the Song Description, top-level and required, in the same field.
 		const simple = form({ resource: 'audio', operation: 'generate', model: 'suno-ai/music', custom: false });
-		expect(simple.names).not.toContain('prompt');
-		expect(simple.additional).toEqual(['extraInput', 'gptDescriptionPrompt', 'makeInstrumental', 'title']);
-		expect(simple.additionalField('gptDescriptionPrompt')?.displayName).toBe('Song Description');
+		expect(simple.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'prompt', 'additionalFields', 'options']);
+		expect(simple.byName('prompt')?.displayName).toBe('Song Description');
+		expect(simple.byName('prompt')?.required).toBe(true);
+		expect(simple.additional).toEqual(['extraInput', 'makeInstrumental', 'title']);
 	});
 
 	it('a model whose inputs the seed does not document takes prompt and Extra Input', () => {
@@ -193,13 +197,14 @@ describe('Unifically node description', () => {
 			const applies = (spec: (typeof model.inputs)[number]) =>
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
-			const topLevel = inputs.filter((spec) => spec.required || spec.key === 'prompt').map((spec) => parameterName(spec.key));
-			const optional = inputs.filter((spec) => !spec.required && spec.key !== 'prompt').map((spec) => parameterName(spec.key));
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt';
+			const topLevel = inputs.filter(isTop).map(fieldName);
+			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
 			expect(modelFields.sort()).toEqual([...topLevel].sort());
 			expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
 			for (const spec of inputs.filter((candidate) => candidate.required)) {
-				expect(shown.byName(parameterName(spec.key))?.required).toBe(true);
+				expect(shown.byName(fieldName(spec))?.required).toBe(true);
 			}
 		},
 	);
@@ -313,6 +318,33 @@ describe('Unifically form as the editor changes it', () => {
 		values = editorChange(values, 'model', 'openai/gpt-image-1');
 		values = editorChange(values, 'resource', 'video');
 		expect(values.model).toBe('google/veo-3.1-fast');
+	});
+
+	it.each(['suno-ai/music', 'suno-ai/cover', 'suno-ai/extend'])(
+		'%s: the mode toggle off and on, and on and off, keeps the text typed (Prompt ↔ Song Description are one field)',
+		(model) => {
+			let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', model);
+			expect(values.custom).toBe(true);
+			values = editorChange(values, 'prompt', '[Verse] Windows down');
+			values = editorChange(values, 'custom', false);
+			expect(values.prompt).toBe('[Verse] Windows down');
+			expect(form(values).byName('prompt')?.displayName).toBe('Song Description');
+			values = editorChange(values, 'prompt', 'An upbeat song about a road trip');
+			values = editorChange(values, 'custom', true);
+			expect(values.prompt).toBe('An upbeat song about a road trip');
+			expect(form(values).byName('prompt')?.displayName).toBe('Prompt');
+			// Model A → B → A (Suno → Higgsfield TTS → Suno) keeps it too.
+			values = editorChange(values, 'model', 'higgsfield-ai/tts');
+			values = editorChange(values, 'model', model);
+			expect(values.prompt).toBe('An upbeat song about a road trip');
+		},
+	);
+
+	it('Suno Music in simple mode: an empty Song Description is an issue (required), in custom mode an empty Prompt is not', () => {
+		const base = { resource: 'audio', operation: 'generate', model: 'suno-ai/music' };
+		expect(Object.keys(issuesOf({ ...base, custom: false }))).toEqual(['prompt']);
+		expect(issuesOf({ ...base, custom: false, prompt: 'a song' })).toEqual({});
+		expect(issuesOf({ ...base, custom: true })).toEqual({});
 	});
 
 	it('an option value another model offers and this one does not is dropped (Suno version → Lyrics model)', () => {

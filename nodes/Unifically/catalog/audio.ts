@@ -73,12 +73,17 @@ const sunoMusicInputs: InputSpec[] = [
 		displayName: 'Model Version',
 	}),
 	customMode,
-	text('gpt_description_prompt', 'What the song is about; Suno writes the lyrics (simple mode)', {
+	// Simple mode's main input, required then. It shares the `prompt` field with custom mode's lyrics,
+	// so switching the mode keeps the text; the mode decides the key it is sent as.
+	text('gpt_description_prompt', 'What the song is about; Suno writes the lyrics (simple mode; sent as gpt_description_prompt)', {
 		displayName: 'Song Description',
 		placeholder: 'An upbeat pop song about a summer road trip',
+		required: true,
+		field: 'prompt',
 		...simpleOnly,
 	}),
-	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', {
+	// Optional as the API documents it: an instrumental (Make Instrumental) needs no lyrics.
+	text('prompt', 'The lyrics, or a detailed prompt (custom mode). Leave empty for an instrumental', {
 		placeholder: '[Verse]\nWindows down, the sun is high…',
 		...customOnly,
 	}),
@@ -97,8 +102,9 @@ const sunoOperationInputs: InputSpec[] = [
 	text('clip_id', 'Existing clip ID. Required if no Audio URL is given'),
 	text('audio_url', 'Audio file URL (alternative to Clip ID)', { url: true }),
 	customMode,
-	text('gpt_description_prompt', 'What the result should be; Suno writes the lyrics (simple mode)', {
+	text('gpt_description_prompt', 'What the result should be; Suno writes the lyrics (simple mode; sent as gpt_description_prompt)', {
 		displayName: 'Song Description',
+		field: 'prompt',
 		...simpleOnly,
 	}),
 	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', customOnly),

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { parameterName } from './index';
+import { fieldName, parameterName } from './index';
 import type { InputSpec, ModelSpec, Resource } from './types';
 
 /** Operations whose form shows a model and its inputs. */
@@ -47,7 +47,7 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 	const placeholder = placeholderOf(spec);
 	const base = {
 		displayName: displayNameOf(spec),
-		name: parameterName(spec.key),
+		name: fieldName(spec),
 		description,
 		...(asRequired ? { required: true } : {}),
 		...(placeholder ? { placeholder } : {}),
@@ -114,7 +114,23 @@ export const movedPromptProperty: INodeProperties = {
  * `additionalFields`. A model the seed documents no inputs for shows its optional prompt top-level.
  */
 export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
-	return !!spec.required || spec.key === 'prompt';
+	return !!spec.required || spec.key === 'prompt' || fieldName(spec) === 'prompt';
+}
+
+/**
+ * Where an input with its own `field` was before it shared that field (CHANGELOG: Suno's Song
+ * Description, `additionalFields.gptDescriptionPrompt`, now `prompt`): hidden, so n8n keeps the value
+ * of a workflow saved then and the node still sends it.
+ */
+function movedFieldProperties(models: readonly ModelSpec[]): INodeProperties[] {
+	const moved = new Map<string, INodeProperties>();
+	for (const model of models) {
+		for (const spec of model.inputs.filter((input) => input.field)) {
+			const name = parameterName(spec.key);
+			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
+		}
+	}
+	return [...moved.values()];
 }
 
 /**
@@ -289,7 +305,7 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { hide: { resource: otherResources } },
-		options: [...children, extraInputProperty, movedPromptProperty],
+		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
 	return [picker, ...topLevel, genericPrompt, additionalFields];

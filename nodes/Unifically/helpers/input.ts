@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findModel, parameterName } from '../catalog';
+import { applies, fieldName, findModel, parameterName } from '../catalog';
 import { displayNameOf, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
@@ -105,11 +105,15 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 
 	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
 	for (const spec of inputs) {
-		const name = parameterName(spec.key);
+		// An input of the other mode (Suno's simple / custom) is not sent: its field may hold this mode's text.
+		if (!applies(spec, (key) => input[key] ?? model?.inputs.find((other) => other.key === key)?.formDefault)) continue;
+		const name = fieldName(spec);
 		let raw =
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
 		// Workflows saved before the prompt moved top-level keep it in Additional Fields (CHANGELOG).
 		if (spec.key === 'prompt' && isEmpty(raw)) raw = additionalFields.prompt;
+		// …and Suno's Song Description, before it shared the Prompt field.
+		if (spec.field && isEmpty(raw)) raw = additionalFields[parameterName(spec.key)];
 		const fail = (message: string): never => {
 			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
@@ -135,7 +139,7 @@ export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec
 		);
 	const described = problems.map(({ key, message }) => {
 		const spec = model.inputs.find((candidate) => candidate.key === key);
-		return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${inFormTerms(message)}`;
+		return `"${spec ? displayNameOf(spec) : key}" (${spec ? fieldName(spec) : parameterName(key)}) ${inFormTerms(message)}`;
 	});
 	throw new NodeOperationError(context.getNode(), `Parameter ${described[0]}`, {
 		itemIndex,
