@@ -10,6 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
 import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
+import { ACTION_DESCRIPTION } from './descriptionText';
 import { nothingToRegister } from './helpers/webhookMethods';
 import { router } from './actions/router';
 
@@ -22,8 +23,7 @@ export class Unifically implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ({ generate: "Generate", create: "Create Task", estimateCost: "Estimate Cost", get: "Get Task", wait: "Wait for Task" })[$parameter["operation"]] + ($parameter["model"] ? ": " + String($parameter["model"]).split("/").pop() : "") }}',
-		description:
-			'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
+		description: ACTION_DESCRIPTION,
 		defaults: { name: 'Unifically' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

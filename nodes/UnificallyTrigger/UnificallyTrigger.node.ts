@@ -12,6 +12,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
 
 export { taskFromCallback };
+import { TRIGGER_DESCRIPTION } from '../Unifically/descriptionText';
 import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
 import { callbackKey, claim, inQueue, release } from './seenCallbacks';
@@ -47,7 +48,8 @@ export class UnificallyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["statuses"].join(" or ") + " task"}}',
-		description: 'Starts the workflow when a Unifically task calls back with its result',
+		// The nodes panel shows this node and the action node as one "Unifically" entry with this text.
+		description: TRIGGER_DESCRIPTION,
 		defaults: { name: 'Unifically Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
+import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
+import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
 import { UNIFICALLY, getNodeType } from './harness';
 import { NODE_NAME, receivedInput, runUnifically, useSimulator } from './support/fixtures';
 
@@ -183,6 +185,16 @@ describe('Unifically node description', () => {
 		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio (suno-ai/extend)', 'Higgsfield: Text-to-Speech (higgsfield-ai/tts)']));
 	});
 
+	it('the nodes panel\'s one "Unifically" entry describes what the action node does (n8n gives it the trigger\'s description)', () => {
+		// n8n's editor (useActionsGeneration.generateMergedNodesAndActions) merges a trigger into the node
+		// whose name is the trigger's without "Trigger", and sets the entry's description to the trigger's.
+		const trigger = new UnificallyTrigger().description;
+		const merged = { ...description, description: trigger.name.replace('Trigger', '') === description.name ? trigger.description : description.description };
+		expect(merged.description.startsWith(description.description)).toBe(true);
+		expect(merged.description).toMatch(/^Generate video, images and audio with 50 AI models/);
+		expect(merged.description).not.toMatch(/^Starts/);
+	});
+
 	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {
 		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Unifically/Unifically.node.json'), 'utf8')) as { alias: string[] };
 		const words = ['hailuo', 'minimax', 'kling', 'veo', 'sora', 'flux', 'suno', 'music', 'song', 'lyrics', 'tts', 'speech', 'voice', 'upscale', 'topaz', 'nano banana', 'gpt image'];
@@ -235,6 +247,18 @@ describe('Unifically node description', () => {
 		expect(shown.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
 		expect(shown.byName('prompt')?.required).toBeFalsy();
 		expect(shown.additional).toEqual(['extraInput']);
+	});
+});
+
+describe('Unifically API credential form', () => {
+	it('speaks to users of the real API: no permanent notice, no word of the local simulator or npm', () => {
+		const { properties } = new UnificallyApi();
+		expect(properties.map((property) => property.type)).not.toContain('notice');
+		expect(properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'requestsPerSecond']);
+		const text = JSON.stringify(properties.map((property) => [property.displayName, property.description, property.placeholder]));
+		expect(text).not.toMatch(/simulator|npm|127\.0\.0\.1|localhost/i);
+		// What a network error code of the connection test means is still said, on Base URL.
+		expect(properties.find((property) => property.name === 'baseUrl')?.description).toMatch(/ECONNREFUSED/);
 	});
 });
 
