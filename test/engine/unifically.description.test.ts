@@ -134,11 +134,19 @@ describe('Unifically node description', () => {
 		expect(hailuo.additionalField('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
-	it('Kling: mode in the user\'s words, the API value kept', () => {
+	it('Kling mode and Suno versions in the user\'s words, the API value kept and named in the description', () => {
 		const mode = media('video', 'kuaishou/kling-2.6').additionalField('mode');
 		expect(mode?.options).toEqual([
-			{ name: 'Standard (720p)', value: 'std' },
-			{ name: 'Pro (1080p)', value: 'pro' },
+			{ name: 'Standard (720p)', value: 'std', description: 'Sent as std' },
+			{ name: 'Pro (1080p)', value: 'pro', description: 'Sent as pro' },
+		]);
+		// Suno versions by Suno's names, the code in the description.
+		expect(media('audio', 'suno-ai/music').byName('mv')?.options).toEqual([
+			{ name: 'v3.5', value: 'chirp-v3-5', description: 'Sent as chirp-v3-5' },
+			{ name: 'v4', value: 'chirp-v4', description: 'Sent as chirp-v4' },
+			{ name: 'v4.5', value: 'chirp-auk', description: 'Sent as chirp-auk' },
+			{ name: 'v4.5+', value: 'chirp-bluejay', description: 'Sent as chirp-bluejay' },
+			{ name: 'v5 (Newest)', value: 'chirp-crow', description: 'Sent as chirp-crow' },
 		]);
 	});
 
@@ -363,6 +371,27 @@ describe('Unifically form as the editor changes it', () => {
 			expect(values.prompt).toBe('An upbeat song about a road trip');
 		},
 	);
+
+	it('models typed from the public pages: typed fields, choices, ranges, required markers; Sound Effects\' description is the kept Prompt', () => {
+		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'prompt', 'Rain on a tin roof');
+		values = editorChange(values, 'model', 'elevenlabs/sound-effect');
+		expect(values.prompt).toBe('Rain on a tin roof');
+		const sound = form(values);
+		expect(sound.byName('prompt')).toMatchObject({ displayName: 'Sound Description', required: true });
+		expect(sound.additional).toEqual(['duration', 'extraInput', 'loop', 'promptInfluence']);
+		expect(sound.additionalField('duration')?.typeOptions).toMatchObject({ minValue: 0.5, maxValue: 30 });
+		const motion = media('video', 'kuaishou/kling-3.0-motion-control');
+		expect(motion.names).toEqual(['resource', 'operation', 'model', 'prompt', 'imageUrl', 'videoUrl', 'additionalFields', 'options']);
+		expect(['prompt', 'imageUrl', 'videoUrl'].map((name) => motion.byName(name)?.required)).toEqual([true, true, true]);
+		expect(motion.additional).toEqual(['characterOrientation', 'elements', 'extraInput', 'keepAudio', 'mode']);
+		const stt = media('audio', 'elevenlabs/speech-to-text');
+		expect(stt.byName('audioUrl')?.required).toBe(true);
+		expect((stt.additionalField('timestampsGranularity')?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(['none', 'word', 'character']);
+		// Dialogue: top-level and required, starting empty (n8n marks no JSON field; the node names it before any request).
+		expect(media('audio', 'elevenlabs/text-to-dialogue').byName('dialogue')).toMatchObject({ type: 'json', required: true, default: '' });
+		const o1 = media('image', 'kuaishou/kling-o1-image');
+		expect(o1.additional).toEqual(['aspectRatio', 'extraInput', 'imageUrls', 'resolution']);
+	});
 
 	it('Suno Music in simple mode: an empty Song Description is an issue (required), in custom mode an empty Prompt is not', () => {
 		const base = { resource: 'audio', operation: 'generate', model: 'suno-ai/music' };

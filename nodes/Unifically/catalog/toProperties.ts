@@ -53,10 +53,11 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 		...(placeholder ? { placeholder } : {}),
 	};
 	if (spec.options) {
-		const options: INodePropertyOptions[] = spec.options.map((option) => ({
-			name: spec.optionLabels?.[String(option)] ?? String(option),
-			value: option,
-		}));
+		// A choice shown in words says the API's value in its description (Suno "v5" → chirp-crow).
+		const options: INodePropertyOptions[] = spec.options.map((option) => {
+			const label = spec.optionLabels?.[String(option)];
+			return label ? { name: label, value: option, description: `Sent as ${option}` } : { name: String(option), value: option };
+		});
 		return { ...base, type: 'options', options, default: spec.formDefault ?? spec.default ?? spec.options[0] };
 	}
 	switch (spec.type) {
@@ -75,7 +76,8 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 				},
 			};
 		case 'json':
-			return { ...base, type: 'json', default: '[]' };
+			// A required one starts empty, so n8n marks it (⚠) until it is filled.
+			return { ...base, type: 'json', default: asRequired ? '' : '[]' };
 		default:
 			return {
 				...base,
@@ -122,10 +124,12 @@ export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
  * Description, `additionalFields.gptDescriptionPrompt`, now `prompt`): hidden, so n8n keeps the value
  * of a workflow saved then and the node still sends it.
  */
+const MOVED_TO_THE_TOP = ['gpt_description_prompt'];
+
 function movedFieldProperties(models: readonly ModelSpec[]): INodeProperties[] {
 	const moved = new Map<string, INodeProperties>();
 	for (const model of models) {
-		for (const spec of model.inputs.filter((input) => input.field)) {
+		for (const spec of model.inputs.filter((input) => input.field && MOVED_TO_THE_TOP.includes(input.key))) {
 			const name = parameterName(spec.key);
 			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
 		}

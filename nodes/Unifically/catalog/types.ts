@@ -105,6 +105,11 @@ export interface ModelSpec {
 	inputs: InputSpec[];
 	rules?: CrossInputRule[];
 	price?: PriceRule;
-	/** Whether the seed documents this model's inputs (false → prompt + extraInput only). */
+	/** Whether the seed documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
+	/**
+	 * Where the inputs of a model the seed does not document come from: Unifically's public model pages
+	 * (docs/api-doc-differences.md lists them, and what is partial or inferred). Extra Input stays.
+	 */
+	inputsFrom?: 'publicPages';
 }
