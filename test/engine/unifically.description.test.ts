@@ -6,14 +6,14 @@
  * any id").
  */
 import type { INode, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { NodeHelpers, deepCopy } from 'n8n-workflow';
+import { NodeHelpers, Workflow, deepCopy } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
 import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
 import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
-import { UNIFICALLY, getNodeType } from './harness';
+import { HarnessNodeTypes, UNIFICALLY, getNodeType } from './harness';
 import { NODE_NAME, receivedInput, runUnifically, useSimulator } from './support/fixtures';
 
 const description = getNodeType(UNIFICALLY).description;
@@ -201,6 +201,18 @@ describe('Unifically node description', () => {
 		expect(merged.description.startsWith(description.description)).toBe(true);
 		expect(merged.description).toMatch(/^Generate video, images and audio with 50 AI models/);
 		expect(merged.description).not.toMatch(/^Starts/);
+	});
+
+	it('the canvas subtitle names the operation and the model by its display name (its id\'s last part for an unknown id)', () => {
+		const subtitleOf = (parameters: INodeParameters) => {
+			const node: INode = { id: '1', name: 'Unifically', type: UNIFICALLY, typeVersion: 1, position: [0, 0], parameters };
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes() });
+			return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
+		};
+		expect(subtitleOf({ resource: 'audio', operation: 'generate', model: 'higgsfield-ai/tts' })).toBe('Generate: Higgsfield Text-to-Speech');
+		expect(subtitleOf({ resource: 'video', operation: 'create', model: 'google/veo-3.1-fast' })).toBe('Create Task: Google Veo 3.1 Fast');
+		expect(subtitleOf({ resource: 'image', operation: 'generate', model: 'acme/brand-new' })).toBe('Generate: brand-new');
+		expect(subtitleOf({ resource: 'task', operation: 'get' })).toBe('Get Task');
 	});
 
 	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {

@@ -102,6 +102,9 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const model: ModelSpec | undefined = findModel(modelId);
 	const additionalFields = (readParameter(context, 'additionalFields', itemIndex) ?? {}) as IDataObject;
 	const input: IDataObject = {};
+	/** Inputs whose expression resolved to nothing: an error about them says so. */
+	const emptyExpressions = new Set<string>();
+	const rawAdditional = (node.parameters.additionalFields ?? {}) as IDataObject;
 
 	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
 	for (const spec of inputs) {
@@ -121,14 +124,25 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 		};
 		const value = coerce(spec, raw, fail);
 		if (!isEmpty(value)) input[spec.key] = value as IDataObject[string];
+		else if (isExpression(model === undefined || isTopLevel(model, spec) ? node.parameters[name] : rawAdditional[name])) {
+			emptyExpressions.add(spec.key);
+		}
 	}
 	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
-	if (model) checkAgainstCatalog(context, model, input, itemIndex);
+	if (model) checkAgainstCatalog(context, model, input, itemIndex, emptyExpressions);
 	return { itemIndex, model: modelId, input };
 }
 
 /** Stops with the first problem the catalog finds in a request's input, named as the form names it. */
-export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec, input: IDataObject, itemIndex: number) {
+const isExpression = (raw: unknown) => typeof raw === 'string' && raw.startsWith('=');
+
+export function checkAgainstCatalog(
+	context: IExecuteFunctions,
+	model: ModelSpec,
+	input: IDataObject,
+	itemIndex: number,
+	emptyExpressions: ReadonlySet<string> = new Set(),
+) {
 	const problems = findInputProblems(model, input);
 	if (problems.length === 0) return;
 	// The validator speaks in API keys; the user sees the form's names.
@@ -139,7 +153,8 @@ export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec
 		);
 	const described = problems.map(({ key, message }) => {
 		const spec = model.inputs.find((candidate) => candidate.key === key);
-		return `"${spec ? displayNameOf(spec) : key}" (${spec ? fieldName(spec) : parameterName(key)}) ${inFormTerms(message)}`;
+		const why = message === 'is required' && emptyExpressions.has(key) ? ': its expression resolved to nothing (empty)' : '';
+		return `"${spec ? displayNameOf(spec) : key}" (${spec ? fieldName(spec) : parameterName(key)}) ${inFormTerms(message)}${why}`;
 	});
 	throw new NodeOperationError(context.getNode(), `Parameter ${described[0]}`, {
 		itemIndex,
