@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
+import { isMainVideoInput, isTopLevel } from '../../nodes/Unifically/catalog/toProperties';
 import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
 import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
 import { HarnessNodeTypes, UNIFICALLY, getNodeType } from './harness';
@@ -80,15 +81,35 @@ describe('Unifically node description', () => {
 		expect([modelsOf('video').length, modelsOf('image').length, modelsOf('audio').length]).toEqual([22, 12, 16]);
 	});
 
-	it('Veo 3.1 Fast shows the prompt top-level (required) and exactly its optional inputs in Additional Fields', () => {
+	it('Veo 3.1 Fast: prompt (required), aspect ratio and resolution top-level; the other optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
-		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
+		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
 		expect(veo.byName('prompt')?.required).toBe(true);
-		expect(veo.additional).toEqual(['aspectRatio', 'endImageUrl', 'extraInput', 'resolution', 'seed', 'startImageUrl']);
-		const choices = (name: string) => (veo.additionalField(name)?.options as INodePropertyOptions[]).map((option) => option.value);
-		expect(choices('aspectRatio')).toEqual(['16:9', '9:16']);
-		expect(choices('resolution')).toEqual(['720p', '1080p', '4k']);
-		expect(veo.additionalField('seed')?.type).toBe('number');
+		expect(veo.additional).toEqual(['endImageUrl', 'extraInput', 'seed', 'startImageUrl']);
+		const choices = (name: string) => (veo.byName(name)?.options as INodePropertyOptions[]).map((option) => option.value);
+		// First the model's own default, sent as nothing; its documented value in the label.
+		expect(choices('aspectRatio')).toEqual(['', '16:9', '9:16']);
+		expect(choices('resolution')).toEqual(['', '720p', '1080p', '4k']);
+		expect((veo.byName('resolution')?.options as INodePropertyOptions[])[0].name).toBe('Default (720p)');
+		expect([veo.filled.aspectRatio, veo.filled.resolution]).toEqual(['', '']);
+		// Seed: empty (random) when added, not 0.
+		expect(veo.additionalField('seed')).toMatchObject({ type: 'string', default: '', placeholder: 'Empty: random' });
+	});
+
+	it('main video controls top-level for every video model that lists their values; Kling O1 Duration starts at the model\'s default, not at 3', () => {
+		for (const model of modelsOf('video')) {
+			const shown = media('video', model.id);
+			for (const spec of model.inputs.filter((input) => isMainVideoInput(model, input))) {
+				expect([model.id, spec.key, shown.names.includes(parameterName(spec.key))]).toEqual([model.id, spec.key, true]);
+				expect([model.id, spec.key, shown.filled[parameterName(spec.key)]]).toEqual([model.id, spec.key, '']);
+			}
+		}
+		const o1 = media('video', 'kuaishou/kling-o1-video');
+		expect((o1.byName('duration')?.options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
+			'Default',
+			...[3, 4, 5, 6, 7, 8, 9, 10].map((seconds) => `${seconds} s`),
+		]);
+		expect(o1.byName('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
 	it('Flux.2 Flex shows steps (1-50) and cfg (1.5-10); Flux.2 Pro and Max do not', () => {
@@ -131,7 +152,7 @@ describe('Unifically node description', () => {
 		expect(hailuo.byName('prompt')).toBeDefined();
 		expect(hailuo.byName('prompt')?.required).toBeFalsy();
 		expect(hailuo.additionalField('prompt')).toBeUndefined();
-		expect(hailuo.additionalField('duration')?.displayName).toBe('Duration (Seconds)');
+		expect(hailuo.byName('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
 	it('Kling mode and Suno versions in the user\'s words, the API value kept and named in the description', () => {
@@ -229,7 +250,7 @@ describe('Unifically node description', () => {
 			const applies = (spec: (typeof model.inputs)[number]) =>
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
-			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt';
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
 			const topLevel = inputs.filter(isTop).map(fieldName);
 			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
@@ -332,14 +353,16 @@ describe('Unifically form as the editor changes it', () => {
 		let values: INodeParameters = editorChange({}, 'resource', 'video');
 		values = editorChange(values, 'model', 'kuaishou/kling-o1-video');
 		values = editorChange(values, 'prompt', 'A cat walking on the beach at sunset');
-		values = editorChange(values, 'additionalFields', { duration: 3, aspectRatio: '9:16' });
+		values = editorChange(values, 'duration', 3);
+		values = editorChange(values, 'aspectRatio', '9:16');
 		values = editorChange(values, 'model', 'hailuo/minimax-2.3');
 		expect(values.prompt).toBe('A cat walking on the beach at sunset');
-		// Hailuo takes 6 or 10 s and has no aspect ratio: both dropped, nothing left to show as an error.
-		expect(values.additionalFields).toEqual({});
-		values = editorChange(values, 'additionalFields', { duration: 10 });
+		// Hailuo takes 6 or 10 s and has no aspect ratio: the duration is back at the model's default.
+		expect(values.duration).toBe('');
+		expect(values.aspectRatio).toBeUndefined();
+		values = editorChange(values, 'duration', 10);
 		values = editorChange(values, 'model', 'kuaishou/kling-2.6');
-		expect(values.additionalFields).toEqual({ duration: 10 }); // Kling 2.6 takes 10 s too
+		expect(values.duration).toBe(10); // Kling 2.6 takes 10 s too
 		values = editorChange(values, 'model', 'google/veo-3.1-fast');
 		expect(values.prompt).toBe('A cat walking on the beach at sunset');
 		values = editorChange(values, 'resource', 'audio');
@@ -424,16 +447,25 @@ describe('Unifically form as the editor changes it', () => {
 			for (const from of modelsOf(resource)) {
 				for (const to of modelsOf(resource)) {
 					const additionalFields: INodeParameters = {};
+					const topLevel: INodeParameters = {};
 					for (const spec of from.inputs) {
 						if (spec.required || spec.key === 'prompt' || !spec.options) continue;
-						additionalFields[parameterName(spec.key)] = spec.options[spec.options.length - 1];
+						(isTopLevel(from, spec) ? topLevel : additionalFields)[parameterName(spec.key)] = spec.options[spec.options.length - 1];
 					}
 					let values = editorChange({ resource, operation: 'generate' }, 'model', from.id);
 					values = editorChange(values, 'additionalFields', additionalFields);
+					for (const [name, value] of Object.entries(topLevel)) values = editorChange(values, name, value);
 					values = editorChange(values, 'model', to.id);
 					for (const [name, value] of Object.entries((values.additionalFields ?? {}) as INodeParameters)) {
 						const spec = to.inputs.find((input) => parameterName(input.key) === name);
 						expect([to.id, name, spec?.options ? spec.options.includes(value as string) : true]).toEqual([to.id, name, true]);
+					}
+					// A top-level main control holds the model's default ('') or a value the new model takes.
+					for (const name of Object.keys(topLevel)) {
+						const shown = form(values).byName(name);
+						if (!shown || values[name] === undefined) continue;
+						const offered = (shown.options as INodePropertyOptions[]).map((option) => option.value);
+						expect([to.id, name, offered.includes(values[name] as string)]).toEqual([to.id, name, true]);
 					}
 				}
 			}
@@ -508,6 +540,24 @@ describe('Unifically → model from an expression', () => {
 		});
 		expect(result.status).toBe('success');
 		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({ prompt: 'saved the old way', duration: 6 });
+	});
+
+	it('main video controls: the model\'s default sends nothing; a choice is sent; a workflow saved with them in Additional Fields still sends those', async () => {
+		const base = { resource: 'video', operation: 'create', model: 'google/veo-3.1-fast', prompt: 'a fox' };
+		const sent = async (parameters: INodeParameters) => {
+			const result = await runUnifically(sim(), { ...base, ...parameters });
+			expect(result.status).toBe('success');
+			return receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id);
+		};
+		expect(await sent({})).toStrictEqual({ prompt: 'a fox' });
+		expect(await sent({ aspectRatio: '9:16', resolution: '1080p', additionalFields: { seed: '42' } })).toStrictEqual({
+			prompt: 'a fox',
+			aspect_ratio: '9:16',
+			resolution: '1080p',
+			seed: 42,
+		});
+		expect(await sent({ additionalFields: { resolution: '4k', aspectRatio: '9:16' } })).toStrictEqual({ prompt: 'a fox', aspect_ratio: '9:16', resolution: '4k' });
+		expect(await sent({ resolution: '1080p', additionalFields: { resolution: '4k' } })).toStrictEqual({ prompt: 'a fox', resolution: '1080p' });
 	});
 
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applies, fieldName, findModel, parameterName } from '../catalog';
-import { displayNameOf, isTopLevel } from '../catalog/toProperties';
+import { displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
 
@@ -115,8 +115,9 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
 		// Workflows saved before the prompt moved top-level keep it in Additional Fields (CHANGELOG).
 		if (spec.key === 'prompt' && isEmpty(raw)) raw = additionalFields.prompt;
-		// …and Suno's Song Description, before it shared the Prompt field.
-		if (spec.field && isEmpty(raw)) raw = additionalFields[parameterName(spec.key)];
+		// …and Suno's Song Description, before it shared the Prompt field, and the main video inputs
+		// (aspect ratio, duration, resolution) while the top-level one is left at the model's default.
+		if ((spec.field || (model && isMainVideoInput(model, spec))) && isEmpty(raw)) raw = additionalFields[parameterName(spec.key)];
 		const fail = (message: string): never => {
 			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
