@@ -418,6 +418,37 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		await closeNode();
 	});
 
+	uiTest('words and models: Suno versions by name; Sound Effects keeps the prompt; the canvas names the model', async () => {
+		await openNode('Song');
+		expect(await ndv().getByTestId('parameter-input-mv').locator('input').first().inputValue()).toBe('v5 (Newest)');
+		await choose('model', /ElevenLabs: Sound Effects/, 'Sound Effects');
+		expect(await labelOf('prompt')).toMatch(/^Sound Description/);
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+		expect(await canvasNode('Song').innerText()).toContain('Generate: ElevenLabs Sound Effects');
+		await snap('canvas-subtitle');
+		await openNode('Song');
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+	});
+
+	uiTest('video: aspect ratio, duration and resolution top-level, starting at the model\'s default (Kling O1: not 3 s)', async () => {
+		await openWorkflow(TRAPS_ID, 'Song');
+		await openNode('Song');
+		await choose('resource', /^Video$/);
+		await choose('model', /Kling: O1 Video/, 'O1 Video');
+		for (const name of ['aspectRatio', 'duration']) await ndv().getByTestId(`parameter-input-${name}`).waitFor();
+		expect(await ndv().getByTestId('parameter-input-duration').locator('input').first().inputValue()).toBe('Default');
+		await choose('model', /Veo 3\.1 Fast/, 'Veo 3.1 Fast');
+		expect(await ndv().getByTestId('parameter-input-resolution').locator('input').first().inputValue()).toBe('Default (720p)');
+		expect(await promptValue()).toBe(LYRICS);
+		await snap('video-main-controls');
+		await choose('resource', /^Audio$/);
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		await closeNode();
+	});
+
 	uiTest('the nodes panel\'s Unifically entry and its header describe the action node, not the trigger', async () => {
 		await page.getByTestId('node-creator-plus-button').click();
 		const creator = page.getByTestId('node-creator');
