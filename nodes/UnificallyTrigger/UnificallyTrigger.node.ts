@@ -21,8 +21,9 @@ import { callbackKey, claim, inQueue, release } from './seenCallbacks';
  * Why a task came without its files when Download is on and the task could not be read from the API
  * (files are fetched only from the URLs the API returns, never from a posted callback).
  */
-export const notDownloaded = (reason: string) =>
-	`Not downloaded: ${reason}. Files are fetched only from the URLs the API returns for the task, never from the URLs of a posted callback.`;
+export function notDownloaded(reason: string): string {
+	return `Not downloaded: ${reason}. Files are fetched only from the URLs the API returns for the task, never from the URLs of a posted callback.`;
+}
 
 export const NO_CREDENTIAL = 'no Unifically API credential is selected on the trigger (Verify With API and Download Output Files read the task with it)';
 
