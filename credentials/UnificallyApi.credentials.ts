@@ -22,24 +22,18 @@ export class UnificallyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Your Unifically API key, from your Unifically dashboard. Any key works with the local simulator.',
+			description: 'Your Unifically API key, from your Unifically dashboard',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.unifically.com',
-			description: 'The API address. Change it only for a proxy or the local simulator (e.g. http://127.0.0.1:4010).',
-		},
-		{
-			// n8n's credential test reports a network error only by its code (ECONNREFUSED, ENOTFOUND):
-			// say here what that means. (A node-level test function could phrase it, but n8n gives it only
-			// the deprecated `request` helper, which the verification gate's lint rejects.)
-			displayName:
-				'If the test says ECONNREFUSED, ENOTFOUND or ETIMEDOUT, nothing answers at the Base URL: check the address (the local simulator answers at http://127.0.0.1:4010 while npm start or npm run simulator runs)',
-			name: 'networkErrorNotice',
-			type: 'notice',
-			default: '',
+			// n8n's credential test reports a network error only by its code (ECONNREFUSED, ENOTFOUND): say
+			// here what that means. (A node-level test function could phrase it, but n8n gives it only the
+			// deprecated `request` helper, which the verification gate's lint rejects.)
+			description:
+				'The API address. Change it only to go through a proxy. If the connection test says ECONNREFUSED, ENOTFOUND or ETIMEDOUT, nothing answers at this address: check it and your network.',
 		},
 		{
 			displayName: 'Requests per Second',

@@ -9,9 +9,15 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
+import { MODELS } from './catalog';
 import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
+import { ACTION_DESCRIPTION } from './descriptionText';
 import { nothingToRegister } from './helpers/webhookMethods';
 import { router } from './actions/router';
+
+/** The model's name on the canvas ("Generate: Higgsfield Text-to-Speech"), its id's last part for an id the node does not know. */
+const MODEL_NAMES = JSON.stringify(Object.fromEntries(MODELS.map((model) => [model.id, model.label.replace(': ', ' ')])));
+const SUBTITLE = `={{ ({ generate: "Generate", create: "Create Task", estimateCost: "Estimate Cost", get: "Get Task", wait: "Wait for Task" })[$parameter["operation"]] + ($parameter["model"] ? ": " + ((${MODEL_NAMES})[$parameter["model"]] || String($parameter["model"]).split("/").pop()) : "") }}`;
 
 export class Unifically implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,10 +26,8 @@ export class Unifically implements INodeType {
 		icon: { light: 'file:unifically.svg', dark: 'file:unifically.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle:
-			'={{ ({ generate: "Generate", create: "Create Task", estimateCost: "Estimate Cost", get: "Get Task", wait: "Wait for Task" })[$parameter["operation"]] + ($parameter["model"] ? ": " + String($parameter["model"]).split("/").pop() : "") }}',
-		description:
-			'Generate video, images and audio with 50 AI models (Veo, Sora, Kling, Flux, Suno, ElevenLabs …) through Unifically',
+		subtitle: SUBTITLE,
+		description: ACTION_DESCRIPTION,
 		defaults: { name: 'Unifically' },
 		// n8n's editor links this URL as it is; the codex's (the .node.json) gets a query appended after its #anchor.
 		documentationUrl: 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#operations',

@@ -12,12 +12,20 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
 
 export { taskFromCallback };
+import { TRIGGER_DESCRIPTION } from '../Unifically/descriptionText';
 import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
 import { callbackKey, claim, inQueue, release } from './seenCallbacks';
 
-export const NOT_DOWNLOADED_UNVERIFIED =
-	'Not downloaded: Download Output Files needs Verify With API. Files are fetched only from the task as the API reports it, never from the URLs of a posted callback.';
+/**
+ * Why a task came without its files when Download is on and the task could not be read from the API
+ * (files are fetched only from the URLs the API returns, never from a posted callback).
+ */
+export function notDownloaded(reason: string): string {
+	return `Not downloaded: ${reason}. Files are fetched only from the URLs the API returns for the task, never from the URLs of a posted callback.`;
+}
+
+export const NO_CREDENTIAL = 'no Unifically API credential is selected on the trigger (Verify With API and Download Output Files read the task with it)';
 
 /** Compares in constant time, so a wrong token's response time says nothing about the right one. */
 export function tokensMatch(given: unknown, expected: string): boolean {
@@ -41,19 +49,17 @@ export class UnificallyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"On " + $parameter["statuses"].join(" or ") + " task"}}',
-		description: 'Starts the workflow when a Unifically task calls back with its result',
+		// The nodes panel shows this node and the action node as one "Unifically" entry with this text.
+		description: TRIGGER_DESCRIPTION,
 		defaults: { name: 'Unifically Trigger' },
 		// n8n's editor links this URL as it is; the codex's (the .node.json) gets a query appended after its #anchor.
 		documentationUrl: 'https://github.com/n8n-nodes-unifically/n8n-nodes-unifically#unifically-trigger',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'unificallyApi',
-				required: true,
-				displayOptions: { show: { verifyWithApi: [true] } },
-			},
-		],
+		// Verify With API and Download Output Files read the task with it. Shown always, not required: a
+		// credential's display rule can name one condition (n8n also checks it when the node reads the
+		// credential), and Download sits in Options; a webhook without either needs none.
+		credentials: [{ name: 'unificallyApi', required: false }],
 		webhooks: [
 			{
 				name: 'default',
@@ -89,16 +95,6 @@ export class UnificallyTrigger implements INodeType {
 				type: 'notice',
 				default: '',
 				displayOptions: { show: { secretToken: [''], verifyWithApi: [false] } },
-			},
-			{
-				displayName:
-					'Options → Download Output Files needs Verify With API: files are fetched only from the task as the API reports it, never from the URLs of a posted callback. Without it, nothing is downloaded and each task carries download_error.',
-				name: 'downloadNeedsVerifyNotice',
-				type: 'notice',
-				default: '',
-				// Not `'options.download'`: n8n 1.x cannot resolve a dotted path in displayOptions (activation
-				// fails with "Could not resolve parameter dependencies").
-				displayOptions: { show: { verifyWithApi: [false] } },
 			},
 			{
 				displayName: 'Statuses',
@@ -141,7 +137,7 @@ export class UnificallyTrigger implements INodeType {
 						type: 'boolean',
 						default: false,
 						description:
-							'Whether to download every output file into binary data. Needs Verify With API: only the files of the task as the API reports it are fetched. On n8n 1.x with binary data mode "filesystem", n8n deletes a file received here when another execution of this workflow ends first (fixed in n8n 2.x): there, leave this off and add Unifically → Task → Get with Download Output Files after the trigger.',
+							'Whether to download every output file into binary data. The trigger reads each task from the API with the credential and fetches only the URLs the API returns, never those of a posted callback (on n8n 1.x see the README first).',
 					},
 					{
 						displayName: 'Put Output File in Field',
@@ -220,8 +216,16 @@ const keyOf = (settings: Settings, task: Task) => callbackKey(settings.workflowI
 
 /** One posted task, verified (when asked) and ready to emit; undefined when it is not to be emitted. */
 async function itemFor(context: IWebhookFunctions, settings: Settings, posted: Task): Promise<INodeExecutionData | undefined> {
-	if (!settings.verify) return await itemOf(context, posted, settings.options, false);
+	if (!settings.verify) {
+		if (!settings.options.download || !isSucceeded(posted)) return { json: posted };
+		return await downloadedFromApi(context, posted, settings.options);
+	}
 	const postedKey = keyOf(settings, posted);
+	if (!hasCredential(context)) {
+		release(postedKey);
+		context.logger.warn(`Unifically Trigger: task ${posted.task_id} not emitted: it could not be verified with the API (${NO_CREDENTIAL})`);
+		return undefined;
+	}
 	let task: Task;
 	try {
 		// Only the API's own view is emitted: nothing of the posted body survives, not even `model`.
@@ -247,25 +251,45 @@ async function itemFor(context: IWebhookFunctions, settings: Settings, posted: T
 	} else if (!settings.statuses.includes(statusGroup(task))) {
 		return undefined;
 	}
-	return await itemOf(context, task, settings.options, true);
+	return await itemOf(context, task, settings.options);
 }
 
+const hasCredential = (context: IWebhookFunctions) => !!context.getNode().credentials?.unificallyApi;
+
 /**
- * The emitted item. Files are downloaded only from a task as the API reported it (`verified`): the
- * URLs of a posted body are never fetched, or anyone who can reach the webhook could make n8n request
- * any address of the user's network.
+ * Download on, Verify off: the posted body decides that a task is emitted (as without Download), but
+ * its files come only from the task as the API reports it — the URLs of a posted body are never
+ * fetched, or anyone who can reach the webhook could make n8n request any address of the user's
+ * network. The emitted task is the API's, the one the files belong to. A task the API cannot confirm
+ * as completed is emitted as posted, with `download_error` saying why.
  */
+async function downloadedFromApi(
+	context: IWebhookFunctions,
+	posted: Task,
+	options: { download?: boolean; binaryPropertyName?: string },
+): Promise<INodeExecutionData> {
+	const unread = (reason: string): INodeExecutionData => {
+		context.logger.warn(`Unifically Trigger: task ${posted.task_id} emitted without its files: ${notDownloaded(reason)}`);
+		return { json: { ...posted, download_error: notDownloaded(reason) } };
+	};
+	if (!hasCredential(context)) return unread(NO_CREDENTIAL);
+	let task: Task;
+	try {
+		task = await getTask(context, posted.task_id);
+	} catch (error) {
+		return unread(`the task could not be read from the API (${(error as Error).message})`);
+	}
+	if (!isSucceeded(task)) return unread(`the API reports the task as "${task.status}"`);
+	return await itemOf(context, task, options);
+}
+
+/** The emitted item of a task as the API reported it, with its files when Download is on. */
 async function itemOf(
 	context: IWebhookFunctions,
 	task: Task,
 	options: { download?: boolean; binaryPropertyName?: string },
-	verified: boolean,
 ): Promise<INodeExecutionData> {
 	if (!options.download || !isSucceeded(task)) return { json: task };
-	if (!verified) {
-		context.logger.warn(`Unifically Trigger: task ${task.task_id} emitted without its files: ${NOT_DOWNLOADED_UNVERIFIED}`);
-		return { json: { ...task, download_error: NOT_DOWNLOADED_UNVERIFIED } };
-	}
 	// The callback was already acknowledged: a failed download still emits the task.
 	const emitted = await downloadKeepingTask(context, task, options.binaryPropertyName?.trim() || 'data', 0);
 	return { json: emitted.task, ...(emitted.binary ? { binary: emitted.binary } : {}) };

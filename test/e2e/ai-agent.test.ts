@@ -4,7 +4,8 @@
  * whose credential points at a scripted OpenAI-compatible server (support/scriptedChatModel.ts):
  * it answers with the tool calls a test scripts, then with a final message quoting the tool results.
  *
- * - The agent chooses the model, the prompt and an option: the simulator receives exactly those,
+ * - The tool runs the model picked in its dropdown; the agent gives the prompt and an option: the
+ *   simulator receives exactly those (with "Let the Agent Choose", the agent also gives the model),
  *   and the agent's answer carries the finished task (task_id, output URL).
  * - A task slower than the tool's wait comes back as its task_id with a note; the agent then gets
  *   it with the "Get a task" tool and answers with its output.
@@ -26,7 +27,8 @@ const OPENAI_CREDENTIAL = { id: 'scriptedOpenAi01', name: 'Scripted OpenAI' };
 
 const FOX = {
 	ask: 'Make a vertical video of a red fox in the snow',
-	args: { model: 'google/veo-3.1-fast', prompt: 'A red fox trotting through fresh snow, golden hour', aspect_ratio: '9:16' },
+	// The tool runs the model picked in its dropdown (the default, Veo 3.1 Fast): no model argument.
+	args: { prompt: 'A red fox trotting through fresh snow, golden hour', aspect_ratio: '9:16' },
 };
 const SLOW = {
 	ask: 'Make a long cinematic video of a lighthouse in a storm',
@@ -139,7 +141,8 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 		);
 		await n8n.importWorkflow(
 			agentWorkflow('unifAgentSlow001', SLOW.ask, unifically, [
-				{ name: 'Generate video', parameters: { resource: 'video', operation: 'generate', options: { timeout: 2 } } },
+				// "Let the Agent Choose" (opt-in): the agent gives the model.
+				{ name: 'Generate video', parameters: { resource: 'video', operation: 'generate', model: 'agentChooses', options: { timeout: 2 } } },
 				{ name: 'Get a task', parameters: { resource: 'task', operation: 'get' } },
 			]),
 		);
@@ -154,7 +157,7 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 	const conversation = (ask: string) =>
 		model.requests.filter((request) => request.messages.some((message) => message.content === ask));
 
-	test('the agent chooses model, prompt and aspect ratio; its answer carries the finished task', async () => {
+	test('the picked model runs; the agent gives prompt and aspect ratio; its answer carries the finished task', async () => {
 		const result = await n8n.execute('unifAgentFox0001', { timeoutMs: RUN_TIMEOUT });
 		expect(model.errors).toEqual([]);
 		expect(result.error).toBeUndefined();
@@ -164,9 +167,11 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 		const tool = first.tools.find((candidate) => candidate.name.startsWith('Generate'))!;
 		expect(tool.description).toMatch(/^Generates a video with an AI model .* waits for the task up to its timeout \(60 seconds unless set otherwise\)/);
 		expect(Object.keys(tool.parameters.properties ?? {}).sort()).toEqual(
-			['aspect_ratio', 'duration', 'model', 'other_inputs', 'prompt', 'resolution', 'start_image_url'].sort(),
+			['aspect_ratio', 'duration', 'other_inputs', 'prompt', 'resolution', 'start_image_url'].sort(),
 		);
-		expect(tool.parameters.properties?.model.description).toContain('google/veo-3.1-fast = ');
+		// Its example is JSON, and it lists each model's inputs.
+		expect(tool.parameters.properties?.other_inputs.description).toContain('for example {"seed": 42}');
+		expect(tool.parameters.properties?.other_inputs.description).toContain('google/veo-3.1-fast = ');
 
 		// The simulator received exactly what the scripted model chose.
 		const [task] = [...sim.tasks.values()].filter((candidate) => candidate.input.prompt === FOX.args.prompt);
@@ -190,6 +195,8 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 
 		const turns = conversation(SLOW.ask);
 		expect(turns).toHaveLength(3);
+		const generate = turns[0].tools.find((candidate) => candidate.name.startsWith('Generate'))!;
+		expect(generate.parameters.properties?.model.description).toContain('kuaishou/kling-2.6 = ');
 		const descriptions = turns[0].tools.map((candidate) => candidate.description);
 		expect(descriptions).toHaveLength(2);
 		expect(descriptions).toEqual(

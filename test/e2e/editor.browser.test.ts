@@ -14,7 +14,21 @@ import * as path from 'node:path';
 
 import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
-import { N8n, OWNER, ROOT, ensureN8n, loadExample, packPackage, run } from './support/n8n';
+import {
+	EXAMPLE_CREDENTIAL,
+	N8n,
+	OWNER,
+	ROOT,
+	UNIFICALLY_NODE,
+	UNIFICALLY_TRIGGER,
+	ensureN8n,
+	loadExample,
+	nodeItems,
+	packPackage,
+	run,
+	waitFor,
+	type WorkflowJson,
+} from './support/n8n';
 import { startTestSimulator, type Simulator } from './support/simulator';
 
 const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed
@@ -23,6 +37,76 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, '.cache/e2e/screenshots');
 const EXAMPLE_NAME = 'Unifically example: generate a video (Veo 3.1 Fast)';
 const NODE_NAME = 'Generate Video';
+
+/** Issue #18's traps: a Suno node, an AI Agent with the node as its tool (one workflow); a published trigger. */
+const TRAPS_ID = 'unifEditorTraps1';
+const TRIGGER_ID = 'unifEditorTrig01';
+const TRIGGER_WEBHOOK = '5d0c1a44-7f1e-4c7e-9b55-2f5e0b8f3a18';
+const LYRICS = '[Verse] Windows down, the sun is high';
+const credential = { unificallyApi: EXAMPLE_CREDENTIAL };
+
+function trapsWorkflow(): WorkflowJson {
+	return {
+		id: TRAPS_ID,
+		name: 'Editor traps',
+		nodes: [
+			{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a2',
+				name: 'Song',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'audio', operation: 'generate', model: 'suno-ai/music', mv: 'chirp-crow', custom: true, prompt: LYRICS },
+				credentials: credential,
+			},
+			{
+				id: 'a3',
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3.1,
+				position: [240, 300],
+				parameters: { promptType: 'define', text: 'Make a video', options: {} },
+			},
+			{
+				id: 'a4',
+				name: 'Video Tool',
+				type: `${UNIFICALLY_NODE}Tool`,
+				typeVersion: 1,
+				position: [400, 520],
+				parameters: { resource: 'video', operation: 'generate' },
+				credentials: credential,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Song', type: 'main', index: 0 }]] },
+			'Video Tool': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Download on, Verify With API off: files must still arrive (from the API's URLs). */
+function triggerWorkflow(): WorkflowJson {
+	return {
+		id: TRIGGER_ID,
+		name: 'Editor trigger: Download, Verify off',
+		nodes: [
+			{
+				id: 'b1',
+				name: 'Callbacks',
+				type: UNIFICALLY_TRIGGER,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: TRIGGER_WEBHOOK,
+				parameters: { statuses: ['completed', 'failed'], secretToken: '', verifyWithApi: false, options: { download: true } },
+				credentials: credential,
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 describe('the Unifically node in the n8n editor (Chromium)', () => {
 	let sim: Simulator;
@@ -41,7 +125,8 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		sim = await startTestSimulator();
 		n8n = await N8n.create({ tarball, name: 'unifically-editor' });
 		await n8n.importUnificallyCredential({ baseUrl: sim.url });
-		await n8n.importWorkflow(loadExample('generate-video'));
+		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow()]);
+		await n8n.publishWorkflow(TRIGGER_ID);
 		await n8n.start();
 		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
 
@@ -273,5 +358,172 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		expect(text).toMatch(/Mime Type:?\s*video\/mp4/i);
 		await snap('binary-tab');
 		await closeNode();
+	});
+
+	// ---- issue #18: nothing typed is lost, the panel, the credential, the tool, the trigger ----------
+
+	async function openWorkflow(id: string, node: string): Promise<void> {
+		await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+		await canvasNode(node).waitFor();
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		if (await editHere.isVisible()) await editHere.click();
+	}
+
+	/** The label of the parameter shown in the field `name` (n8n renders it just above the input). */
+	async function labelOf(name: string): Promise<string> {
+		return await ndv()
+			.getByTestId(`parameter-input-${name}`)
+			.evaluate((input) => {
+				let node: Element | null = input;
+				while (node && !node.querySelector('label, [data-test-id="input-label"]')) node = node.parentElement;
+				return (node?.querySelector('label, [data-test-id="input-label"]') as HTMLElement | null)?.innerText.trim() ?? '';
+			});
+	}
+
+	async function flipSwitch(name: string): Promise<void> {
+		await ndv().getByTestId(`parameter-input-${name}`).locator('.el-switch').first().click();
+		await page.waitForTimeout(300);
+	}
+
+	uiTest('Suno: the mode toggle off → on and Suno → TTS → Suno keep the text; simple mode\'s Song Description is required', async () => {
+		await openWorkflow(TRAPS_ID, 'Song');
+		await openNode('Song');
+		expect(await promptValue()).toBe(LYRICS);
+		expect(await labelOf('prompt')).toMatch(/^Prompt/);
+
+		await flipSwitch('custom'); // off: simple mode
+		expect(await labelOf('prompt')).toMatch(/^Song Description/);
+		expect(await promptValue()).toBe(LYRICS);
+		await snap('suno-simple-mode');
+		await promptInput().fill('An upbeat song about a road trip');
+		await flipSwitch('custom'); // on again
+		expect(await labelOf('prompt')).toMatch(/^Prompt/);
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+
+		await choose('model', /Higgsfield: Text-to-Speech/, 'Text-to-Speech');
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+		// Voice ID: an example in the empty box.
+		expect(await ndv().getByTestId('parameter-input-voiceId').locator('input').first().getAttribute('placeholder')).toBeTruthy();
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+
+		// Simple mode with the description cleared: n8n's ⚠ on it (it is required there).
+		await flipSwitch('custom');
+		await promptInput().fill('');
+		await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click();
+		await ndv().getByTestId('parameter-input-prompt').getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
+		await snap('suno-simple-required');
+		await promptInput().fill(LYRICS);
+		await flipSwitch('custom');
+		await closeNode();
+	});
+
+	uiTest('words and models: Suno versions by name; Sound Effects keeps the prompt; the canvas names the model', async () => {
+		await openNode('Song');
+		expect(await ndv().getByTestId('parameter-input-mv').locator('input').first().inputValue()).toBe('v5 (Newest)');
+		await choose('model', /ElevenLabs: Sound Effects/, 'Sound Effects');
+		expect(await labelOf('prompt')).toMatch(/^Sound Description/);
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+		expect(await canvasNode('Song').innerText()).toContain('Generate: ElevenLabs Sound Effects');
+		await snap('canvas-subtitle');
+		await openNode('Song');
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+	});
+
+	uiTest('video: aspect ratio, duration and resolution top-level, starting at the model\'s default (Kling O1: not 3 s)', async () => {
+		await openWorkflow(TRAPS_ID, 'Song');
+		await openNode('Song');
+		await choose('resource', /^Video$/);
+		await choose('model', /Kling: O1 Video/, 'O1 Video');
+		for (const name of ['aspectRatio', 'duration']) await ndv().getByTestId(`parameter-input-${name}`).waitFor();
+		expect(await ndv().getByTestId('parameter-input-duration').locator('input').first().inputValue()).toBe('Default');
+		await choose('model', /Veo 3\.1 Fast/, 'Veo 3.1 Fast');
+		expect(await ndv().getByTestId('parameter-input-resolution').locator('input').first().inputValue()).toBe('Default (720p)');
+		expect(await promptValue()).toBe(LYRICS);
+		await snap('video-main-controls');
+		await choose('resource', /^Audio$/);
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		await closeNode();
+	});
+
+	uiTest('the nodes panel\'s Unifically entry and its header describe the action node, not the trigger', async () => {
+		await page.getByTestId('node-creator-plus-button').click();
+		const creator = page.getByTestId('node-creator');
+		await creator.waitFor();
+		await page.getByTestId('node-creator-search-bar').fill('Unifically');
+		const entry = creator.getByTestId('item-iterator-item').filter({ has: page.getByText('Unifically', { exact: true }) }).first();
+		await entry.waitFor({ timeout: 10_000 });
+		expect(await entry.innerText()).toMatch(/Generate video, images and audio with 50 AI models/);
+		expect(await entry.innerText()).not.toMatch(/^Starts the workflow/m);
+		await entry.click();
+		await creator.getByText(/Generate video, images and audio with 50 AI models/).first().waitFor({ timeout: 10_000 });
+		await snap('nodes-panel-entry');
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden' });
+	});
+
+	uiTest('the AI Agent tool: Model is a dropdown showing the picked model; "Let the Agent Choose" is opt-in', async () => {
+		await openNode('Video Tool');
+		const model = ndv().getByTestId('parameter-input-model');
+		expect(await model.locator('input').first().inputValue()).toMatch(/Veo 3\.1 Fast \(google\/veo-3\.1-fast\)/);
+		expect(await model.getByText('$fromAI').count()).toBe(0);
+		expect(await ndv().getByTestId('parameter-input-modelFromAgent').count()).toBe(0);
+		await choose('model', /^Let the Agent Choose$/, 'Let the Agent');
+		await ndv().getByText('Model (Chosen by the Agent)').first().waitFor();
+		await snap('tool-model');
+		await choose('model', /Veo 3\.1 Fast/, 'Veo 3.1 Fast');
+		await closeNode();
+	});
+
+	uiTest('the credential form speaks to API users: no notice about the simulator or npm', async () => {
+		await page.goto(`${n8n.baseUrl}/home/credentials`);
+		await page.getByText(EXAMPLE_CREDENTIAL.name, { exact: true }).first().click();
+		const modal = page.getByTestId('editCredential-modal');
+		await modal.waitFor();
+		await modal.getByText('Base URL', { exact: true }).first().waitFor();
+		const text = await modal.innerText();
+		expect(text).not.toMatch(/npm start|npm run|local simulator|simulator answers/i);
+		expect(text).not.toMatch(/ECONNREFUSED, ENOTFOUND or ETIMEDOUT, nothing answers at the Base URL/);
+		await snap('credential-form');
+		await page.keyboard.press('Escape');
+	});
+
+	uiTest('the trigger with Download on and Verify off: no second switch asked for, and the files arrive', async () => {
+		await openWorkflow(TRIGGER_ID, 'Callbacks');
+		await openNode('Callbacks');
+		const shown = await ndv().getByTestId('node-parameters').innerText();
+		expect(shown).not.toMatch(/needs Verify With API/);
+		await ndv().getByTestId('node-credentials-select').first().waitFor();
+		await closeNode();
+
+		// A real task whose callback reaches the published trigger.
+		const before = n8n.executions({ workflowId: TRIGGER_ID }).length;
+		const created = await fetch(`${sim.url}/v1/tasks`, {
+			method: 'POST',
+			headers: { Authorization: 'Bearer sim-e2e-key', 'Content-Type': 'application/json' },
+			body: JSON.stringify({
+				model: 'google/nano-banana',
+				input: { prompt: 'a cat', aspect_ratio: '1:1' },
+				callback_url: `${n8n.baseUrl}/webhook/${TRIGGER_WEBHOOK}/callback`,
+			}),
+		});
+		const taskId = ((await created.json()) as { data: { task_id: string } }).data.task_id;
+		const execution = await waitFor(
+			'the trigger execution with the task',
+			() =>
+				n8n
+					.executions({ workflowId: TRIGGER_ID, includeData: true })
+					.slice(before)
+					.find((record) => record.status === 'success' && JSON.stringify(record.run ?? {}).includes(taskId)),
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		const [item] = nodeItems(execution.run!, 'Callbacks');
+		expect(item.json.download_error).toBeUndefined();
+		expect(item.binary?.data?.mimeType).toMatch(/^image\//);
+		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
 	});
 });

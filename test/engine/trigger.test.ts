@@ -21,8 +21,9 @@ import type { AddressInfo } from 'node:net';
 import { fileBytes } from '../../simulator/files';
 import { startSimulator, type CallbackRecord, type Simulator } from '../../simulator/server';
 import {
-	NOT_DOWNLOADED_UNVERIFIED,
+	NO_CREDENTIAL,
 	UnificallyTrigger,
+	notDownloaded,
 	taskFromCallback,
 	tokensMatch,
 } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
@@ -584,7 +585,7 @@ describe('options.download', () => {
 
 // --- 6b. never fetch what the API did not return -------------------------------------------------
 
-describe('download without Verify With API', () => {
+describe('download, with Verify With API off or on', () => {
 	/** A server of the user's network that a forged callback names: it counts every request. */
 	async function internalServer() {
 		const requests: string[] = [];
@@ -597,10 +598,34 @@ describe('download without Verify With API', () => {
 		return { url, requests, close: async () => await new Promise((resolve) => server.close(resolve)) };
 	}
 
+	test('Download just works with Verify off: the files of the task as the API reports it, never the posted URLs', async () => {
+		const internal = await internalServer();
+		try {
+			const hook = await trigger({ options: { download: true } }, { credentials: credentials() });
+			const taskId = await createTask(undefined);
+			await taskFinished(taskId);
+			const answer = await post(
+				hook.webhookUrl,
+				JSON.stringify({ task_id: taskId, status: 'completed', output: { image_url: `${internal.url}/x.png` } }),
+			);
+			const call = await hook.nextCall();
+
+			expect(answer).toEqual({ status: 200, body: { received: true, emitted: true } });
+			expect(call.items).toHaveLength(1);
+			expect(call.items[0].binary?.data.fileName).toBe(`${taskId}_image.png`);
+			expect(call.items[0].json.download_error).toBeUndefined();
+			// The emitted task is the API's, the one the file belongs to: not the posted URL.
+			expect(call.items[0].json.output).toEqual(completedTask(taskId).output);
+			expect(internal.requests).toEqual([]);
+		} finally {
+			await internal.close();
+		}
+	});
+
 	test('a forged callback naming an internal URL makes no request to it; the task says why nothing was downloaded', async () => {
 		const internal = await internalServer();
 		try {
-			const hook = await trigger({ options: { download: true } });
+			const hook = await trigger({ options: { download: true } }, { credentials: credentials() });
 			const answer = await post(
 				hook.webhookUrl,
 				JSON.stringify({ task_id: 'forged-0001', status: 'completed', output: { image_url: `${internal.url}/admin/secret.png` } }),
@@ -610,10 +635,27 @@ describe('download without Verify With API', () => {
 			expect(answer.status).toBe(200);
 			expect(call.items).toHaveLength(1);
 			expect(call.items[0].binary).toBeUndefined();
-			expect(call.items[0].json.download_error).toBe(NOT_DOWNLOADED_UNVERIFIED);
+			expect(String(call.items[0].json.download_error)).toMatch(/^Not downloaded: the task could not be read from the API/);
 			await sleep(200);
 			expect(internal.requests).toEqual([]);
 			expect(logged.some((line) => line.startsWith('warn') && line.includes('forged-0001'))).toBe(true);
+		} finally {
+			await internal.close();
+		}
+	});
+
+	test('without a credential nothing is fetched and the task says to select one', async () => {
+		const internal = await internalServer();
+		try {
+			const hook = await trigger({ options: { download: true } });
+			await post(
+				hook.webhookUrl,
+				JSON.stringify({ task_id: 'forged-0002', status: 'completed', output: { image_url: `${internal.url}/x.png` } }),
+			);
+			const call = await hook.nextCall();
+			expect(call.items[0].json.download_error).toBe(notDownloaded(NO_CREDENTIAL));
+			await sleep(200);
+			expect(internal.requests).toEqual([]);
 		} finally {
 			await internal.close();
 		}
@@ -780,21 +822,22 @@ describe('node description', () => {
 		expect(shown('unprotectedNotice', { secretToken: '', verifyWithApi: true })).toBe(false);
 	});
 
-	test('a note that Download needs Verify With API, while it is off', () => {
-		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: false, options: { download: true } })).toBe(true);
-		expect(shown('downloadNeedsVerifyNotice', { verifyWithApi: true, options: { download: true } })).toBe(false);
+	test('Download needs no second switch: no "needs Verify With API" notice, and its tooltip says where files come from', () => {
+		expect(description.properties.map((property) => property.name)).not.toContain('downloadNeedsVerifyNotice');
+		expect(JSON.stringify(description.properties)).not.toMatch(/needs Verify With API/);
+		const options = description.properties.find((property) => property.name === 'options')!.options as INodeProperties[];
+		expect(options.find((option) => option.name === 'download')?.description).toMatch(/reads each task from the API/);
 	});
 
-	test('one POST webhook answering on receipt; the credential only with verifyWithApi', () => {
+	test('one POST webhook answering on receipt; the credential offered always', () => {
 		const [webhook, urlWithToken] = description.webhooks!;
 		expect(webhook).toMatchObject({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' });
 		// The second entry only shows the URL with ?token= in the editor: with no HTTP method, n8n
 		// registers nothing for it (n8n 2.41 webhook.service getNodeWebhooks skips an empty method).
 		expect(description.webhooks).toHaveLength(2);
 		expect(urlWithToken.httpMethod).toBe('');
-		expect(description.credentials).toEqual([
-			{ name: 'unificallyApi', required: true, displayOptions: { show: { verifyWithApi: [true] } } },
-		]);
+		// Shown whatever Verify is: Download reads the task with it too.
+		expect(description.credentials).toEqual([{ name: 'unificallyApi', required: false }]);
 		const statuses = description.properties.find((property) => property.name === 'statuses');
 		expect(statuses?.default).toEqual(['completed', 'failed']);
 	});

@@ -6,12 +6,15 @@
  * any id").
  */
 import type { INode, INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { NodeHelpers, deepCopy } from 'n8n-workflow';
+import { NodeHelpers, Workflow, deepCopy } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { MODELS, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
-import { UNIFICALLY, getNodeType } from './harness';
+import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog';
+import { isMainVideoInput, isTopLevel } from '../../nodes/Unifically/catalog/toProperties';
+import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
+import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
+import { HarnessNodeTypes, UNIFICALLY, getNodeType } from './harness';
 import { NODE_NAME, receivedInput, runUnifically, useSimulator } from './support/fixtures';
 
 const description = getNodeType(UNIFICALLY).description;
@@ -78,15 +81,35 @@ describe('Unifically node description', () => {
 		expect([modelsOf('video').length, modelsOf('image').length, modelsOf('audio').length]).toEqual([22, 12, 16]);
 	});
 
-	it('Veo 3.1 Fast shows the prompt top-level (required) and exactly its optional inputs in Additional Fields', () => {
+	it('Veo 3.1 Fast: prompt (required), aspect ratio and resolution top-level; the other optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
-		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
+		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
 		expect(veo.byName('prompt')?.required).toBe(true);
-		expect(veo.additional).toEqual(['aspectRatio', 'endImageUrl', 'extraInput', 'resolution', 'seed', 'startImageUrl']);
-		const choices = (name: string) => (veo.additionalField(name)?.options as INodePropertyOptions[]).map((option) => option.value);
-		expect(choices('aspectRatio')).toEqual(['16:9', '9:16']);
-		expect(choices('resolution')).toEqual(['720p', '1080p', '4k']);
-		expect(veo.additionalField('seed')?.type).toBe('number');
+		expect(veo.additional).toEqual(['endImageUrl', 'extraInput', 'seed', 'startImageUrl']);
+		const choices = (name: string) => (veo.byName(name)?.options as INodePropertyOptions[]).map((option) => option.value);
+		// First the model's own default, sent as nothing; its documented value in the label.
+		expect(choices('aspectRatio')).toEqual(['', '16:9', '9:16']);
+		expect(choices('resolution')).toEqual(['', '720p', '1080p', '4k']);
+		expect((veo.byName('resolution')?.options as INodePropertyOptions[])[0].name).toBe('Default (720p)');
+		expect([veo.filled.aspectRatio, veo.filled.resolution]).toEqual(['', '']);
+		// Seed: empty (random) when added, not 0.
+		expect(veo.additionalField('seed')).toMatchObject({ type: 'string', default: '', placeholder: 'Empty: random' });
+	});
+
+	it('main video controls top-level for every video model that lists their values; Kling O1 Duration starts at the model\'s default, not at 3', () => {
+		for (const model of modelsOf('video')) {
+			const shown = media('video', model.id);
+			for (const spec of model.inputs.filter((input) => isMainVideoInput(model, input))) {
+				expect([model.id, spec.key, shown.names.includes(parameterName(spec.key))]).toEqual([model.id, spec.key, true]);
+				expect([model.id, spec.key, shown.filled[parameterName(spec.key)]]).toEqual([model.id, spec.key, '']);
+			}
+		}
+		const o1 = media('video', 'kuaishou/kling-o1-video');
+		expect((o1.byName('duration')?.options as INodePropertyOptions[]).map((option) => option.name)).toEqual([
+			'Default',
+			...[3, 4, 5, 6, 7, 8, 9, 10].map((seconds) => `${seconds} s`),
+		]);
+		expect(o1.byName('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
 	it('Flux.2 Flex shows steps (1-50) and cfg (1.5-10); Flux.2 Pro and Max do not', () => {
@@ -129,14 +152,22 @@ describe('Unifically node description', () => {
 		expect(hailuo.byName('prompt')).toBeDefined();
 		expect(hailuo.byName('prompt')?.required).toBeFalsy();
 		expect(hailuo.additionalField('prompt')).toBeUndefined();
-		expect(hailuo.additionalField('duration')?.displayName).toBe('Duration (Seconds)');
+		expect(hailuo.byName('duration')?.displayName).toBe('Duration (Seconds)');
 	});
 
-	it('Kling: mode in the user\'s words, the API value kept', () => {
+	it('Kling mode and Suno versions in the user\'s words, the API value kept and named in the description', () => {
 		const mode = media('video', 'kuaishou/kling-2.6').additionalField('mode');
 		expect(mode?.options).toEqual([
-			{ name: 'Standard (720p)', value: 'std' },
-			{ name: 'Pro (1080p)', value: 'pro' },
+			{ name: 'Standard (720p)', value: 'std', description: 'Sent as std' },
+			{ name: 'Pro (1080p)', value: 'pro', description: 'Sent as pro' },
+		]);
+		// Suno versions by Suno's names, the code in the description.
+		expect(media('audio', 'suno-ai/music').byName('mv')?.options).toEqual([
+			{ name: 'v3.5', value: 'chirp-v3-5', description: 'Sent as chirp-v3-5' },
+			{ name: 'v4', value: 'chirp-v4', description: 'Sent as chirp-v4' },
+			{ name: 'v4.5', value: 'chirp-auk', description: 'Sent as chirp-auk' },
+			{ name: 'v4.5+', value: 'chirp-bluejay', description: 'Sent as chirp-bluejay' },
+			{ name: 'v5 (Newest)', value: 'chirp-crow', description: 'Sent as chirp-crow' },
 		]);
 	});
 
@@ -155,10 +186,14 @@ describe('Unifically node description', () => {
 			'chirp-crow',
 		]);
 		expect(suno.additional).toEqual(['extraInput', 'makeInstrumental', 'negativeTags', 'tags', 'title']);
+		expect(suno.byName('prompt')?.displayName).toBe('Prompt');
+		expect(suno.byName('prompt')?.required).toBeFalsy(); // an instrumental needs no lyrics
+		// Simple mode: its main input, the Song Description, top-level and required, in the same field.
 		const simple = form({ resource: 'audio', operation: 'generate', model: 'suno-ai/music', custom: false });
-		expect(simple.names).not.toContain('prompt');
-		expect(simple.additional).toEqual(['extraInput', 'gptDescriptionPrompt', 'makeInstrumental', 'title']);
-		expect(simple.additionalField('gptDescriptionPrompt')?.displayName).toBe('Song Description');
+		expect(simple.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'prompt', 'additionalFields', 'options']);
+		expect(simple.byName('prompt')?.displayName).toBe('Song Description');
+		expect(simple.byName('prompt')?.required).toBe(true);
+		expect(simple.additional).toEqual(['extraInput', 'makeInstrumental', 'title']);
 	});
 
 	it('a model whose inputs the seed does not document takes prompt and Extra Input', () => {
@@ -179,6 +214,28 @@ describe('Unifically node description', () => {
 		expect(audio).toEqual(expect.arrayContaining(['Suno: Extend Audio (suno-ai/extend)', 'Higgsfield: Text-to-Speech (higgsfield-ai/tts)']));
 	});
 
+	it('the nodes panel\'s one "Unifically" entry describes what the action node does (n8n gives it the trigger\'s description)', () => {
+		// n8n's editor (useActionsGeneration.generateMergedNodesAndActions) merges a trigger into the node
+		// whose name is the trigger's without "Trigger", and sets the entry's description to the trigger's.
+		const trigger = new UnificallyTrigger().description;
+		const merged = { ...description, description: trigger.name.replace('Trigger', '') === description.name ? trigger.description : description.description };
+		expect(merged.description.startsWith(description.description)).toBe(true);
+		expect(merged.description).toMatch(/^Generate video, images and audio with 50 AI models/);
+		expect(merged.description).not.toMatch(/^Starts/);
+	});
+
+	it('the canvas subtitle names the operation and the model by its display name (its id\'s last part for an unknown id)', () => {
+		const subtitleOf = (parameters: INodeParameters) => {
+			const node: INode = { id: '1', name: 'Unifically', type: UNIFICALLY, typeVersion: 1, position: [0, 0], parameters };
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes() });
+			return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
+		};
+		expect(subtitleOf({ resource: 'audio', operation: 'generate', model: 'higgsfield-ai/tts' })).toBe('Generate: Higgsfield Text-to-Speech');
+		expect(subtitleOf({ resource: 'video', operation: 'create', model: 'google/veo-3.1-fast' })).toBe('Create Task: Google Veo 3.1 Fast');
+		expect(subtitleOf({ resource: 'image', operation: 'generate', model: 'acme/brand-new' })).toBe('Generate: brand-new');
+		expect(subtitleOf({ resource: 'task', operation: 'get' })).toBe('Get Task');
+	});
+
 	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {
 		const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/Unifically/Unifically.node.json'), 'utf8')) as { alias: string[] };
 		const words = ['hailuo', 'minimax', 'kling', 'veo', 'sora', 'flux', 'suno', 'music', 'song', 'lyrics', 'tts', 'speech', 'voice', 'upscale', 'topaz', 'nano banana', 'gpt image'];
@@ -193,13 +250,14 @@ describe('Unifically node description', () => {
 			const applies = (spec: (typeof model.inputs)[number]) =>
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
-			const topLevel = inputs.filter((spec) => spec.required || spec.key === 'prompt').map((spec) => parameterName(spec.key));
-			const optional = inputs.filter((spec) => !spec.required && spec.key !== 'prompt').map((spec) => parameterName(spec.key));
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
+			const topLevel = inputs.filter(isTop).map(fieldName);
+			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
 			expect(modelFields.sort()).toEqual([...topLevel].sort());
 			expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
 			for (const spec of inputs.filter((candidate) => candidate.required)) {
-				expect(shown.byName(parameterName(spec.key))?.required).toBe(true);
+				expect(shown.byName(fieldName(spec))?.required).toBe(true);
 			}
 		},
 	);
@@ -230,6 +288,18 @@ describe('Unifically node description', () => {
 		expect(shown.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
 		expect(shown.byName('prompt')?.required).toBeFalsy();
 		expect(shown.additional).toEqual(['extraInput']);
+	});
+});
+
+describe('Unifically API credential form', () => {
+	it('speaks to users of the real API: no permanent notice, no word of the local simulator or npm', () => {
+		const { properties } = new UnificallyApi();
+		expect(properties.map((property) => property.type)).not.toContain('notice');
+		expect(properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'requestsPerSecond']);
+		const text = JSON.stringify(properties.map((property) => [property.displayName, property.description, property.placeholder]));
+		expect(text).not.toMatch(/simulator|npm|127\.0\.0\.1|localhost/i);
+		// What a network error code of the connection test means is still said, on Base URL.
+		expect(properties.find((property) => property.name === 'baseUrl')?.description).toMatch(/ECONNREFUSED/);
 	});
 });
 
@@ -283,14 +353,16 @@ describe('Unifically form as the editor changes it', () => {
 		let values: INodeParameters = editorChange({}, 'resource', 'video');
 		values = editorChange(values, 'model', 'kuaishou/kling-o1-video');
 		values = editorChange(values, 'prompt', 'A cat walking on the beach at sunset');
-		values = editorChange(values, 'additionalFields', { duration: 3, aspectRatio: '9:16' });
+		values = editorChange(values, 'duration', 3);
+		values = editorChange(values, 'aspectRatio', '9:16');
 		values = editorChange(values, 'model', 'hailuo/minimax-2.3');
 		expect(values.prompt).toBe('A cat walking on the beach at sunset');
-		// Hailuo takes 6 or 10 s and has no aspect ratio: both dropped, nothing left to show as an error.
-		expect(values.additionalFields).toEqual({});
-		values = editorChange(values, 'additionalFields', { duration: 10 });
+		// Hailuo takes 6 or 10 s and has no aspect ratio: the duration is back at the model's default.
+		expect(values.duration).toBe('');
+		expect(values.aspectRatio).toBeUndefined();
+		values = editorChange(values, 'duration', 10);
 		values = editorChange(values, 'model', 'kuaishou/kling-2.6');
-		expect(values.additionalFields).toEqual({ duration: 10 }); // Kling 2.6 takes 10 s too
+		expect(values.duration).toBe(10); // Kling 2.6 takes 10 s too
 		values = editorChange(values, 'model', 'google/veo-3.1-fast');
 		expect(values.prompt).toBe('A cat walking on the beach at sunset');
 		values = editorChange(values, 'resource', 'audio');
@@ -315,6 +387,54 @@ describe('Unifically form as the editor changes it', () => {
 		expect(values.model).toBe('google/veo-3.1-fast');
 	});
 
+	it.each(['suno-ai/music', 'suno-ai/cover', 'suno-ai/extend'])(
+		'%s: the mode toggle off and on, and on and off, keeps the text typed (Prompt ↔ Song Description are one field)',
+		(model) => {
+			let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', model);
+			expect(values.custom).toBe(true);
+			values = editorChange(values, 'prompt', '[Verse] Windows down');
+			values = editorChange(values, 'custom', false);
+			expect(values.prompt).toBe('[Verse] Windows down');
+			expect(form(values).byName('prompt')?.displayName).toBe('Song Description');
+			values = editorChange(values, 'prompt', 'An upbeat song about a road trip');
+			values = editorChange(values, 'custom', true);
+			expect(values.prompt).toBe('An upbeat song about a road trip');
+			expect(form(values).byName('prompt')?.displayName).toBe('Prompt');
+			// Model A → B → A (Suno → Higgsfield TTS → Suno) keeps it too.
+			values = editorChange(values, 'model', 'higgsfield-ai/tts');
+			values = editorChange(values, 'model', model);
+			expect(values.prompt).toBe('An upbeat song about a road trip');
+		},
+	);
+
+	it('models typed from the public pages: typed fields, choices, ranges, required markers; Sound Effects\' description is the kept Prompt', () => {
+		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'prompt', 'Rain on a tin roof');
+		values = editorChange(values, 'model', 'elevenlabs/sound-effect');
+		expect(values.prompt).toBe('Rain on a tin roof');
+		const sound = form(values);
+		expect(sound.byName('prompt')).toMatchObject({ displayName: 'Sound Description', required: true });
+		expect(sound.additional).toEqual(['duration', 'extraInput', 'loop', 'promptInfluence']);
+		expect(sound.additionalField('duration')?.typeOptions).toMatchObject({ minValue: 0.5, maxValue: 30 });
+		const motion = media('video', 'kuaishou/kling-3.0-motion-control');
+		expect(motion.names).toEqual(['resource', 'operation', 'model', 'prompt', 'imageUrl', 'videoUrl', 'additionalFields', 'options']);
+		expect(['prompt', 'imageUrl', 'videoUrl'].map((name) => motion.byName(name)?.required)).toEqual([true, true, true]);
+		expect(motion.additional).toEqual(['characterOrientation', 'elements', 'extraInput', 'keepAudio', 'mode']);
+		const stt = media('audio', 'elevenlabs/speech-to-text');
+		expect(stt.byName('audioUrl')?.required).toBe(true);
+		expect((stt.additionalField('timestampsGranularity')?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(['none', 'word', 'character']);
+		// Dialogue: top-level and required, starting empty (n8n marks no JSON field; the node names it before any request).
+		expect(media('audio', 'elevenlabs/text-to-dialogue').byName('dialogue')).toMatchObject({ type: 'json', required: true, default: '' });
+		const o1 = media('image', 'kuaishou/kling-o1-image');
+		expect(o1.additional).toEqual(['aspectRatio', 'extraInput', 'imageUrls', 'resolution']);
+	});
+
+	it('Suno Music in simple mode: an empty Song Description is an issue (required), in custom mode an empty Prompt is not', () => {
+		const base = { resource: 'audio', operation: 'generate', model: 'suno-ai/music' };
+		expect(Object.keys(issuesOf({ ...base, custom: false }))).toEqual(['prompt']);
+		expect(issuesOf({ ...base, custom: false, prompt: 'a song' })).toEqual({});
+		expect(issuesOf({ ...base, custom: true })).toEqual({});
+	});
+
 	it('an option value another model offers and this one does not is dropped (Suno version → Lyrics model)', () => {
 		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', 'suno-ai/music');
 		values = editorChange(values, 'mv', 'chirp-v4');
@@ -327,16 +447,25 @@ describe('Unifically form as the editor changes it', () => {
 			for (const from of modelsOf(resource)) {
 				for (const to of modelsOf(resource)) {
 					const additionalFields: INodeParameters = {};
+					const topLevel: INodeParameters = {};
 					for (const spec of from.inputs) {
 						if (spec.required || spec.key === 'prompt' || !spec.options) continue;
-						additionalFields[parameterName(spec.key)] = spec.options[spec.options.length - 1];
+						(isTopLevel(from, spec) ? topLevel : additionalFields)[parameterName(spec.key)] = spec.options[spec.options.length - 1];
 					}
 					let values = editorChange({ resource, operation: 'generate' }, 'model', from.id);
 					values = editorChange(values, 'additionalFields', additionalFields);
+					for (const [name, value] of Object.entries(topLevel)) values = editorChange(values, name, value);
 					values = editorChange(values, 'model', to.id);
 					for (const [name, value] of Object.entries((values.additionalFields ?? {}) as INodeParameters)) {
 						const spec = to.inputs.find((input) => parameterName(input.key) === name);
 						expect([to.id, name, spec?.options ? spec.options.includes(value as string) : true]).toEqual([to.id, name, true]);
+					}
+					// A top-level main control holds the model's default ('') or a value the new model takes.
+					for (const name of Object.keys(topLevel)) {
+						const shown = form(values).byName(name);
+						if (!shown || values[name] === undefined) continue;
+						const offered = (shown.options as INodePropertyOptions[]).map((option) => option.value);
+						expect([to.id, name, offered.includes(values[name] as string)]).toEqual([to.id, name, true]);
 					}
 				}
 			}
@@ -411,6 +540,24 @@ describe('Unifically → model from an expression', () => {
 		});
 		expect(result.status).toBe('success');
 		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({ prompt: 'saved the old way', duration: 6 });
+	});
+
+	it('main video controls: the model\'s default sends nothing; a choice is sent; a workflow saved with them in Additional Fields still sends those', async () => {
+		const base = { resource: 'video', operation: 'create', model: 'google/veo-3.1-fast', prompt: 'a fox' };
+		const sent = async (parameters: INodeParameters) => {
+			const result = await runUnifically(sim(), { ...base, ...parameters });
+			expect(result.status).toBe('success');
+			return receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id);
+		};
+		expect(await sent({})).toStrictEqual({ prompt: 'a fox' });
+		expect(await sent({ aspectRatio: '9:16', resolution: '1080p', additionalFields: { seed: '42' } })).toStrictEqual({
+			prompt: 'a fox',
+			aspect_ratio: '9:16',
+			resolution: '1080p',
+			seed: 42,
+		});
+		expect(await sent({ additionalFields: { resolution: '4k', aspectRatio: '9:16' } })).toStrictEqual({ prompt: 'a fox', aspect_ratio: '9:16', resolution: '4k' });
+		expect(await sent({ resolution: '1080p', additionalFields: { resolution: '4k' } })).toStrictEqual({ prompt: 'a fox', resolution: '1080p' });
 	});
 
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {

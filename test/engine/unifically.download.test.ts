@@ -70,7 +70,8 @@ describe('Unifically → download outputs into binary data', () => {
 			model: 'suno-ai/music',
 			mv: 'chirp-v4',
 			custom: false,
-			additionalFields: { gptDescriptionPrompt: 'a short jingle', extraInput: '{"sim_output_bytes": 40000}' },
+			prompt: 'a short jingle', // the Song Description in simple mode
+			additionalFields: { extraInput: '{"sim_output_bytes": 40000}' },
 			options: { download: true },
 		});
 		expect(result.status).toBe('success');

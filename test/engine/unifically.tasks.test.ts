@@ -155,7 +155,7 @@ describe('Unifically → Estimate Cost', () => {
 		['video', 'google/veo-3.1-quality', 0.8, { prompt: 'p', additionalFields: { resolution: '4k' } }],
 		['video', 'hailuo/minimax-2.3-fast', 0.11, { startImageUrl: 'https://example.com/a.png' }],
 		['video', 'kuaishou/kling-2.1', 0.53, { startImageUrl: 'https://example.com/a.png', additionalFields: { mode: 'pro', duration: 10 } }],
-		['audio', 'suno-ai/music', 0.06, { mv: 'chirp-v4', custom: false }],
+		['audio', 'suno-ai/music', 0.06, { mv: 'chirp-v4', custom: false, prompt: 'a song about rain' }],
 		['audio', 'suno-ai/lyrics', 0.012, { prompt: 'p', mv: 'remi-v1' }],
 	])('%s %s costs %p with the given inputs (SPEC price)', async (resource, model, cost, parameters) => {
 		const output = await estimate({ resource, model, ...parameters });

@@ -8,6 +8,7 @@
 import type { INodeParameters, INodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { AGENT_CHOOSES_MODEL } from '../../nodes/Unifically/actions/tool';
 import { getNodeType, node, runWorkflow, MANUAL_TRIGGER, SET_ITEMS, UNIFICALLY, chain } from './harness';
 import { credentialsFor, receivedInput, simTask, useSimulator } from './support/fixtures';
 
@@ -41,9 +42,9 @@ describe('Unifically as an AI Agent tool', () => {
 		return result;
 	}
 
-	it('the agent chooses the model, the prompt and the main options; the call returns the finished task', async () => {
+	it('with "Let the Agent Choose", the agent chooses the model, the prompt and the main options; the call returns the finished task', async () => {
 		const result = await callTool(
-			{ resource: 'video', operation: 'generate' },
+			{ resource: 'video', operation: 'generate', model: AGENT_CHOOSES_MODEL },
 			{ model: 'google/veo-3.1-fast', prompt: 'A red fox in the snow', aspect_ratio: '9:16', resolution: '1080p' },
 		);
 		expect(result.errorOf(TOOL_NAME)).toBeUndefined();
@@ -56,6 +57,17 @@ describe('Unifically as an AI Agent tool', () => {
 			resolution: '1080p',
 		});
 		expect(item.binary).toBeUndefined(); // an agent cannot read files: none downloaded
+	});
+
+	it('by default the model is the one picked in the dropdown (the resource\'s first): the agent gives only the inputs', async () => {
+		const picked = await callTool({ resource: 'video', operation: 'generate', model: 'kuaishou/kling-2.6' }, { prompt: 'A cat', duration: '10' });
+		expect(picked.errorOf(TOOL_NAME)).toBeUndefined();
+		const [item] = picked.outputOf(TOOL_NAME);
+		expect(simTask(sim(), item.json.task_id).model).toBe('kuaishou/kling-2.6');
+		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'A cat', duration: 10 });
+		// A model argument the agent sends anyway changes nothing: no field of the tool asks for it.
+		const byDefault = await callTool({ resource: 'image', operation: 'create' }, { model: 'openai/gpt-image-1', prompt: 'A cat', aspect_ratio: '1:1' });
+		expect(simTask(sim(), byDefault.outputOf(TOOL_NAME)[0].json.task_id).model).toBe('google/nano-banana');
 	});
 
 	it('numbers, URL lists and Other Inputs arrive with the API types', async () => {
@@ -105,11 +117,11 @@ describe('Unifically as an AI Agent tool', () => {
 
 	it('an input the chosen model does not take, or an unknown model, is an error the agent can act on (nothing created)', async () => {
 		const wrongInput = await callTool(
-			{ resource: 'video', operation: 'generate' },
+			{ resource: 'video', operation: 'generate', model: AGENT_CHOOSES_MODEL },
 			{ model: 'hailuo/minimax-2.3', prompt: 'A cat', aspect_ratio: '16:9' },
 		);
 		expect(wrongInput.errorOf(TOOL_NAME)?.message).toMatch(/^Model hailuo\/minimax-2\.3 does not take aspect_ratio\. It takes: prompt/);
-		const unknown = await callTool({ resource: 'video', operation: 'generate' }, { model: 'acme/video-9', prompt: 'A cat' });
+		const unknown = await callTool({ resource: 'video', operation: 'generate', model: AGENT_CHOOSES_MODEL }, { model: 'acme/video-9', prompt: 'A cat' });
 		expect(unknown.errorOf(TOOL_NAME)?.message).toMatch(/Unknown video model "acme\/video-9".*google\/veo-3\.1-fast/);
 		expect(sim().stats().creates).toBe(0);
 	});
@@ -123,8 +135,19 @@ describe('the tool variant’s form', () => {
 		NodeHelpers.getNodeParameters(description.properties, values, true, false, NODE, description) ?? {};
 
 	it('as a tool, the model and the main inputs default to $fromAI() (what the agent fills); the node keeps its form', () => {
+		// The model: a normal dropdown, the resource's first model by default; letting the agent choose is opt-in.
 		const asTool = filled(tool, { resource: 'video', operation: 'generate' });
-		expect(asTool.model).toMatch(/^=\{\{ \$fromAI\('model', 'The model ID, one of .*google\/veo-3\.1-fast = /);
+		expect(asTool.model).toBe('google/veo-3.1-fast');
+		expect(asTool.modelFromAgent).toBeUndefined();
+		const modelField = tool.properties.find((property) => property.name === 'model' && NodeHelpers.displayParameter(asTool, property, NODE, tool));
+		expect(modelField?.type).toBe('options');
+		expect((modelField?.options as Array<{ value: string }>).map((option) => option.value).slice(0, 2)).toEqual([AGENT_CHOOSES_MODEL, 'google/veo-3.1-fast']);
+		const agentChooses = filled(tool, { resource: 'video', operation: 'generate', model: AGENT_CHOOSES_MODEL });
+		expect(agentChooses.modelFromAgent).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('model', 'The model ID, one of .*google\/veo-3\.1-fast = /);
+		// Every example shown to the agent is valid: Other Inputs' is JSON.
+		const example = /for example (\{.*?\})\./.exec(String(asTool.otherInputs))?.[1];
+		expect(example).toBe('{"seed": 42}');
+		expect(JSON.parse(example!)).toEqual({ seed: 42 });
 		for (const name of ['prompt', 'aspectRatio', 'resolution', 'duration', 'startImageUrl', 'otherInputs']) {
 			// n8n's marker: the editor shows "Defined automatically by the model"
 			expect(asTool[name]).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);

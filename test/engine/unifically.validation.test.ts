@@ -45,13 +45,12 @@ describe('Unifically → invalid input', () => {
 
 	it('a required input that an expression leaves empty names the prompt', async () => {
 		const error = await expectRejected(veo({ prompt: '={{ $json.missing }}' }));
-		expect(error.message).toMatch(/\bprompt\b/i);
-		expect(error.message).toMatch(/required/i);
+		expect(error.message).toBe('Parameter "Prompt" (prompt) is required: its expression resolved to nothing (empty)');
 	});
 
-	it('a prompt of only spaces counts as missing', async () => {
+	it('a prompt of only spaces counts as missing (typed, not an expression: no word of one)', async () => {
 		const error = await expectRejected(veo({ prompt: '   ' }));
-		expect(error.message).toMatch(/\bprompt\b/i);
+		expect(error.message).toBe('Parameter "Prompt" (prompt) is required');
 	});
 
 	it('a value outside the documented choices, given by an expression, names the parameter and the value', async () => {
@@ -201,5 +200,48 @@ describe('Unifically → invalid input', () => {
 				'five',
 			]);
 		});
+	});
+});
+
+describe('Unifically → Suno modes share one text field', () => {
+	const sim = useSimulator({ taskLatencyMs: 300 });
+	const suno = (extra: INodeParameters): INodeParameters => ({
+		resource: 'audio',
+		operation: 'create',
+		model: 'suno-ai/music',
+		mv: 'chirp-v4',
+		...extra,
+	});
+
+	it('simple mode sends the field as gpt_description_prompt, custom mode as prompt (never both)', async () => {
+		const simple = await runUnifically(sim(), suno({ custom: false, prompt: 'A song about rain' }));
+		expect(simple.status).toBe('success');
+		expect(receivedInput(sim(), simple.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({
+			mv: 'chirp-v4',
+			custom: false,
+			gpt_description_prompt: 'A song about rain',
+		});
+		const custom = await runUnifically(sim(), suno({ custom: true, prompt: '[Verse] Rain' }));
+		expect(receivedInput(sim(), custom.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({
+			mv: 'chirp-v4',
+			custom: true,
+			prompt: '[Verse] Rain',
+		});
+	});
+
+	it('simple mode without a Song Description is refused before any request, naming it', async () => {
+		const result = await runUnifically(sim(), suno({ custom: false, prompt: '={{ $json.missing }}' }));
+		expect(result.status).toBe('error');
+		expect(result.errorOf(NODE_NAME)?.message).toMatch(/"Song Description" \(prompt\) is required/);
+		expect(sim().stats().requests).toBe(0);
+	});
+
+	it('a workflow saved before (Additional Fields → Song Description) still sends it (Create Cover, where it is optional)', async () => {
+		const result = await runUnifically(
+			sim(),
+			suno({ model: 'suno-ai/cover', custom: false, additionalFields: { clipId: 'clip-1', gptDescriptionPrompt: 'saved the old way' } }),
+		);
+		expect([result.status, result.errorOf(NODE_NAME)?.message]).toEqual(['success', undefined]);
+		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toMatchObject({ gpt_description_prompt: 'saved the old way' });
 	});
 });

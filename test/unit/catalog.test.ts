@@ -18,6 +18,7 @@ import {
 	type PriceRule,
 	type Resource,
 } from '../../nodes/Unifically/catalog';
+import { findInputProblems } from '../../nodes/Unifically/catalog/validate';
 
 const root = path.join(__dirname, '..', '..');
 const seedLines = fs
@@ -270,8 +271,8 @@ describe('catalog: the seed parameter tables', () => {
 		for (const spec of MODELS) expect([spec.id, spec.documented]).toEqual([spec.id, documentedIds.has(spec.id)]);
 	});
 
-	it('gives undocumented models just an optional prompt', () => {
-		for (const spec of MODELS.filter((m) => !m.documented)) {
+	it('gives undocumented models just an optional prompt (unless their public page gives the inputs)', () => {
+		for (const spec of MODELS.filter((m) => !m.documented && !m.inputsFrom)) {
 			expect(spec.inputs).toEqual([expect.objectContaining({ key: 'prompt', type: 'string' })]);
 			expect(spec.inputs[0].required).toBeFalsy();
 			expect(spec.rules ?? []).toEqual([]);
@@ -293,6 +294,9 @@ describe('catalog: the seed parameter tables', () => {
 		}),
 	];
 
+	/** Inputs required only in their mode (`shownWhen`), where the seed says "No". */
+	const MODE_REQUIRED = ['suno-ai/music:gpt_description_prompt'];
+
 	it.each(documentedRows.map(([id, rows, table]) => [id, rows, table] as const))(
 		'%s has every documented input, typed and required as documented',
 		(id, rows, table) => {
@@ -302,7 +306,9 @@ describe('catalog: the seed parameter tables', () => {
 				expect([row.key, found?.type]).toEqual([row.key, TYPE_OF_SEED[row.seedType]]);
 				const required = Boolean(found?.required);
 				if (row.required === 'Yes') expect([row.key, required]).toEqual([row.key, true]);
-				if (row.required === 'No') expect([row.key, required]).toEqual([row.key, false]);
+				// A mode's main input is required while that mode is on (issue #18), though the seed says No.
+				const modeRequired = MODE_REQUIRED.includes(`${id}:${row.key}`) && !!found?.shownWhen;
+				if (row.required === 'No') expect([row.key, required]).toEqual([row.key, modeRequired]);
 				if (row.required === 'Yes**') {
 					// "Required for text-to-video, optional for image-to-video": prompt or a start image.
 					expect([row.key, required]).toEqual([row.key, false]);
@@ -665,5 +671,92 @@ describe('catalog: prices', () => {
 			expect([combination, rule.table[combination] > 0]).toEqual([combination, true]);
 		}
 		expect(Object.keys(rule.table).sort()).toEqual([...combinations].sort());
+	});
+});
+
+/**
+ * Models the seed lists without inputs, typed from Unifically's public pages
+ * (../shared/reference/unifically-public-docs-facts.md; docs/api-doc-differences.md): keys, types,
+ * choices, ranges, defaults and required markers as the pages give them.
+ */
+describe('catalog: models typed from the public pages', () => {
+	const typed = (id: string) => Object.fromEntries(model(id).inputs.map((spec) => [spec.key, spec]));
+	const required = (id: string) => model(id).inputs.filter((spec) => spec.required).map((spec) => spec.key).sort();
+
+	it('exactly the seven with facts (four full tables, three partial); the other six keep prompt + Extra Input', () => {
+		expect(MODELS.filter((m) => m.inputsFrom === 'publicPages').map((m) => m.id).sort()).toEqual([
+			'elevenlabs/sound-effect',
+			'elevenlabs/speech-to-text',
+			'elevenlabs/text-to-dialogue',
+			'kuaishou/kling-2.5-turbo-pro',
+			'kuaishou/kling-3.0-motion-control',
+			'kuaishou/kling-3.0-omni-image',
+			'kuaishou/kling-o1-image',
+		]);
+		for (const spec of MODELS.filter((m) => m.inputsFrom)) expect([spec.id, spec.documented]).toEqual([spec.id, false]);
+	});
+
+	it('Kling 3.0 Motion Control: prompt, image and video required; mode std/pro (std), keep_audio (true), orientation (video), elements', () => {
+		const spec = typed('kuaishou/kling-3.0-motion-control');
+		expect(required('kuaishou/kling-3.0-motion-control')).toEqual(['image_url', 'prompt', 'video_url']);
+		expect(spec.mode).toMatchObject({ options: ['std', 'pro'], default: 'std' });
+		expect(spec.keep_audio).toMatchObject({ type: 'boolean', default: true });
+		expect(spec.character_orientation).toMatchObject({ options: ['video', 'image'], default: 'video' });
+		expect(spec.elements.type).toBe('json');
+		expect(spec.image_url.url && spec.video_url.url).toBe(true);
+	});
+
+	it('ElevenLabs Dialogue: dialogue required (JSON), language_code, stability 0–1 (0.5)', () => {
+		const spec = typed('elevenlabs/text-to-dialogue');
+		expect(required('elevenlabs/text-to-dialogue')).toEqual(['dialogue']);
+		expect(spec.dialogue.type).toBe('json');
+		expect(spec.stability).toMatchObject({ type: 'number', min: 0, max: 1, default: 0.5 });
+		expect(spec.language_code.type).toBe('string');
+	});
+
+	it('ElevenLabs Sound Effects: text required (in the Prompt field), prompt_influence 0–1 (0.5), duration 0.5–30, loop', () => {
+		const spec = typed('elevenlabs/sound-effect');
+		expect(required('elevenlabs/sound-effect')).toEqual(['text']);
+		expect(spec.text.field).toBe('prompt');
+		expect(spec.prompt_influence).toMatchObject({ min: 0, max: 1, default: 0.5 });
+		expect(spec.duration).toMatchObject({ type: 'number', min: 0.5, max: 30 });
+		expect(spec.loop.type).toBe('boolean');
+		const sound = model('elevenlabs/sound-effect');
+		expect(findInputProblems(sound, { text: 'rain', duration: 31 })).toEqual([{ key: 'duration', message: 'must be between 0.5 and 30, got 31' }]);
+		expect(findInputProblems(sound, { duration: 5 })).toEqual([{ key: 'text', message: 'is required' }]);
+	});
+
+	it('ElevenLabs Speech-to-Text: audio_url required; speakers up to 32, granularity none/word/character (word), temperature 0–2, seed, keyterms ≤ 100', () => {
+		const spec = typed('elevenlabs/speech-to-text');
+		expect(required('elevenlabs/speech-to-text')).toEqual(['audio_url']);
+		expect(spec.num_speakers).toMatchObject({ type: 'integer', max: 32 });
+		expect(spec.timestamps_granularity).toMatchObject({ options: ['none', 'word', 'character'], default: 'word' });
+		expect(spec.tag_audio_events.default).toBe(true);
+		expect(spec.temperature).toMatchObject({ min: 0, max: 2, default: 0 });
+		expect(spec.seed).toMatchObject({ min: 0, max: 2147483647 });
+		expect(spec.keyterms).toMatchObject({ type: 'stringList', maxItems: 100 });
+		const stt = model('elevenlabs/speech-to-text');
+		expect(findInputProblems(stt, { audio_url: 'https://example.com/a.mp3', timestamps_granularity: 'sentence' })[0].key).toBe('timestamps_granularity');
+		expect(findInputProblems(stt, { audio_url: 'https://example.com/a.mp3', num_speakers: 33 })[0].key).toBe('num_speakers');
+	});
+
+	it('Kling O1 / 3.0 Omni Image: up to 10 references, the documented aspect ratios, 1K/2K (O1) and up to 4K (Omni)', () => {
+		for (const [id, resolutions] of [
+			['kuaishou/kling-o1-image', ['1K', '2K']],
+			['kuaishou/kling-3.0-omni-image', ['1K', '2K', '4K']],
+		] as const) {
+			const spec = typed(id);
+			expect(spec.image_urls).toMatchObject({ type: 'stringList', maxItems: 10, url: true });
+			expect(spec.aspect_ratio.options).toEqual(['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9']);
+			expect(spec.resolution.options).toEqual(resolutions);
+			expect(required(id)).toEqual([]);
+		}
+	});
+
+	it('Kling 2.5 Turbo Pro (legacy endpoint): prompt and start image required; resolution 720p/1080p; end image', () => {
+		const spec = typed('kuaishou/kling-2.5-turbo-pro');
+		expect(required('kuaishou/kling-2.5-turbo-pro')).toEqual(['prompt', 'start_image_url']);
+		expect(spec.resolution.options).toEqual(['720p', '1080p']);
+		expect(spec.end_image_url.url).toBe(true);
 	});
 });

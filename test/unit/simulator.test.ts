@@ -760,3 +760,41 @@ describe('simulator: injected failures', () => {
 		expect((await call(s.url, 'POST', '/__sim/config', undefined, { faults: [{ endpoint: 'status', status: 500 }] })).status).toBe(400);
 	});
 });
+
+/** The real catalog: the simulator validates the models typed from the public pages, and Suno's modes, as the node does. */
+describe('simulator: the catalog’s public-page models and Suno modes', () => {
+	async function catalogSim(): Promise<Simulator> {
+		const simulator = await startSimulator({ taskLatencyMs: 300 });
+		running.push(simulator);
+		return simulator;
+	}
+
+	it.each<[string, Record<string, unknown>, string]>([
+		['elevenlabs/sound-effect', { duration: 5 }, 'text'],
+		['elevenlabs/sound-effect', { text: 'rain', prompt_influence: 2 }, 'prompt_influence'],
+		['elevenlabs/speech-to-text', { audio_url: 'https://example.com/a.mp3', timestamps_granularity: 'sentence' }, 'timestamps_granularity'],
+		['elevenlabs/text-to-dialogue', { language_code: 'en' }, 'dialogue'],
+		['kuaishou/kling-3.0-motion-control', { prompt: 'dance', image_url: 'https://example.com/a.png' }, 'video_url'],
+		['kuaishou/kling-o1-image', { prompt: 'a cat', resolution: '4K' }, 'resolution'],
+		['suno-ai/music', { mv: 'chirp-v4', custom: false }, 'gpt_description_prompt'],
+	])('%s %j → 400 naming %s', async (model, input, key) => {
+		const s = await catalogSim();
+		const reply = await create(s, freshKey(), { model, input });
+		expect(reply.status).toBe(400);
+		expect(reply.body.data.message).toContain(key);
+		expect(s.tasks.size).toBe(0);
+	});
+
+	it.each<[string, Record<string, unknown>]>([
+		['elevenlabs/sound-effect', { text: 'Heavy rain on a tin roof', duration: 5, loop: true }],
+		['elevenlabs/speech-to-text', { audio_url: 'https://example.com/a.mp3', diarize: true, num_speakers: 2, keyterms: ['Unifically'] }],
+		['elevenlabs/text-to-dialogue', { dialogue: [{ text: '[excitedly] Hi!', voice: 'v1' }], stability: 0.5 }],
+		['kuaishou/kling-3.0-motion-control', { prompt: 'dance', image_url: 'https://example.com/a.png', video_url: 'https://example.com/m.mp4', mode: 'pro' }],
+		['kuaishou/kling-3.0-omni-image', { prompt: 'a cat', resolution: '4K', image_urls: ['https://example.com/a.png'] }],
+		['suno-ai/music', { mv: 'chirp-v4', custom: true, make_instrumental: true }],
+	])('%s %j → created', async (model, input) => {
+		const s = await catalogSim();
+		const reply = await create(s, freshKey(), { model, input });
+		expect([reply.status, reply.body.data?.status]).toEqual([200, 'pending']);
+	});
+});

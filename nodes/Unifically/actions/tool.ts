@@ -13,11 +13,16 @@ import { TOOL_TIMEOUT_SECONDS } from './toolMode';
  * The node as an AI Agent's tool. n8n builds a tool's arguments only from `$fromAI()` calls in its
  * parameters, and its editor offers the "defined automatically by the model" button only for
  * string, number, boolean and json fields — never for `options` (Model, Aspect Ratio, Resolution).
- * So in the tool variant (display option `@tool`) the model's own form gives way to a few fields
- * whose defaults already are `$fromAI()` calls: the model, the prompt and the main inputs of the
- * resource, plus the rest as JSON. The user can fix any of them (pick a model, type "16:9") instead.
- * Values keep the node's names (`model`, `prompt`, `aspectRatio` …); the agent sees the API's keys.
+ * So in the tool variant (display option `@tool`) the model's own form gives way to a few fields:
+ * the model, a normal dropdown (the resource's first model by default; its first choice, "Let the
+ * Agent Choose", shows `modelFromAgent`, a `$fromAI()` field), then the prompt and the main inputs of
+ * the resource, plus the rest as JSON, whose defaults are `$fromAI()` calls. The user can fix any of
+ * them (type "16:9") instead. Values keep the node's names (`model`, `prompt`, `aspectRatio` …); the
+ * agent sees the API's keys.
  */
+
+/** The Model dropdown's value that lets the agent choose (opt-in): `modelFromAgent` gives the id. */
+export const AGENT_CHOOSES_MODEL = 'agentChooses';
 
 /** The inputs an agent sets directly, per resource (the ones most models of it share). */
 const AGENT_INPUTS: Record<Resource, string[]> = {
@@ -27,8 +32,11 @@ const AGENT_INPUTS: Record<Resource, string[]> = {
 };
 const OTHER_INPUTS = 'other_inputs';
 
-/** Text inside a `$fromAI('…')` argument: no quote, backslash or braces that would end it early. */
-const forFromAi = (text: string) => text.replace(/[\\'`{}]/g, (char) => ({ '{': '(', '}': ')' })[char] ?? '');
+/**
+ * Text inside a `$fromAI('…')` argument: no quote or backslash that would end it early, and no
+ * double brace that would end the `{{ … }}` expression (single braces, as in a JSON example, stay).
+ */
+const forFromAi = (text: string) => text.replace(/[\\'`]/g, '').replace(/\{\{|\}\}/g, (pair) => `${pair[0]} ${pair[1]}`);
 
 /**
  * A `$fromAI()` default. With n8n's marker the editor shows a text field as "Defined automatically by
@@ -62,34 +70,48 @@ const agentDescriptions: Record<string, string> = {
 	quality: 'Quality (low, medium, high) for models that take it. Empty for the default',
 	image_urls: 'Comma-separated URLs of reference or input images, for models that take them. Empty for none',
 	[OTHER_INPUTS]:
-		'Further inputs of the chosen model as a JSON object with the API keys listed for the model, for example ("seed": 42). Empty for none',
+		'Further inputs of the model as a JSON object with its API keys, for example {"seed": 42}. Empty for none',
 };
 
 function agentFields(resource: Resource): INodeProperties[] {
 	const show = { '@tool': [true], resource: [resource], operation: MODEL_OPERATIONS };
 	const models = modelsOf(resource);
+	const firstModelId = models[0]?.id ?? '';
 	const model: INodeProperties = {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
-		// The same choices as the node's own model list.
-		options: models.map((entry) => ({ name: `${entry.label} (${entry.id})`, value: entry.id, description: entry.description })),
-		default: fromAi(
-			'model',
-			`The model ID, one of (with the inputs each takes): ${describeModelsForAgent(resource)}`,
-			undefined,
-			false, // a list field: the editor has no "defined by the model" view for it, only the expression
-		),
-		description:
-			'Chosen by the agent by default (the expression lists every model and its inputs for it). Pick a model to fix it.',
+		// The node's own model list, after the opt-in to let the agent choose.
+		options: [
+			{
+				name: 'Let the Agent Choose',
+				value: AGENT_CHOOSES_MODEL,
+				description: 'The agent picks the model for each call, from every model of this resource and the inputs each takes',
+			},
+			...models.map((entry) => ({ name: `${entry.label} (${entry.id})`, value: entry.id, description: entry.description })),
+		],
+		default: firstModelId,
+		description: 'The model every call runs (type a name or an API ID to search), or "Let the Agent Choose"',
 		displayOptions: { show },
 	};
+	const modelFromAgent: INodeProperties = {
+		displayName: 'Model (Chosen by the Agent)',
+		name: 'modelFromAgent',
+		type: 'string',
+		default: fromAi('model', `The model ID, one of (with the inputs each takes): ${describeModelsForAgent(resource)}`, undefined),
+		description: 'The agent gives the model ID (its description lists every model and its inputs)',
+		displayOptions: { show: { ...show, model: [AGENT_CHOOSES_MODEL] } },
+	};
+	const fixedModelInputs = (key: string) =>
+		key === OTHER_INPUTS
+			? `${agentDescriptions[key]}. The inputs each model takes: ${describeModelsForAgent(resource)}`
+			: agentDescriptions[key];
 	const inputs = [...AGENT_INPUTS[resource], OTHER_INPUTS].map(
 		(key): INodeProperties => ({
 			displayName: key === OTHER_INPUTS ? 'Other Inputs (JSON)' : labelOf(key),
 			name: parameterName(key),
 			type: 'string',
-			default: fromAi(key, agentDescriptions[key], ''),
+			default: fromAi(key, fixedModelInputs(key), ''),
 			description:
 				key === OTHER_INPUTS
 					? 'Further inputs of the model as a JSON object (API keys). Set by the agent by default.'
@@ -97,7 +119,7 @@ function agentFields(resource: Resource): INodeProperties[] {
 			displayOptions: { show },
 		}),
 	);
-	return [model, ...inputs];
+	return [model, modelFromAgent, ...inputs];
 }
 
 const labelOf = (key: string) =>
@@ -116,9 +138,9 @@ const WAITS = `up to its timeout (${TOOL_TIMEOUT_SECONDS} seconds unless set oth
 const GET_LATER = 'the Unifically tool that gets a task by its task_id reads its result later';
 const toolDescriptionTexts: Record<string, (noun: string) => string> = {
 	generate: (noun) =>
-		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments choose the model and its inputs (the model argument lists the inputs each model takes). A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
+		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments give its inputs (other_inputs lists the inputs each model takes) and, when the tool lets the agent choose, the model. A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
 	create: (noun) =>
-		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments choose the model and its inputs); ${GET_LATER} (tasks take from seconds to a few minutes).`,
+		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments give its inputs and, when the tool lets the agent choose, the model); ${GET_LATER} (tasks take from seconds to a few minutes).`,
 	estimateCost: (noun) =>
 		`Prices ${noun} request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.`,
 	get: () =>
@@ -202,7 +224,8 @@ export function nodeOnly(properties: INodeProperties[]): INodeProperties[] {
 export function readToolTaskRequest(context: IExecuteFunctions, itemIndex: number): TaskRequest {
 	const node = context.getNode();
 	const resource = context.getNodeParameter('resource', itemIndex) as Resource;
-	const modelId = String(context.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	let modelId = String(context.getNodeParameter('model', itemIndex, '') ?? '').trim();
+	if (modelId === AGENT_CHOOSES_MODEL) modelId = String(context.getNodeParameter('modelFromAgent', itemIndex, '') ?? '').trim();
 	const model: ModelSpec | undefined = findModel(modelId);
 	if (!model || model.resource !== resource) {
 		throw new NodeOperationError(

@@ -47,6 +47,18 @@ const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
 // ---- Suno ----------------------------------------------------------------------------------
 
 const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
+/**
+ * Suno's own names for the codes: the seed orders the codes oldest to newest, Suno's music page names
+ * the versions v3.5, v4, v4.5, v4.5+, v5 (and v5.5, `chirp-fenix`, which the seed does not list).
+ * docs/api-doc-differences.md: read from that order.
+ */
+const sunoVersionNames = {
+	'chirp-v3-5': 'v3.5',
+	'chirp-v4': 'v4',
+	'chirp-auk': 'v4.5',
+	'chirp-bluejay': 'v4.5+',
+	'chirp-crow': 'v5 (Newest)',
+};
 
 /*
  * `custom` switches Suno between simple mode (a song description; Suno writes the lyrics) and custom
@@ -66,19 +78,25 @@ const customOnly = { shownWhen: { key: 'custom', in: [true] } };
 const simpleOnly = { shownWhen: { key: 'custom', in: [false] } };
 
 const sunoMusicInputs: InputSpec[] = [
-	text('mv', 'Suno model version; the newest (chirp-crow) is the default', {
+	text('mv', 'Suno model version; the newest (v5, chirp-crow) is the default', {
 		required: true,
 		options: sunoVersions,
+		optionLabels: sunoVersionNames,
 		formDefault: 'chirp-crow',
 		displayName: 'Model Version',
 	}),
 	customMode,
-	text('gpt_description_prompt', 'What the song is about; Suno writes the lyrics (simple mode)', {
+	// Simple mode's main input, required then. It shares the `prompt` field with custom mode's lyrics,
+	// so switching the mode keeps the text; the mode decides the key it is sent as.
+	text('gpt_description_prompt', 'What the song is about; Suno writes the lyrics (simple mode; sent as gpt_description_prompt)', {
 		displayName: 'Song Description',
 		placeholder: 'An upbeat pop song about a summer road trip',
+		required: true,
+		field: 'prompt',
 		...simpleOnly,
 	}),
-	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', {
+	// Optional as the API documents it: an instrumental (Make Instrumental) needs no lyrics.
+	text('prompt', 'The lyrics, or a detailed prompt (custom mode). Leave empty for an instrumental', {
 		placeholder: '[Verse]\nWindows down, the sun is high…',
 		...customOnly,
 	}),
@@ -97,8 +115,9 @@ const sunoOperationInputs: InputSpec[] = [
 	text('clip_id', 'Existing clip ID. Required if no Audio URL is given'),
 	text('audio_url', 'Audio file URL (alternative to Clip ID)', { url: true }),
 	customMode,
-	text('gpt_description_prompt', 'What the result should be; Suno writes the lyrics (simple mode)', {
+	text('gpt_description_prompt', 'What the result should be; Suno writes the lyrics (simple mode; sent as gpt_description_prompt)', {
 		displayName: 'Song Description',
+		field: 'prompt',
 		...simpleOnly,
 	}),
 	text('prompt', 'The lyrics, or a detailed prompt (custom mode)', customOnly),
@@ -112,6 +131,77 @@ const clipOrAudio: CrossInputRule = { kind: 'atLeastOneOf', keys: ['clip_id', 'a
 const sunoStemsInputs: InputSpec[] = [
 	text('clip_id', 'Clip ID to extract stems from (clip_ids in a Suno Music output)', { required: true }),
 	text('title', 'Title for the extraction'),
+];
+
+// ---- ElevenLabs (public pages) ------------------------------------------------------------------
+
+/* The seed lists these ids only; the inputs are those of their public pages (docs/api-doc-differences.md). */
+
+const unit = (key: string, label: string, description: string, defaultValue: number, max = 1): InputSpec => ({
+	key,
+	type: 'number',
+	displayName: `${label} (0–${max})`,
+	description: `${description} (default ${defaultValue})`,
+	min: 0,
+	max,
+	default: defaultValue,
+});
+
+const dialogueInputs: InputSpec[] = [
+	{
+		key: 'dialogue',
+		type: 'json',
+		required: true,
+		displayName: 'Dialogue (JSON)',
+		description:
+			'The speaker turns: an array of {"text": "…", "voice": "<ElevenLabs voice ID>"}; bracketed emotion tags such as [excitedly] are allowed in text. Voice IDs come from GET /v1/resources/elevenlabs/voices',
+		placeholder: '[{"text": "[excitedly] We did it!", "voice": "<voice ID>"}, {"text": "Finally.", "voice": "<another voice ID>"}]',
+	},
+	text('language_code', 'Language of the output, e.g. en (default auto: detected)', { placeholder: 'en' }),
+	unit('stability', 'Stability', 'Voice stability', 0.5),
+];
+
+const soundEffectInputs: InputSpec[] = [
+	// Its main text is the API's `text`; in the form it shares the Prompt field, kept on a model switch.
+	text('text', 'Describes the sound', {
+		required: true,
+		field: 'prompt',
+		displayName: 'Sound Description',
+		placeholder: 'Heavy rain on a tin roof, distant thunder',
+	}),
+	unit('prompt_influence', 'Prompt Influence', 'How closely the output follows the description', 0.5),
+	{
+		key: 'duration',
+		type: 'number',
+		displayName: 'Duration (Seconds, 0.5–30)',
+		description: 'Clip length; leave it out for auto',
+		min: 0.5,
+		max: 30,
+		formDefault: 5,
+	},
+	{ key: 'loop', type: 'boolean', description: 'Whether to produce a seamless loop (default false)' },
+];
+
+const speechToTextInputs: InputSpec[] = [
+	text('audio_url', 'The audio to transcribe', { required: true, url: true }),
+	text('language_code', 'Force a language (ISO 639-1 or 639-3, e.g. en); auto-detected when left out', { placeholder: 'en' }),
+	{ key: 'diarize', type: 'boolean', description: 'Whether to label who is speaking (default false)' },
+	{ key: 'num_speakers', type: 'integer', displayName: 'Number of Speakers (1–32)', description: 'Maximum number of speakers (auto when left out)', min: 1, max: 32, formDefault: 2 },
+	{
+		key: 'diarization_threshold',
+		type: 'number',
+		description: 'Higher gives fewer speakers (default 0.22); used only with Diarize on and no Number of Speakers',
+		default: 0.22,
+	},
+	text('timestamps_granularity', 'Timestamp detail (default word)', {
+		options: ['none', 'word', 'character'],
+		optionLabels: { none: 'None', word: 'Word', character: 'Character' },
+		default: 'word',
+	}),
+	{ key: 'tag_audio_events', type: 'boolean', description: 'Whether to mark non-speech events such as laughter or music (default true)', default: true },
+	unit('temperature', 'Temperature', 'Output randomness', 0, 2),
+	{ key: 'seed', type: 'integer', displayName: 'Seed (0–2147483647)', description: 'Makes results repeatable', min: 0, max: 2147483647 },
+	{ key: 'keyterms', type: 'stringList', description: 'Terms to boost recognition (at most 100, each under 50 characters)', maxItems: 100 },
 ];
 
 // ---- the models ----------------------------------------------------------------------------
@@ -255,7 +345,11 @@ export const audioModels: ModelSpec[] = [
 		label: 'Higgsfield: Text-to-Speech',
 		description: 'Higgsfield text-to-speech with a chosen voice and optional background sound',
 		inputs: [
-			text('voice_id', 'ID of the Higgsfield voice to speak with', { required: true, displayName: 'Voice ID' }),
+			text(
+				'voice_id',
+				"ID of the Higgsfield voice to speak with. The API documentation lists no voices: Unifically's resource listing (its MCP server's list_resources tool browses the voices) or Unifically support gives their IDs",
+				{ required: true, displayName: 'Voice ID', placeholder: 'The voice ID from Unifically (see the hint)' },
+			),
 			text('prompt', 'Text to convert to speech', { required: true, placeholder: 'Hello, and welcome to the channel!' }),
 			text('sound_id', 'Background sound ID'),
 			percent('similarity_boost', 'Similarity Boost', 'How closely the voice sticks to the original speaker', 90),
@@ -289,20 +383,22 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Multi-Voice Dialogue',
 		label: 'ElevenLabs: Multi-Voice Dialogue',
-		description: 'ElevenLabs multi-voice dialogue from a script (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs multi-voice dialogue (eleven_v3) from speaker turns, each with its voice',
+		inputs: dialogueInputs,
 		price: flat(0.08), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'elevenlabs/sound-effect',
 		resource: 'audio',
 		name: 'ElevenLabs Sound Effects',
 		label: 'ElevenLabs: Sound Effects',
-		description: 'ElevenLabs sound effect generation from a description (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs sound effect generation from a description (0.5–30 s, or auto)',
+		inputs: soundEffectInputs,
 		price: flat(0.03), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'elevenlabs/voice-isolation',
@@ -319,9 +415,10 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Speech-to-Text',
 		label: 'ElevenLabs: Speech-to-Text',
-		description: 'ElevenLabs speech transcription (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs speech transcription (Scribe v2), with speakers and timestamps',
+		inputs: speechToTextInputs,
 		price: flat(0.03), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 ];

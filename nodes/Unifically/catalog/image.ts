@@ -50,6 +50,21 @@ const priceBy = (
 	defaultValue: string,
 ): PriceRule => ({ kind: 'table', by: [key], table, defaults: { [key]: defaultValue } });
 
+// ---- Kling image (public pages, partial) ----------------------------------------------------
+
+/*
+ * The seed lists these ids only; their marketing page gives the references (up to 10, cited as
+ * @image_1 … @image_10), the aspect ratios and the resolutions, not the keys of the last two:
+ * `aspect_ratio` and `resolution` as every other model names them (docs/api-doc-differences.md).
+ */
+const klingImageAspectRatios = ['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9'];
+const klingImageInputs = (resolutions: string[]): InputSpec[] => [
+	{ ...requiredPrompt, required: false, description: 'What the image shows; cite references as @image_1 … @image_10' },
+	imageUrls('Reference images, cited in the prompt as @image_1, @image_2 …', 10),
+	choice('aspect_ratio', klingImageAspectRatios, ASPECT_RATIO_DESCRIPTION, { optionLabels: aspectRatioLabels(klingImageAspectRatios) }),
+	choice('resolution', resolutions, 'Output resolution'),
+];
+
 // ---- Nano Banana ---------------------------------------------------------------------------
 
 const nanoBananaAspectRatios = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
@@ -224,20 +239,22 @@ export const imageModels: ModelSpec[] = [
 		resource: 'image',
 		name: 'Kling O1 Image',
 		label: 'Kling: O1 Image',
-		description: 'Kling O1 Omni image generation (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Kling O1 Omni image generation from a prompt and up to 10 reference images (1K or 2K)',
+		inputs: klingImageInputs(['1K', '2K']),
 		price: flat(0.03), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'kuaishou/kling-3.0-omni-image',
 		resource: 'image',
 		name: 'Kling v3.0 Omni Image',
 		label: 'Kling: 3.0 Omni Image',
-		description: 'Kling 3.0 Omni image generation (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Kling 3.0 Omni image generation from a prompt and up to 10 reference images (up to 4K)',
+		inputs: klingImageInputs(['1K', '2K', '4K']),
 		price: flat(0.04), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'topaz-labs/image-upscale',

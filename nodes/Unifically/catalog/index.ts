@@ -22,3 +22,16 @@ export function modelsOf(resource: Resource): ModelSpec[] {
 export function parameterName(apiKey: string): string {
 	return apiKey.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase());
 }
+
+/** The form parameter of an input: its `field`, or the camelCase of its API key. */
+export function fieldName(spec: { key: string; field?: string }): string {
+	return spec.field ?? parameterName(spec.key);
+}
+
+/** Whether an input applies given the values of the model's other inputs (`shownWhen`). */
+export function applies(
+	spec: { shownWhen?: { key: string; in: Array<string | number | boolean> } },
+	valueOf: (key: string) => unknown,
+): boolean {
+	return !spec.shownWhen || spec.shownWhen.in.includes(valueOf(spec.shownWhen.key) as string | number | boolean);
+}

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { parameterName } from './index';
+import { fieldName, parameterName } from './index';
 import type { InputSpec, ModelSpec, Resource } from './types';
 
 /** Operations whose form shows a model and its inputs. */
@@ -42,21 +42,23 @@ function placeholderOf(spec: InputSpec): string | undefined {
  * one and on the node before running); the displayOptions built in `resourceModelProperties` hide them when the model
  * is an expression, so a model given by expression never trips n8n's check on another model's field.
  */
-export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProperties {
+export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelDefault = false): INodeProperties {
 	const description = (spec.description + describeLimits(spec)).replace(/\.$/, '');
 	const placeholder = placeholderOf(spec);
+	if (withModelDefault) return modelDefaultChoice(spec, description);
 	const base = {
 		displayName: displayNameOf(spec),
-		name: parameterName(spec.key),
+		name: fieldName(spec),
 		description,
 		...(asRequired ? { required: true } : {}),
 		...(placeholder ? { placeholder } : {}),
 	};
 	if (spec.options) {
-		const options: INodePropertyOptions[] = spec.options.map((option) => ({
-			name: spec.optionLabels?.[String(option)] ?? String(option),
-			value: option,
-		}));
+		// A choice shown in words says the API's value in its description (Suno "v5" → chirp-crow).
+		const options: INodePropertyOptions[] = spec.options.map((option) => {
+			const label = spec.optionLabels?.[String(option)];
+			return label ? { name: label, value: option, description: `Sent as ${option}` } : { name: String(option), value: option };
+		});
 		return { ...base, type: 'options', options, default: spec.formDefault ?? spec.default ?? spec.options[0] };
 	}
 	switch (spec.type) {
@@ -64,6 +66,10 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 			return { ...base, type: 'boolean', default: spec.formDefault ?? spec.default ?? false };
 		case 'integer':
 		case 'number':
+			// A seed left empty is random: a text field, empty until the user types one (a number field shows 0).
+			if (spec.key === 'seed') {
+				return { ...base, type: 'string', default: '', placeholder: 'Empty: random' };
+			}
 			return {
 				...base,
 				type: 'number',
@@ -75,7 +81,8 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 				},
 			};
 		case 'json':
-			return { ...base, type: 'json', default: '[]' };
+			// A required one starts empty, so n8n marks it (⚠) until it is filled.
+			return { ...base, type: 'json', default: asRequired ? '' : '[]' };
 		default:
 			return {
 				...base,
@@ -84,6 +91,28 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean): INodeProp
 				...(spec.key.includes('prompt') || spec.type === 'stringList' ? { typeOptions: { rows: 3 } } : {}),
 			};
 	}
+}
+
+/** The unit a listed value is shown with ("5 s"). */
+const withUnit = (spec: InputSpec, value: string | number | boolean) =>
+	spec.key === 'duration' ? `${value} s` : (spec.optionLabels?.[String(value)] ?? String(value));
+
+/**
+ * A top-level optional input (the main video inputs): its choices after a first one, the model's own
+ * default, sent as nothing — so nothing is sent the user did not choose, and a model's documented
+ * default reads in its label ("Default (720p)").
+ */
+function modelDefaultChoice(spec: InputSpec, description: string): INodeProperties {
+	const values = acceptedValues(spec) ?? [];
+	const documented = spec.default !== undefined ? ` (${withUnit(spec, spec.default)})` : '';
+	const options: INodePropertyOptions[] = [
+		{ name: `Default${documented}`, value: '', description: documented ? "The model's documented default" : 'The model decides' },
+		...values.map((value) => {
+			const label = spec.key === 'duration' ? withUnit(spec, value) : spec.optionLabels?.[String(value)];
+			return label && label !== String(value) ? { name: label, value, description: `Sent as ${value}` } : { name: String(value), value };
+		}),
+	];
+	return { displayName: displayNameOf(spec).replace(/ \(Seconds, \d+–\d+\)$/, ' (Seconds)'), name: fieldName(spec), type: 'options', options, default: '', description };
 }
 
 /** `extraInput`: a JSON object merged into `input` last, for inputs the node does not list yet. */
@@ -114,7 +143,42 @@ export const movedPromptProperty: INodeProperties = {
  * `additionalFields`. A model the seed documents no inputs for shows its optional prompt top-level.
  */
 export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
-	return !!spec.required || spec.key === 'prompt';
+	return !!spec.required || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
+}
+
+/**
+ * The video inputs nearly everyone sets, top-level like n8n's OpenAI node's seconds and size (issue
+ * #18): aspect ratio, duration and resolution, where their values can be listed. Optional, so their
+ * first choice is the model's own default, sent as nothing; the label says what that default is.
+ * They were in Additional Fields: a workflow saved then still sends its value there (hidden field)
+ * while the top-level one is left at the default.
+ */
+export const MAIN_VIDEO_KEYS = ['aspect_ratio', 'duration', 'resolution'];
+
+export function isMainVideoInput(model: Pick<ModelSpec, 'resource'>, spec: InputSpec): boolean {
+	return model.resource === 'video' && MAIN_VIDEO_KEYS.includes(spec.key) && !spec.required && acceptedValues(spec) !== undefined;
+}
+
+/**
+ * Where an input with its own `field` was before it shared that field (CHANGELOG: Suno's Song
+ * Description, `additionalFields.gptDescriptionPrompt`, now `prompt`): hidden, so n8n keeps the value
+ * of a workflow saved then and the node still sends it.
+ */
+const MOVED_TO_THE_TOP = ['gpt_description_prompt'];
+
+function movedFieldProperties(models: readonly ModelSpec[]): INodeProperties[] {
+	const moved = new Map<string, INodeProperties>();
+	for (const model of models) {
+		for (const spec of model.inputs.filter((input) => isMainVideoInput(model, input))) {
+			const name = parameterName(spec.key);
+			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
+		}
+		for (const spec of model.inputs.filter((input) => input.field && MOVED_TO_THE_TOP.includes(input.key))) {
+			const name = parameterName(spec.key);
+			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
+		}
+	}
+	return [...moved.values()];
 }
 
 /**
@@ -195,7 +259,7 @@ function groupFields(
 	const groups = new Map<string, FieldGroup>();
 	for (const model of models) {
 		for (const spec of model.inputs.filter((input) => pick(model, input))) {
-			const property = inputToProperty(spec, required(model, spec));
+			const property = inputToProperty(spec, required(model, spec), isMainVideoInput(model, spec));
 			const conditions = shownWhenConditions(spec, model);
 			const dependsOn = conditions.length
 				? { name: parameterName(spec.shownWhen!.key), conditions }
@@ -289,7 +353,7 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { hide: { resource: otherResources } },
-		options: [...children, extraInputProperty, movedPromptProperty],
+		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
 	return [picker, ...topLevel, genericPrompt, additionalFields];

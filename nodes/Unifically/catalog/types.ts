@@ -48,9 +48,16 @@ export interface InputSpec {
 	placeholder?: string;
 	/**
 	 * The input applies only while another input of the model has one of these values (Suno's custom
-	 * mode fields): the form hides it otherwise.
+	 * mode fields): the form hides it otherwise, the node sends it only then, and `required` holds only
+	 * then (Suno's Song Description is required in simple mode).
 	 */
 	shownWhen?: { key: string; in: Array<string | number | boolean> };
+	/**
+	 * The form's parameter, when it is not the camelCase of `key`: a mode's main text shares one field
+	 * with the other mode's (Suno's Song Description and Prompt are both `prompt`), so the text typed
+	 * stays when the mode is switched; the mode decides which API key it is sent as.
+	 */
+	field?: string;
 }
 
 /** Rules that involve more than one input. Messages name the parameters the user sees. */
@@ -98,6 +105,11 @@ export interface ModelSpec {
 	inputs: InputSpec[];
 	rules?: CrossInputRule[];
 	price?: PriceRule;
-	/** Whether the seed documents this model's inputs (false → prompt + extraInput only). */
+	/** Whether the seed documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
+	/**
+	 * Where the inputs of a model the seed does not document come from: Unifically's public model pages
+	 * (docs/api-doc-differences.md lists them, and what is partial or inferred). Extra Input stays.
+	 */
+	inputsFrom?: 'publicPages';
 }

@@ -1,3 +1,4 @@
+import { applies } from './index';
 import type { InputSpec, ModelSpec } from './types';
 
 /**
@@ -84,7 +85,8 @@ export function findInputProblems(model: ModelSpec, input: Record<string, unknow
 	for (const spec of model.inputs) {
 		const value = input[spec.key];
 		if (isMissing(value)) {
-			if (spec.required) problems.push({ key: spec.key, message: 'is required' });
+			// An input of one mode (Suno's Song Description) is required only in that mode.
+			if (spec.required && applies(spec, (key) => input[key])) problems.push({ key: spec.key, message: 'is required' });
 			continue;
 		}
 		const message = checkValue(spec, value);

@@ -385,6 +385,52 @@ const klingMotionControlInputs: InputSpec[] = [
 	klingMode(),
 ];
 
+/*
+ * Kling 3.0 Motion Control: the seed lists the id only; the inputs are those of its public page
+ * (docs/api-doc-differences.md). Unlike 2.6, the prompt is required.
+ */
+const kling30MotionControlInputs: InputSpec[] = [
+	prompt('The motion wanted', { required: true, placeholder: 'The character dances on the spot, smiling' }),
+	urlInput('image_url', 'The character or subject image', { required: true }),
+	urlInput('video_url', 'The video whose motion is copied', { required: true }),
+	{ ...klingMode(), description: 'Output tier (default Standard)', default: 'std' },
+	flag('keep_audio', "Whether to keep the reference video's audio (default true)", { default: true }),
+	{
+		key: 'character_orientation',
+		type: 'string',
+		description: 'Video (default) follows the reference motion; Image keeps the pose of the image',
+		options: ['video', 'image'],
+		optionLabels: { video: 'As in the Video', image: 'As in the Image' },
+		default: 'video',
+	},
+	{
+		key: 'elements',
+		type: 'json',
+		description:
+			'Extra character or object references: an array of {"description": "…", "type": "image", "image_urls": ["https://…"]}',
+	},
+];
+
+/*
+ * Kling 2.5 Turbo Pro: the seed lists the id only; these inputs are those of Kling's legacy per-model
+ * endpoint (the only public page found, docs/api-doc-differences.md). Its duration values are not
+ * given there: a whole number of seconds, checked by the API.
+ */
+const kling25TurboProInputs: InputSpec[] = [
+	prompt('What happens in the video', { required: true }),
+	urlInput('start_image_url', 'Start frame image URL', { required: true }),
+	urlInput('end_image_url', 'End frame image URL (works only at 1080p)'),
+	{
+		key: 'resolution',
+		type: 'string',
+		description: '720p renders Standard mode (start frame only); 1080p renders Pro mode (start and end frames)',
+		options: ['720p', '1080p'],
+	},
+	{ key: 'duration', type: 'integer', displayName: 'Duration (Seconds)', description: 'Length of the video', min: 1 },
+	flag('enhance_prompt', 'Whether to let the model enhance the prompt'),
+	seed(),
+];
+
 // ---- the models ----------------------------------------------------------------------------
 
 export const videoModels: ModelSpec[] = [
@@ -604,10 +650,11 @@ export const videoModels: ModelSpec[] = [
 		resource: 'video',
 		name: 'Kling v2.5 Turbo Pro',
 		label: 'Kling: 2.5 Turbo Pro',
-		description: 'Kling 2.5 Turbo Pro video generation (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Kling 2.5 Turbo Pro image-to-video from a start frame (and an end frame at 1080p)',
+		inputs: kling25TurboProInputs,
 		price: flat(0.21), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'kuaishou/kling-2.6-motion-control',
@@ -624,10 +671,11 @@ export const videoModels: ModelSpec[] = [
 		resource: 'video',
 		name: 'Kling v3.0 Motion Control',
 		label: 'Kling: 3.0 Motion Control',
-		description: 'Kling 3.0 Motion Control: transfer motion from a video (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Kling 3.0 Motion Control: transfer the motion of a video to the character of an image',
+		inputs: kling30MotionControlInputs,
 		price: flat(0.15), // simulator's own choice
 		documented: false,
+		inputsFrom: 'publicPages',
 	},
 	{
 		id: 'topaz-labs/video-upscale',

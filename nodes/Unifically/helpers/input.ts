@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { findModel, parameterName } from '../catalog';
-import { displayNameOf, isTopLevel } from '../catalog/toProperties';
+import { applies, fieldName, findModel, parameterName } from '../catalog';
+import { displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
 
@@ -102,14 +102,22 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const model: ModelSpec | undefined = findModel(modelId);
 	const additionalFields = (readParameter(context, 'additionalFields', itemIndex) ?? {}) as IDataObject;
 	const input: IDataObject = {};
+	/** Inputs whose expression resolved to nothing: an error about them says so. */
+	const emptyExpressions = new Set<string>();
+	const rawAdditional = (node.parameters.additionalFields ?? {}) as IDataObject;
 
 	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
 	for (const spec of inputs) {
-		const name = parameterName(spec.key);
+		// An input of the other mode (Suno's simple / custom) is not sent: its field may hold this mode's text.
+		if (!applies(spec, (key) => input[key] ?? model?.inputs.find((other) => other.key === key)?.formDefault)) continue;
+		const name = fieldName(spec);
 		let raw =
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
 		// Workflows saved before the prompt moved top-level keep it in Additional Fields (CHANGELOG).
 		if (spec.key === 'prompt' && isEmpty(raw)) raw = additionalFields.prompt;
+		// …and Suno's Song Description, before it shared the Prompt field, and the main video inputs
+		// (aspect ratio, duration, resolution) while the top-level one is left at the model's default.
+		if ((spec.field || (model && isMainVideoInput(model, spec))) && isEmpty(raw)) raw = additionalFields[parameterName(spec.key)];
 		const fail = (message: string): never => {
 			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
@@ -117,14 +125,25 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 		};
 		const value = coerce(spec, raw, fail);
 		if (!isEmpty(value)) input[spec.key] = value as IDataObject[string];
+		else if (isExpression(model === undefined || isTopLevel(model, spec) ? node.parameters[name] : rawAdditional[name])) {
+			emptyExpressions.add(spec.key);
+		}
 	}
 	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
-	if (model) checkAgainstCatalog(context, model, input, itemIndex);
+	if (model) checkAgainstCatalog(context, model, input, itemIndex, emptyExpressions);
 	return { itemIndex, model: modelId, input };
 }
 
 /** Stops with the first problem the catalog finds in a request's input, named as the form names it. */
-export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec, input: IDataObject, itemIndex: number) {
+const isExpression = (raw: unknown) => typeof raw === 'string' && raw.startsWith('=');
+
+export function checkAgainstCatalog(
+	context: IExecuteFunctions,
+	model: ModelSpec,
+	input: IDataObject,
+	itemIndex: number,
+	emptyExpressions: ReadonlySet<string> = new Set(),
+) {
 	const problems = findInputProblems(model, input);
 	if (problems.length === 0) return;
 	// The validator speaks in API keys; the user sees the form's names.
@@ -135,7 +154,8 @@ export function checkAgainstCatalog(context: IExecuteFunctions, model: ModelSpec
 		);
 	const described = problems.map(({ key, message }) => {
 		const spec = model.inputs.find((candidate) => candidate.key === key);
-		return `"${spec ? displayNameOf(spec) : key}" (${parameterName(key)}) ${inFormTerms(message)}`;
+		const why = message === 'is required' && emptyExpressions.has(key) ? ': its expression resolved to nothing (empty)' : '';
+		return `"${spec ? displayNameOf(spec) : key}" (${spec ? fieldName(spec) : parameterName(key)}) ${inFormTerms(message)}${why}`;
 	});
 	throw new NodeOperationError(context.getNode(), `Parameter ${described[0]}`, {
 		itemIndex,
