@@ -109,7 +109,7 @@ describe('the inputs a user must give', () => {
 		['higgsfield-ai/lite', 'Prompt, Start Image URL, Motion ID'],
 		['suno-ai/extend', 'Model Version, Clip ID or Audio URL'],
 		// Suno Music's version has a form default and its mode is a switch: nothing else is required.
-		['suno-ai/music', '—'],
+		['suno-ai/music', 'Song Description (when Write Own Lyrics and Style is off)'],
 	])('%s: %s', (id, expected) => {
 		expect(mustGive(model(id))).toBe(expected);
 	});
