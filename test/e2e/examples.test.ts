@@ -56,7 +56,10 @@ describe('example workflows in a real n8n', () => {
 			'callback-create-tasks.json',
 			'callback-trigger.json',
 			'estimate-cost.json',
+			'generate-to-s3.json',
+			'generate-to-telegram.json',
 			'generate-video.json',
+			'scheduled-batch-to-s3.json',
 		]);
 	});
 
