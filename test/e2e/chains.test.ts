@@ -131,6 +131,43 @@ describe('chains in a real n8n 2.41.1: Unifically → S3, Telegram (examples/, l
 		await runS3Chain(n8n, sim, s3);
 	}, RUN_TIMEOUT);
 
+	test('the local servers check what they are sent: S3 refuses a wrong signature or body, Telegram a wrong token', async () => {
+		// Signed as n8n's S3 node signs (aws4, the copy n8n ships), with the right and a wrong secret.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const aws4 = require(path.join(n8n.installDir, 'node_modules/aws4')) as {
+			sign: (request: Record<string, unknown>, credentials: { accessKeyId: string; secretAccessKey: string }) => { headers: Record<string, string> };
+		};
+		const put = async (secretAccessKey: string, body: string, sentBody = body) => {
+			const host = new URL(s3.url).host;
+			const signed = aws4.sign({ host, method: 'PUT', path: `/${BUCKET}/probe.txt`, service: 's3', region: s3.region, body, headers: { 'Content-Type': 'text/plain' } }, { accessKeyId: s3.accessKeyId, secretAccessKey });
+			const headers = { ...signed.headers };
+			delete headers.Host;
+			delete headers['Content-Length'];
+			const response = await fetch(`${s3.url}/${BUCKET}/probe.txt`, { method: 'PUT', headers, body: sentBody });
+			return { status: response.status, text: await response.text() };
+		};
+		s3.reset();
+		expect(await put(s3.secretAccessKey, 'hello')).toEqual({ status: 200, text: '' });
+		expect(s3.readObject(BUCKET, 'probe.txt').toString()).toBe('hello');
+		const wrongSecret = await put('not-the-secret', 'hello');
+		expect(wrongSecret.status).toBe(403);
+		expect(wrongSecret.text).toContain('SignatureDoesNotMatch');
+		const otherBody = await put(s3.secretAccessKey, 'hello', 'HELLO');
+		expect(otherBody.status).toBe(400);
+		expect(otherBody.text).toContain('XAmzContentSHA256Mismatch');
+		s3.reset();
+
+		const refusedBefore = telegram.refused.length;
+		const wrongToken = await fetch(`${telegram.url}/bot123:wrong/sendMessage`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ chat_id: 1, text: 'x' }),
+		});
+		expect(wrongToken.status).toBe(401);
+		expect(telegram.refused.slice(refusedBefore)).toEqual(['wrong token on sendMessage']);
+		telegram.refused.length = 0;
+	});
+
 	test('scheduled batch (examples/scheduled-batch-to-s3.json): prompts from the CSV file → one image each → S3; over the spending guard nothing is created', async () => {
 		s3.reset();
 		sim.resetStats();
@@ -167,6 +204,7 @@ describe('chains in a real n8n 2.41.1: Unifically → S3, Telegram (examples/, l
 
 	test('generate → Telegram (examples/generate-to-telegram.json): send video, photo and audio upload the simulator\'s files with name and type', async () => {
 		telegram.calls.length = 0;
+		telegram.refused.length = 0;
 		sim.resetStats();
 		const result = await n8n.execute('unifExGenToTgm01', { timeoutMs: RUN_TIMEOUT });
 		expectOk(result);
