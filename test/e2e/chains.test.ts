@@ -111,7 +111,11 @@ describe('chains in a real n8n 2.41.1: Unifically → S3, Telegram (examples/, l
 			(parameters.additionalFields as Record<string, unknown>).extraInput = JSON.stringify({ sim_output_bytes: LARGE_BYTES });
 		});
 		expect(checkPackageNodes(large)).toEqual([]);
-		await n8n.importWorkflows([...examples, guarded, large]);
+		// The batch on its Schedule Trigger, every 5 s instead of at 06:00, for the published run.
+		const scheduled = variant(examples[1], 'unifExSchedBat03', 'Every Morning', (parameters) => {
+			parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+		});
+		await n8n.importWorkflows([...examples, guarded, large, scheduled]);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
@@ -226,6 +230,27 @@ describe('chains in a real n8n 2.41.1: Unifically → S3, Telegram (examples/, l
 			// The node got the Bot API's answer (the message it sent).
 			const [sent] = nodeItems(result.run!, entry.send);
 			expect(sent.json).toMatchObject({ ok: true, result: { chat: { id: 123456789 } } });
+		}
+	}, RUN_TIMEOUT);
+
+	test('the scheduled batch published: its Schedule Trigger starts the same run (CSV → images → S3) under `n8n start`', async () => {
+		s3.reset();
+		sim.resetStats();
+		await n8n.start();
+		try {
+			await n8n.activateWorkflow('unifExSchedBat03');
+			const [execution] = await n8n.waitForExecutions('unifExSchedBat03', 1, { timeoutMs: 90_000 });
+			expect(execution.status).toBe('success');
+			expect(execution.mode).toBe('trigger');
+			expect(execution.run!.data.resultData.runData['Every Morning']).toHaveLength(1);
+			const generated = nodeItems(execution.run!, 'Generate Images');
+			expect(generated).toHaveLength(3);
+			for (const item of generated) {
+				const expected = expectedFile(item, 'image.png', sim.config.outputBytes);
+				expect(s3.readObject(BUCKET, `batch/${expected.fileName}`).equals(expected.bytes)).toBe(true);
+			}
+		} finally {
+			await n8n.stop();
 		}
 	}, RUN_TIMEOUT);
 
