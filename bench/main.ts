@@ -14,11 +14,13 @@
  *   5. Memory: peak RSS while downloading a 512 MiB output into binary data (filesystem mode) versus
  *      the same run without download, each in a fresh process.
  *   6. Per-item overhead: Estimate Cost over 1,000 items at the API's limit, and with the limit lifted.
+ *   7. Memory in a real n8n (`memory-n8n`, bench/memoryN8n.ts): the same 512 MiB download under
+ *      `n8n start` (2.41.1, the packed package), filesystem and database binary data modes.
  * Every node scenario runs in a child process of its own (bench/child.ts).
  *
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
  * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, large,
- * naive, memory, estimate, overhead);  --naive-items <n> (default 10);  --items <n> (default 100);
+ * naive, memory, memory-n8n, estimate, overhead, callbacks);  --naive-items <n> (default 10);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -27,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { callbackRows, runCallbackBursts, type CallbackBurstResult } from './callbacks';
+import { runMemoryN8n, type MemoryN8nModeResult } from './memoryN8n';
 import { runNaiveSequential, type NaiveResult } from './naive';
 import {
 	MODEL,
@@ -109,6 +112,8 @@ const TARGETS = {
 	rateLimited: 0,
 	readsPerTask: 4,
 	memoryDeltaBytes: 96 * 1024 * 1024,
+	/** Issue 21: what a 512 MiB download may add to a real n8n's peak RSS, filesystem mode. */
+	memoryN8nDeltaBytes: 32 * 1024 * 1024,
 };
 const SAMPLE_EVERY_MS = 50;
 /** In the --markdown page, everything from this line on is kept when the page is rewritten. */
@@ -139,7 +144,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
-			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,shared,large,naive,memory,estimate,overhead,callbacks]');
+			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,shared,large,naive,memory,memory-n8n,estimate,overhead,callbacks]');
 			process.exit(0);
 		} else throw new Error(`Unknown option ${flag}`);
 	}
@@ -412,6 +417,7 @@ interface Results {
 	estimate?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
 	overhead?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
 	callbacks?: CallbackBurstResult[];
+	memoryN8n?: MemoryN8nModeResult[];
 	rateLimitedTotal: number;
 	simulators: Record<string, SimulatorSummary>;
 	rows: Row[];
@@ -685,6 +691,11 @@ async function main() {
 	}
 
 
+	// Phase 3b: memory in a real n8n (n8n start, the packed package), one binary data mode at a time.
+	if (want('memory-n8n')) {
+		results.memoryN8n = await runMemoryN8n({ outputBytes: args.outputBytes, log }).catch(failed('Memory in a real n8n'));
+	}
+
 	// Phase 4, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
 	if (want('overhead')) {
 		const recorded = await newSimulator('overhead', { taskLatencyMs: TASK_MS, rateLimit: UNTHROTTLED });
@@ -901,6 +912,41 @@ function buildRows(results: Results, args: Args): Row[] {
 			target: '— (info)',
 		});
 	}
+	for (const result of results.memoryN8n ?? []) {
+		const section = `Memory in a real n8n ${result.n8nVersion} (n8n start, packed package): ${mib(result.outputBytes, 0)} output, ${result.mode} mode`;
+		const downloads = result.runs.filter((run) => run.download);
+		const complete = downloads.length > 0 && downloads.every((run) => run.binaryBytes === result.outputBytes);
+		const filesystem = result.mode === 'filesystem';
+		rows.push({
+			section,
+			figure: `peak RSS added by the call (VmHWM − RSS before), with download − without (median of ${downloads.length})`,
+			measured: `${signedMib(result.delta)} (${signedMib(result.withDownload)} vs ${signedMib(result.withoutDownload)})${complete ? '' : ' — file incomplete'}${result.resetWorks ? '' : ' — peak not reset'}`,
+			target: filesystem ? `< ${mib(TARGETS.memoryN8nDeltaBytes, 0)} more` : '— (info: n8n keeps the whole file in memory in this mode)',
+			met: filesystem ? complete && result.resetWorks && result.delta < TARGETS.memoryN8nDeltaBytes : undefined,
+		});
+		const worst = Math.max(...downloads.map((run) => run.added)) - result.withoutDownload;
+		rows.push({
+			section,
+			figure: 'the worst run with download − the median without',
+			measured: `${signedMib(worst)}`,
+			target: filesystem ? `< ${mib(TARGETS.memoryN8nDeltaBytes, 0)} more` : '— (info)',
+			met: filesystem ? complete && result.resetWorks && worst < TARGETS.memoryN8nDeltaBytes : undefined,
+		});
+		rows.push({
+			section,
+			figure: 'with download: each run (added / wall); n8n RSS after start',
+			measured: `${downloads.map((run) => `${signedMib(run.added)} / ${seconds(run.wallMs, 1)}`).join(', ')}; ${mib(result.rssAfterStart, 0)}`,
+			target: '— (info)',
+		});
+		if (result.cli) {
+			rows.push({
+				section,
+				figure: '`n8n execute` (a fresh process): lifetime peak RSS with download − without (medians)',
+				measured: `${signedMib(result.cli.delta)} (with: ${result.cli.withDownload.map((bytes) => mib(bytes, 0)).join(', ')}; without: ${result.cli.withoutDownload.map((bytes) => mib(bytes, 0)).join(', ')})`,
+				target: '— (info)',
+			});
+		}
+	}
 	const estimateRow = (result: EstimateResult & { itemsPerSecond: number }, label: string, target: string) => {
 		const section = `Per-item overhead: Estimate Cost × ${ESTIMATE_ITEMS.toLocaleString('en')} items`;
 		const ok = result.status === 'success' && result.priced === ESTIMATE_ITEMS;
@@ -1025,6 +1071,7 @@ function markdownPage(results: Results): string {
 		'- **Naive sequential**: the HTTP Request + Wait pattern written out in plain HTTP (create, wait 1 s, read, until done, next item) on 10 items, extrapolated linearly to 100. Without n8n\'s engine and with a 1 s wait, it is a lower bound for what that workflow takes.',
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
+		'- **Memory in a real n8n** (`--only memory-n8n`, `bench/memoryN8n.ts`): the packed package in a real n8n 2.41.1 under `n8n start`, one fresh n8n per binary data mode (filesystem; database, as queue mode uses). A published Webhook → Unifically (Image → Generate) workflow is called with and without Download Output Files, alternately, three times each (database mode once). Before each call the n8n process\'s peak-RSS counter is reset (`echo 5 > /proc/<pid>/clear_refs`); a call\'s figure is VmHWM after it minus VmRSS before it, and the download\'s cost is the median with download minus the median without.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
 		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the processes sharing one key (one variant at a time); then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',

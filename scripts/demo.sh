@@ -150,6 +150,8 @@ if [ ! -f "$IMPORTED_MARK" ]; then
 else
 	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
 fi
+# The scheduled-batch example reads its prompts from n8n's working folder (.demo): a sample, kept once edited.
+[ -f "$DEMO_DIR/unifically-prompts.csv" ] || cp examples/unifically-prompts.csv "$DEMO_DIR/unifically-prompts.csv"
 
 # ---- 7. n8n ------------------------------------------------------------------------------------------
 step "Starting n8n on http://localhost:$DEMO_PORT (log: $SHOW_DIR/logs/n8n.log)"

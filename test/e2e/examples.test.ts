@@ -1,7 +1,9 @@
 /**
  * The example workflows (examples/*.json), run in a real n8n 2.x against the simulator, with this
  * package installed from its `npm pack` tarball into a fresh user folder (`npm install --omit=dev`).
- * Headless: `n8n execute` for the manual ones, `n8n start` for the published trigger.
+ * Headless: `n8n execute` for the manual ones, `n8n start` for the published trigger. The examples
+ * that chain into S3 and Telegram (generate-to-s3, scheduled-batch-to-s3, generate-to-telegram) need
+ * those servers: test/e2e/chains.test.ts runs them against local ones; here they are only imported.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,7 +58,10 @@ describe('example workflows in a real n8n', () => {
 			'callback-create-tasks.json',
 			'callback-trigger.json',
 			'estimate-cost.json',
+			'generate-to-s3.json',
+			'generate-to-telegram.json',
 			'generate-video.json',
+			'scheduled-batch-to-s3.json',
 		]);
 	});
 

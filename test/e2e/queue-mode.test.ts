@@ -8,12 +8,14 @@
  * process: n8n enqueues them and the workers run them (worker logs name each execution they ran).
  * One cluster for the whole file; the scene that kills a worker runs last.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
-import { UNIFICALLY_NODE, ensureN8n, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n';
+import { fileStream } from '../../simulator/files';
+import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n';
 import { QueueCluster } from './support/queue';
+import { startS3Server } from './support/s3';
 import { startTestSimulator, type Simulator } from './support/simulator';
-import { checkPackageNodes, unificallyTriggerNode, webhookBatchWorkflow } from './support/workflows';
+import { checkPackageNodes, unificallyTriggerNode, webhookBatchWorkflow, webhookNode } from './support/workflows';
 
 const SETUP_TIMEOUT = 20 * 60_000;
 const TEST_TIMEOUT = 5 * 60_000;
@@ -428,6 +430,66 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 		// Downloaded once: a file n8n refuses to store is not fetched again.
 		expect(sim.stats().filesServed).toBe(3);
 	}, TEST_TIMEOUT);
+
+	test('4c. a 200 MiB video on a worker, binary data in the database: Unifically → S3 (examples/generate-to-s3.json) uploads the same bytes, name and type', async () => {
+		// Self-contained: its own S3 server, workflow and credential; the workers run this scene with a
+		// database file limit that fits the file, and get the suite's limit back afterwards.
+		const bytes = 200 * 1024 * 1024;
+		const s3 = await startS3Server({ buckets: ['unifically-outputs'] });
+		const bigLimit = { N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: '256' };
+		try {
+			await cluster.n8n.importCredentials([
+				{
+					id: 'unifExampleS3001',
+					name: 'S3 (your bucket)',
+					type: 's3',
+					data: { endpoint: s3.url, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
+				},
+			]);
+			// The example, started by a production webhook (queue mode runs it on a worker) instead of by hand.
+			const workflow = loadExample('generate-to-s3');
+			workflow.id = 'unifQueueS3Large';
+			workflow.settings = SETTINGS;
+			const manual = workflow.nodes.findIndex((node) => node.type === 'n8n-nodes-base.manualTrigger');
+			workflow.nodes[manual] = webhookNode('queue-s3-large', { name: 'Run the example' });
+			const generate = workflow.nodes.find((node) => node.name === 'Generate Video')!;
+			generate.credentials = { unificallyApi: { id: 'unifQueueCred010', name: 'Unifically (default)' } };
+			(generate.parameters.additionalFields as Record<string, unknown>).extraInput = JSON.stringify({ sim_output_bytes: bytes, sim_latency_ms: 1000 });
+			expect(checkPackageNodes(workflow)).toEqual([]);
+			await cluster.importWorkflows([workflow]);
+			await cluster.n8n.activateWorkflow(workflow.id);
+			await Promise.all(cluster.workers.map(async (worker) => await worker.stop()));
+			await Promise.all(cluster.workers.map(async (worker) => await worker.start({ env: bigLimit })));
+			await cluster.waitForWebhook('queue-s3-large');
+
+			sim.reset();
+			const before = await known(workflow.id);
+			await post('queue-s3-large', {});
+			const [started] = await cluster.waitForNewExecutions(workflow.id, before, 1);
+			const from = Date.now();
+			const [ended] = await cluster.waitForEnd([started.id], 240_000).catch(diagnose);
+			note(`200 MiB video → S3 on a worker, database mode: execution ${ended.status} in ${Date.now() - from} ms`);
+			expect(ended.status).toBe('success');
+			expect(cluster.workersOf(ended.id)).toHaveLength(1);
+			const [generated] = nodeItems(ended.run!, 'Generate Video');
+			const taskId = String(generated.json.task_id);
+			expect(generated.binary?.data?.id).toMatch(/^database:/);
+			expect(generated.binary?.data).toMatchObject({ fileName: `${taskId}_video.mp4`, mimeType: 'video/mp4' });
+			expect(nodeItems(ended.run!, 'Upload to S3').map((item) => item.json)).toEqual([{ success: true }]);
+			const object = s3.object('unifically-outputs', `unifically/${taskId}_video.mp4`);
+			expect(object).toMatchObject({ size: bytes, contentType: 'video/mp4' });
+			const expected = createHash('sha256');
+			for await (const chunk of fileStream(taskId, 'video.mp4', bytes)) expected.update(chunk as Buffer);
+			expect(object!.sha256).toBe(expected.digest('hex'));
+			expect(s3.requests.filter((request) => request.status >= 400)).toEqual([]);
+			expect(sim.stats()).toMatchObject({ creates: 1, filesServed: 1 });
+		} finally {
+			await s3.close();
+			// The suite's own limit again, for the scenes after this one.
+			await Promise.all(cluster.workers.map(async (worker) => await worker.stop()));
+			await Promise.all(cluster.workers.map(async (worker) => await worker.start()));
+		}
+	}, 2 * TEST_TIMEOUT);
 
 	test('5. a worker SIGKILLed in the middle of a poll-mode batch: n8n fails the execution, never re-runs it (no task created twice); the tasks still reach a Callback URL', async () => {
 		sim.reset();

@@ -50,8 +50,13 @@ const MAX_ATTEMPTS = 3;
 const isStorageLimit = (error: Error) => /exceeds the max size limit/i.test(error.message ?? '');
 
 /**
- * Downloads every output file of a task into n8n binary data, streamed: n8n's binary data service
- * writes the stream to its store (to disk in filesystem mode), so a 500 MB video never sits in memory.
+ * Downloads every output file of a task into n8n binary data, streamed: the response body (Node's
+ * http stream, `encoding: 'stream'`) goes straight to `prepareBinaryData`, and n8n's binary data
+ * service writes it to its store chunk by chunk in filesystem mode (n8n 2.x: FsByteStore,
+ * `fs.writeFile(path, stream)`), so a 500 MB video never sits in memory. What a download costs in
+ * RSS is the socket's 64 KiB read buffers waiting for V8's garbage collector (bench: memory-n8n).
+ * In database mode (queue mode's default) n8n itself reads the whole stream into one buffer before
+ * storing it, up to N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: filesystem or S3 mode suits large files.
  * Output URLs point at a CDN, not at the API: the API key is deliberately not sent with them.
  */
 export async function downloadOutputs(

@@ -26,7 +26,16 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '../../..');
+/**
+ * The repository: three levels up, or the first folder above with a package.json (the benchmark runs
+ * a compiled copy of this file from .cache/bench-build/test/e2e/support).
+ */
+export const ROOT = ((start: string) => {
+	for (let dir = start; ; dir = path.dirname(dir)) {
+		if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+		if (path.dirname(dir) === dir) return start;
+	}
+})(path.resolve(__dirname, '../../..'));
 /** The default n8n: the one every e2e file runs on (`.cache/n8n`). */
 export const N8N_VERSION = '2.41.1';
 /** The 1.x line users still run (maintained through 2026): the compatibility suite runs it too. */
