@@ -108,7 +108,8 @@ const TARGETS = {
 	// A lone batch keeps one request a second spare for a process that joins blind (NEWCOMER_SPARE):
 	// 1.15 × is what that may cost it.
 	wallRatio: 1.15,
-	largeWallRatio: 1.1,
+	// The large batch is a lone batch too (NEWCOMER_SPARE, as wallRatio).
+	largeWallRatio: 1.15,
 	rateLimited: 0,
 	readsPerTask: 4,
 	memoryDeltaBytes: 96 * 1024 * 1024,
