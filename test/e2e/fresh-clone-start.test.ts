@@ -183,7 +183,9 @@ describe('npm start on a fresh clone (README)', () => {
 		};
 
 		const workflows = await rest<Array<{ id: string; name: string }>>('GET', '/rest/workflows');
-		const video = workflows.find((workflow) => workflow.name.startsWith('Unifically example: generate a video'));
+		// By its exact name: other examples start with the same words ("generate a video and upload it to S3").
+		const videoName = (JSON.parse(fs.readFileSync(path.join(clone, 'examples/generate-video.json'), 'utf8')) as { name: string }).name;
+		const video = workflows.find((workflow) => workflow.name === videoName);
 		expect(video).toBeDefined();
 		expect(workflows.filter((workflow) => workflow.name.startsWith('Unifically example:'))).toHaveLength(
 			fs.readdirSync(path.join(clone, 'examples')).filter((file) => file.endsWith('.json')).length,
