@@ -351,8 +351,8 @@ function validateRule(value: unknown): FailRule {
 	return value as unknown as FailRule;
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1), for reproducible fault draws. */
-function seededRandom(seed: number): () => number {
+/** mulberry32: a small seeded generator of numbers in [0, 1), for reproducible fault draws (and the tests' seeded models). */
+export function seededRandom(seed: number): () => number {
 	let state = Math.floor(seed) >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

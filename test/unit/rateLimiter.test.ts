@@ -29,6 +29,16 @@ async function onClock<T>(work: (clock: VirtualClock) => Promise<T>): Promise<T>
 	return result!.value;
 }
 
+/** Asks `limiter` for a slot without waiting: `grantedAt()` is -1 until it is granted. */
+function acquireLater(clock: VirtualClock, limiter: RateLimiter) {
+	let at = -1;
+	const release = limiter.acquire().then((done) => {
+		at = clock.now();
+		return done;
+	});
+	return { release, grantedAt: () => at };
+}
+
 /** Sends `count` requests through `limiter` one after the other, answered at once; returns grant times. */
 async function grantTimes(clock: VirtualClock, limiter: RateLimiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
 	const times: number[] = [];
@@ -172,17 +182,14 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 			await clock.sleep(250);
 			const first = await limiter.acquire();
 			const second = await limiter.acquire();
-			let thirdAt = -1;
-			const third = limiter.acquire().then((release) => {
-				thirdAt = clock.now();
-				return release;
-			});
+			const third = acquireLater(clock, limiter);
 			await clock.sleep(400);
-			expect(thirdAt).toBe(-1);
+			expect(third.grantedAt()).toBe(-1);
 			const answeredAt = clock.now();
 			first();
 			second();
-			(await third)();
+			(await third.release)();
+			const thirdAt = third.grantedAt();
 			return { thirdAt, answeredAt };
 		});
 		expect(thirdAt - answeredAt).toBeGreaterThanOrEqual(200);
@@ -232,16 +239,12 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		const secondAt = await onClock(async (clock) => {
 			const limiter = new RateLimiter(10, 100, clock);
 			const first = await limiter.acquire();
-			let at = -1;
-			const second = limiter.acquire().then((release) => {
-				at = clock.now();
-				return release;
-			});
+			const second = acquireLater(clock, limiter);
 			await clock.sleep(150);
-			expect(at).toBe(-1);
+			expect(second.grantedAt()).toBe(-1);
 			first();
-			(await second)();
-			return at;
+			(await second.release)();
+			return second.grantedAt();
 		});
 		expect(secondAt).toBeGreaterThanOrEqual(150);
 	});

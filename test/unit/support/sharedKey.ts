@@ -7,6 +7,7 @@
  * in and out) that a real run on a shared machine only meets by chance.
  */
 import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/Unifically/transport/RateLimiter';
+import { seededRandom as random } from '../../../simulator/server';
 
 import { VirtualClock } from './virtualClock';
 
@@ -52,18 +53,6 @@ export interface SharedKeyOutcome {
 	 * before it (and was still running) had had no answer since the start before it.
 	 */
 	blindStarts: boolean[];
-}
-
-/** mulberry32: a small seeded random number generator. */
-export function random(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 /** The ideal schedule's last request: every item sent at the limit as soon as its batch has started. */
