@@ -176,8 +176,7 @@ export class KeyModel {
 		if (others > 0) this.othersSeenAt = now;
 		this.recent.push({ at: now, others });
 		while (this.recent.length && this.recent[0].at < now - RULES.forgetWindows * this.windowMs) this.recent.shift();
-		this.last = { limit, othersLately: this.othersLately(now), shared: true, used, own, at: now };
-		this.last.shared = this.isShared(now);
+		this.last = { limit, othersLately: this.othersLately(now), shared: this.isShared(now), used, own, at: now };
 		return this.last;
 	}
 
