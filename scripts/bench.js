@@ -7,7 +7,7 @@
  *    re-executing itself with it when started by an older `node`.
  * 3. Compiles the benchmark (bench/tsconfig.json: bench/, the engine harness, the simulator, the
  *    node sources) into .cache/bench-build, incrementally.
- * 4. Runs .cache/bench-build/bench/main.js with the arguments given; its exit code is ours.
+ * 4. Runs .cache/bench-build/bench/main.cjs with the arguments given; its exit code is ours.
  *
  * Plain CommonJS with no dependencies, so that it starts on any Node.
  */
@@ -56,7 +56,7 @@ function main() {
 	console.error(`› node ${process.version}: compiling the benchmark (bench/tsconfig.json → .cache/bench-build)`);
 	const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
 	const built = run(process.execPath, [tsc, '-p', path.join('bench', 'tsconfig.json')], { env });
-	const main = path.join(ROOT, '.cache', 'bench-build', 'bench', 'main.js');
+	const main = path.join(ROOT, '.cache', 'bench-build', 'bench', 'main.cjs');
 	// tsc still emits on type errors (someone's work in progress): measure anyway, but say so.
 	if (built !== 0) {
 		if (!existsSync(main)) return built;

@@ -109,7 +109,7 @@ n8n_install_package "$TGZ" || die "installing the package failed"
 
 # ---- 5. the simulator -----------------------------------------------------------------------------
 step "Starting the Unifically API simulator on http://127.0.0.1:$SIM_PORT"
-node dist/simulator/cli.js --port "$SIM_PORT" --latency-ms "$SIM_LATENCY_MS" >"$DEMO_DIR/logs/simulator.log" 2>&1 &
+node dist/simulator/cli.cjs --port "$SIM_PORT" --latency-ms "$SIM_LATENCY_MS" >"$DEMO_DIR/logs/simulator.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 1 120); do
 	grep -q "listening" "$DEMO_DIR/logs/simulator.log" 2>/dev/null && break

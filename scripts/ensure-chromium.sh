@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure Debian's Chromium is installed (/usr/bin/chromium): the browser tests
-# (test/e2e/*.browser.test.ts) drive the real n8n editor in it with playwright-core.
+# (test/e2e/*.browser.test.cts) drive the real n8n editor in it with playwright-core.
 #
 # Idempotent: returns at once when /usr/bin/chromium runs. Otherwise installs the Debian package
 # (as root; `apt-get update` first only when the package is unknown), which needs network access

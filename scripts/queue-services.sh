@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Postgres 15 and Redis for n8n's queue mode, private to one test run (test/e2e/queue-mode.test.ts):
+# Postgres 15 and Redis for n8n's queue mode, private to one test run (test/e2e/queue-mode.test.cts):
 #
 #   bash scripts/queue-services.sh start DIR   # installs what is missing, starts both in DIR (created,
 #                                              # must not exist yet) on free local ports, prints

@@ -8,7 +8,7 @@
  *   node scripts/screenshot-node.js --url http://localhost:5690 [--out docs/images/node.png]
  *
  * Uses playwright-core (a development dependency) with Debian's Chromium (scripts/ensure-chromium.sh;
- * CHROMIUM=/path overrides), headless, as test/e2e/editor.browser.test.ts does.
+ * CHROMIUM=/path overrides), headless, as test/e2e/editor.browser.test.cts does.
  */
 'use strict';
 

@@ -24,21 +24,21 @@ echo "› n8n's verification-gate scanner on the package as it would be publishe
 
 if [ $status -eq 0 ]; then
 	echo "› unit and engine tests"
-	npx jest test/unit test/engine --testPathIgnorePatterns test/unit/sharedKey.test.ts --json --outputFile="$results/unit-engine.json" || status=1
+	npx jest test/unit test/integration --testPathIgnorePatterns test/unit/sharedKey.test.cts --json --outputFile="$results/unit-engine.json" || status=1
 	# The shared-key sweep (500 seeded scenarios, about a minute of CPU) alone: beside the engine
 	# tests it would slow them past n8n-workflow's 250 ms guard on regular expressions.
 	echo "› the shared-key sweep (rate limiter, several processes on one key)"
-	npx jest test/unit/sharedKey.test.ts --json --outputFile="$results/shared-key.json" || status=1
+	npx jest test/unit/sharedKey.test.cts --json --outputFile="$results/shared-key.json" || status=1
 fi
 
 if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then
 	echo "› real n8n (installed into .cache/n8n on first use)"
 	bash scripts/ensure-n8n.sh || status=1
-	# The compatibility suite (test/e2e/compat.test.ts) also runs the 1.x line users still run.
+	# The compatibility suite (test/e2e/compat.test.cts) also runs the 1.x line users still run.
 	echo "› real n8n 1.123.81 for the compatibility suite (installed into .cache/n8n-1.123.81 on first use)"
 	[ $status -eq 0 ] && { bash scripts/ensure-n8n.sh 1.123.81 || status=1; }
 	if [ $status -eq 0 ]; then
-		# test/e2e/*.test.ts; queue-mode.test.ts starts Postgres 15 and Redis itself
+		# test/e2e/*.test.cts; queue-mode.test.cts starts Postgres 15 and Redis itself
 		# (scripts/queue-services.sh: apt-get installs them when missing, which needs root).
 		echo "› end-to-end tests on the packed package in a real n8n"
 		npx jest test/e2e --runInBand --json --outputFile="$results/e2e.json" || status=1

@@ -20,7 +20,7 @@ import type { RunOptions } from './options';
  * `callback_url`, and the execution is put to wait in n8n's database (no worker held, survives
  * restarts, works in queue mode). Each task's callback reaches `resumeOnCallback` below; the
  * execution resumes once every task has finished. How n8n behaves here (read from its source, and
- * shown by test/e2e/callback-wait.test.ts in a real n8n 2.41):
+ * shown by test/e2e/callback-wait.test.cts in a real n8n 2.41):
  * - the resume URL is `$execution.resumeUrl` (`<base>/webhook-waiting/<executionId>?signature=<token>`)
  *   with this node's id appended to the path. The token is the execution's `resumeToken` and n8n
  *   answers 401 "Invalid token" without it. `getSignedResumeUrl()` is NOT usable here: its HMAC

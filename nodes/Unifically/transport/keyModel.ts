@@ -1,8 +1,8 @@
 /**
  * What the API's answers say about an API key's budget, and how much of it this process may plan
  * to use. Pure: no clock, no I/O — every function takes the time it reasons about, so each rule is
- * tested on numbers (test/unit/rateLimiter.test.ts) and on many processes sharing one key on a
- * virtual clock (test/unit/support/sharedKey.ts).
+ * tested on numbers (test/unit/rateLimiter.test.cts) and on many processes sharing one key on a
+ * virtual clock (test/unit/support/sharedKey.cts).
  *
  * The API counts every request of a key, from every client (n8n workers, webhook processes, other
  * tools), in a one-second window, and bans the key for 60 s on the first request beyond its
@@ -66,7 +66,7 @@ export function readRateLimitHeaders(headers: Record<string, HeaderValue> | unde
 
 /**
  * The numbers of the rules below. Each was chosen on the shared-key sweep (hundreds of seeded
- * scenarios of 2–6 processes, test/unit/sharedKey.test.ts) and checked with `npm run bench`.
+ * scenarios of 2–6 processes, test/unit/sharedKey.test.cts) and checked with `npm run bench`.
  */
 export const RULES = {
 	/**

@@ -1,0 +1,281 @@
+/**
+ * `npm run bench -- --only memory-n8n`: the memory a large download costs in a real n8n (the one
+ * `scripts/ensure-n8n.sh` installs, 2.41.1), with this package installed from its `npm pack`
+ * tarball, under `n8n start` — not the in-process engine of the `memory` scenario.
+ *
+ * One n8n per binary data mode (filesystem; database, the mode queue mode uses). A published
+ * workflow, Webhook (answers when the last node is done) → Unifically (Image → Generate, the output
+ * `sim_output_bytes` large, Download Output Files from the request), is called with and without
+ * download, alternately, several times. Before each call the kernel's peak-RSS counter of the n8n
+ * process is reset (`echo 5 > /proc/<pid>/clear_refs`); the call's cost is VmHWM after it minus
+ * VmRSS before it. What the download adds is the median with download minus the median without.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+
+import { startSimulator, type Simulator } from '../simulator/server.cjs';
+import { N8n, ensureN8n, freePort, packPackage, parseExecuteOutput, sleep, type WorkflowJson } from '../test/e2e/support/n8n.cjs';
+
+export interface MemoryN8nRun {
+	download: boolean;
+	/** VmRSS of the n8n process just before the call. */
+	rssBefore: number;
+	/** VmHWM after the call (the peak since the counter was reset before it). */
+	vmHwm: number;
+	/** vmHwm − rssBefore. */
+	added: number;
+	wallMs: number;
+	binaryBytes?: number;
+	binaryId?: string;
+}
+
+export interface MemoryN8nModeResult {
+	mode: 'filesystem' | 'database';
+	n8nVersion: string;
+	outputBytes: number;
+	runs: MemoryN8nRun[];
+	/** Median `added` with download, without, and their difference. */
+	withDownload: number;
+	withoutDownload: number;
+	delta: number;
+	/** Whether peak-RSS reset works here (otherwise figures are lifetime peaks, see `note`). */
+	resetWorks: boolean;
+	/** VmRSS of the n8n server right after it started (before any call). */
+	rssAfterStart: number;
+	note?: string;
+	/**
+	 * The same download by `n8n execute` (a fresh process that runs one execution and exits): its
+	 * lifetime peak (VmHWM) with download minus without, each run.
+	 */
+	cli?: { withDownload: number[]; withoutDownload: number[]; delta: number };
+}
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function status(pid: number): { rss: number; hwm: number } {
+	const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+	return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/** Resets the process's peak RSS to its current RSS; false where the kernel does not allow it. */
+function resetPeak(pid: number): boolean {
+	try {
+		fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+		const after = status(pid);
+		return after.hwm - after.rss < 4 * 1024 * 1024;
+	} catch {
+		return false;
+	}
+}
+
+const WEBHOOK_PATH = 'bench-memory';
+
+/** Manual Trigger → Generate with a fixed size and download setting (for `n8n execute`). */
+function cliWorkflow(credential: { id: string; name: string }, id: string, download: boolean, bytes: number): WorkflowJson {
+	const webhook = workflow(credential);
+	const generate = webhook.nodes[1];
+	return {
+		id,
+		name: `bench: memory, n8n execute, download ${download}`,
+		nodes: [
+			{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				...generate,
+				parameters: {
+					...generate.parameters,
+					additionalFields: { extraInput: JSON.stringify({ sim_output_bytes: bytes, sim_latency_ms: 200 }) },
+					options: { download },
+				},
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** `n8n execute --id`, its lifetime peak RSS read from /proc until it exits. */
+async function executePeak(n8n: N8n, id: string): Promise<{ vmHwm: number; binaryBytes?: number }> {
+	const child = spawn(n8n.bin, ['execute', `--id=${id}`, '--rawOutput'], {
+		cwd: n8n.workDir,
+		env: n8n.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) }),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr.resume();
+	let vmHwm = 0;
+	const timer = setInterval(() => {
+		try {
+			const { hwm } = status(child.pid!);
+			if (Number.isFinite(hwm)) vmHwm = Math.max(vmHwm, hwm); // an exited (zombie) process has no Vm* lines
+		} catch {
+			/* exited */
+		}
+	}, 20);
+	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	clearInterval(timer);
+	const run = parseExecuteOutput(stdout);
+	if (code !== 0 || !run) throw new Error(`n8n execute --id=${id} exited ${code}: ${stdout.slice(-1000)}`);
+	const binary = run.data.resultData.runData.Generate?.[0]?.data?.main?.[0]?.[0]?.binary?.data;
+	return { vmHwm, binaryBytes: binary?.bytes };
+}
+
+function workflow(credential: { id: string; name: string }): WorkflowJson {
+	return {
+		id: 'unifBenchMemory1',
+		name: 'bench: memory of a large download',
+		nodes: [
+			{
+				id: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'noData', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Generate',
+				type: 'n8n-nodes-unifically.unifically',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					model: 'google/nano-banana',
+					prompt: 'memory bench',
+					additionalFields: { extraInput: '={{ JSON.stringify({ sim_output_bytes: $json.body.bytes, sim_latency_ms: 200 }) }}' },
+					options: { download: '={{ $json.body.download === true }}' },
+				},
+				credentials: { unificallyApi: credential },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+	};
+}
+
+async function measureMode(
+	mode: 'filesystem' | 'database',
+	tarball: string,
+	sim: Simulator,
+	outputBytes: number,
+	repeats: number,
+	log: (message: string) => void,
+): Promise<MemoryN8nModeResult> {
+	const n8n = await N8n.create({
+		tarball,
+		name: `unifically-bench-memory-${mode}`,
+		env: {
+			N8N_DEFAULT_BINARY_DATA_MODE: mode,
+			// database mode refuses files over this many MiB (n8n's default 512).
+			N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: String(Math.ceil(outputBytes / 1024 / 1024) + 64),
+			// Executions are pruned as usual; nothing else runs in this n8n.
+		},
+	});
+	try {
+		const credential = await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sk-bench-memory-n8n' });
+		const id = await n8n.importWorkflow(workflow(credential));
+		let cli: MemoryN8nModeResult['cli'];
+		if (mode === 'filesystem') {
+			// A fresh process per execution: nothing freed earlier for the download's buffers to reuse.
+			await n8n.importWorkflows([cliWorkflow(credential, 'unifBenchMemCli1', true, outputBytes), cliWorkflow(credential, 'unifBenchMemCli0', false, outputBytes)]);
+			const peaks: Record<'with' | 'without', number[]> = { with: [], without: [] };
+			for (let round = 0; round < Math.max(2, repeats - 1); round++) {
+				for (const download of [false, true]) {
+					const result = await executePeak(n8n, download ? 'unifBenchMemCli1' : 'unifBenchMemCli0');
+					if (download && result.binaryBytes !== outputBytes) throw new Error(`n8n execute stored ${result.binaryBytes} bytes, not ${outputBytes}`);
+					peaks[download ? 'with' : 'without'].push(result.vmHwm);
+					log(`memory-n8n ${mode}, n8n execute: ${download ? 'with' : 'without'} download: VmHWM ${(result.vmHwm / 1048576).toFixed(0)} MiB`);
+				}
+			}
+			cli = { withDownload: peaks.with, withoutDownload: peaks.without, delta: median(peaks.with) - median(peaks.without) };
+		}
+		await n8n.start();
+		await n8n.activateWorkflow(id);
+		const [hook] = await n8n.waitForWebhooks(id);
+		const pid = (n8n as unknown as { server?: { pid?: number } }).server?.pid;
+		if (!pid) throw new Error('no n8n pid');
+		const rssAfterStart = status(pid).rss;
+		const call = async (download: boolean, bytes: number) => {
+			const from = Date.now();
+			const response = await fetch(hook.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ download, bytes }),
+			});
+			const text = await response.text();
+			if (!response.ok) throw new Error(`webhook answered ${response.status}: ${text.slice(0, 300)}`);
+			return Date.now() - from;
+		};
+		// Warm-up: module loading, the first execution, the first binary write.
+		await call(true, 1024 * 1024);
+		await call(false, outputBytes);
+		await call(true, 1024 * 1024);
+		const runs: MemoryN8nRun[] = [];
+		let resetWorks = true;
+		for (let round = 0; round < repeats; round++) {
+			for (const download of [false, true]) {
+				await sleep(1500); // let the last run's garbage be collected on its own
+				resetWorks = resetPeak(pid) && resetWorks;
+				const before = status(pid);
+				const wallMs = await call(download, outputBytes);
+				const after = status(pid);
+				const last = n8n.executions({ workflowId: id, includeData: true }).pop();
+				const binary = last?.run?.data.resultData.runData.Generate?.[0]?.data?.main?.[0]?.[0]?.binary?.data;
+				if (download && binary?.bytes !== outputBytes) throw new Error(`the download stored ${binary?.bytes} bytes, not ${outputBytes} (${JSON.stringify(binary)})`);
+				runs.push({ download, rssBefore: before.rss, vmHwm: after.hwm, added: after.hwm - before.rss, wallMs, binaryBytes: binary?.bytes, binaryId: binary?.id });
+				log(`memory-n8n ${mode}: ${download ? 'with' : 'without'} download: +${((after.hwm - before.rss) / 1048576).toFixed(1)} MiB (RSS ${(before.rss / 1048576).toFixed(0)} → peak ${(after.hwm / 1048576).toFixed(0)} MiB) in ${wallMs} ms`);
+			}
+		}
+		const withDownload = median(runs.filter((run) => run.download).map((run) => run.added));
+		const withoutDownload = median(runs.filter((run) => !run.download).map((run) => run.added));
+		return {
+			mode,
+			n8nVersion: n8n.version,
+			outputBytes,
+			runs,
+			withDownload,
+			withoutDownload,
+			delta: withDownload - withoutDownload,
+			resetWorks,
+			rssAfterStart,
+			cli,
+			note: resetWorks ? undefined : '/proc/<pid>/clear_refs could not reset the peak: VmHWM is the lifetime peak',
+		};
+	} finally {
+		await n8n.dispose();
+	}
+}
+
+/** Both modes, one after the other, each in its own fresh n8n. */
+export async function runMemoryN8n({
+	outputBytes,
+	repeats = 3,
+	log,
+}: {
+	outputBytes: number;
+	repeats?: number;
+	log: (message: string) => void;
+}): Promise<MemoryN8nModeResult[]> {
+	await ensureN8n();
+	const tarball = await packPackage();
+	const sim = await startSimulator({ port: 0, taskLatencyMs: 200 });
+	try {
+		const results: MemoryN8nModeResult[] = [];
+		for (const mode of ['filesystem', 'database'] as const) {
+			log(`memory-n8n: ${(outputBytes / 1048576).toFixed(0)} MiB output in a real n8n, binary data mode ${mode}`);
+			results.push(await measureMode(mode, tarball, sim, outputBytes, mode === 'database' ? 1 : repeats, log));
+		}
+		return results;
+	} finally {
+		await sim.close();
+	}
+}

@@ -1,0 +1,414 @@
+/**
+ * Compatibility: the same subset of end-to-end behaviour on every n8n version the README promises
+ * (TESTED_N8N_VERSIONS: the 1.x line users still run, 1.123.81, and the current 2.41.1), with the
+ * package installed from its `npm pack` tarball as a community package.
+ *
+ * One `n8n start` per version, shared by its tests: every workflow starts from a production Webhook
+ * (published through n8n's REST API once the server runs; the trigger's with the CLI before it), so
+ * no test pays for an `n8n execute` or other CLI process of its own. Executions
+ * are followed in n8n's database. What differs between n8n versions in driving n8n (publish:workflow
+ * vs update:workflow --active) is handled by test/e2e/support/n8n.cts; what differs for the package is
+ * handled by the package itself (feature detection), so the tests below are the same for every version.
+ *
+ * The other e2e files go deeper on 2.41.1 only; this file proves the cross-version subset:
+ * install as a community package, credential test, Generate with download, Estimate Cost,
+ * Create → Wait → Get, bad input, the trigger with a callback, and Generate "Until Callback".
+ *
+ * E2E_COMPAT_VERSIONS=1.123.81 (comma-separated) runs a subset of the versions.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import {
+	EXAMPLE_CREDENTIAL,
+	N8n,
+	TESTED_N8N_VERSIONS,
+	UNIFICALLY_NODE,
+	UNIFICALLY_TRIGGER,
+	ensureN8n,
+	loadExample,
+	nodeError,
+	nodeItems,
+	nodeJson,
+	packPackage,
+	StopWaiting,
+	waitFor,
+	type ExecutionRecord,
+	type WorkflowJson,
+} from './support/n8n.cjs';
+import { startTestSimulator, type Simulator } from './support/simulator.cjs';
+import { unificallyTriggerNode, webhookNode } from './support/workflows.cjs';
+
+const SETUP_TIMEOUT = 25 * 60_000; // a first run installs n8n (minutes); later runs take seconds
+const TEST_TIMEOUT = 3 * 60_000;
+
+const VERSIONS: string[] = process.env.E2E_COMPAT_VERSIONS
+	? process.env.E2E_COMPAT_VERSIONS.split(',').map((version) => version.trim()).filter(Boolean)
+	: [...TESTED_N8N_VERSIONS];
+
+/** Workflows of this suite: id (16 characters, as n8n's) and the path of their Webhook trigger. */
+const FLOWS = {
+	estimate: { id: 'unifCompatEstim1', path: 'compat-estimate' },
+	generate: { id: 'unifCompatGenVid', path: 'compat-generate' },
+	createWaitGet: { id: 'unifCompatCrWtGt', path: 'compat-create-wait-get' },
+	badInput: { id: 'unifCompatBadInp', path: 'compat-bad-input' },
+	createWithCallback: { id: 'unifCompatCbCrea', path: 'compat-create-callback' },
+	untilCallback: { id: 'unifCompatUntilC', path: 'compat-until-callback' },
+} as const;
+const TRIGGER_WORKFLOW = 'unifCompatTrigg1';
+const TRIGGER_WEBHOOK_ID = 'b7f0c7d2-6a43-4c55-9d0e-5e2f3f0a7c11';
+const TRIGGER_TOKEN = 'compat-token';
+const UNTIL_CALLBACK_NODE_ID = '3c9c6d0e-5a0b-4b8e-9f57-0c0a11c0b1a1';
+
+/** An example workflow with its Manual Trigger replaced by a production Webhook (same node name). */
+function viaWebhook(example: string, flow: { id: string; path: string }): WorkflowJson {
+	const workflow = loadExample(example);
+	workflow.id = flow.id;
+	workflow.name = `compat: ${workflow.name}`;
+	workflow.nodes = workflow.nodes.map((node) =>
+		node.type === 'n8n-nodes-base.manualTrigger' ? webhookNode(flow.path, { name: node.name, position: node.position }) : node,
+	);
+	return workflow;
+}
+
+/** Webhook → the given Unifically nodes, in a chain. */
+function chain(flow: { id: string; path: string }, name: string, nodes: Array<{ name: string; parameters: Record<string, unknown>; id?: string }>): WorkflowJson {
+	const all = [
+		webhookNode(flow.path),
+		...nodes.map((node, index) => ({
+			id: node.id ?? randomUUID(),
+			name: node.name,
+			type: UNIFICALLY_NODE,
+			typeVersion: 1,
+			position: [220 * (index + 1), 0] as [number, number],
+			parameters: node.parameters,
+			credentials: { unificallyApi: EXAMPLE_CREDENTIAL },
+		})),
+	];
+	const connections: Record<string, unknown> = {};
+	for (let index = 0; index < all.length - 1; index++) {
+		connections[all[index].name] = { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id: flow.id, name: `compat: ${name}`, nodes: all, connections, settings: { executionOrder: 'v1' } };
+}
+
+/**
+ * Unifically Trigger (Secret Token) → Task → Get with Download: the file is fetched by the action
+ * node, inside the execution. (The trigger's own "Download Output Files" is not used here: on n8n 1.x
+ * in filesystem binary mode, n8n deletes a webhook's files when another execution of the same
+ * workflow ends first — README "Compatibility". examples.test.cts covers it on 2.41.1.)
+ */
+function triggerWorkflow(): WorkflowJson {
+	return {
+		id: TRIGGER_WORKFLOW,
+		name: 'compat: receive task results',
+		nodes: [
+			unificallyTriggerNode(TRIGGER_WEBHOOK_ID, TRIGGER_TOKEN),
+			{
+				id: randomUUID(),
+				name: 'Get Result',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'task', operation: 'get', taskId: '={{ $json.task_id }}', options: { download: true } },
+				credentials: { unificallyApi: EXAMPLE_CREDENTIAL },
+			},
+		],
+		connections: { 'Unifically Trigger': { main: [[{ node: 'Get Result', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+const VEO = { resource: 'video', model: 'google/veo-3.1-fast' } as const;
+
+function workflows(): WorkflowJson[] {
+	return [
+		viaWebhook('estimate-cost', FLOWS.estimate),
+		viaWebhook('generate-video', FLOWS.generate),
+		chain(FLOWS.createWaitGet, 'Create → Wait → Get', [
+			{
+				name: 'Create Task',
+				parameters: { resource: 'image', operation: 'create', model: 'google/nano-banana', prompt: 'A red kite over a green hill', aspectRatio: '1:1', options: {} },
+			},
+			{ name: 'Wait for Task', parameters: { resource: 'task', operation: 'wait', taskId: '={{ $json.task_id }}', options: { download: true } } },
+			{ name: 'Get Task', parameters: { resource: 'task', operation: 'get', taskId: '={{ $json.task_id }}' } },
+		]),
+		chain(FLOWS.badInput, 'bad input', [
+			{
+				name: 'Generate Video',
+				parameters: { ...VEO, operation: 'generate', prompt: 'A hummingbird', additionalFields: { aspectRatio: '={{ "7:3" }}' }, options: {} },
+			},
+		]),
+		chain(FLOWS.createWithCallback, 'Create with a callback URL', [
+			{
+				name: 'Create Task',
+				parameters: {
+					resource: 'image',
+					operation: 'create',
+					model: 'google/nano-banana',
+					prompt: '={{ $json.body.prompt }}',
+					aspectRatio: '1:1',
+					options: { callbackUrl: `http://localhost:5678/webhook/${TRIGGER_WEBHOOK_ID}/callback?token=${TRIGGER_TOKEN}` },
+				},
+			},
+		]),
+		triggerWorkflow(),
+		chain(FLOWS.untilCallback, 'Generate until callback', [
+			{
+				id: UNTIL_CALLBACK_NODE_ID,
+				name: 'Generate Videos',
+				parameters: {
+					...VEO,
+					operation: 'generate',
+					prompt: '={{ $json.body.prompt }}',
+					additionalFields: { extraInput: '={{ JSON.stringify({ sim_latency_ms: $json.body.latency }) }}' },
+					options: { waitMode: 'callback', timeout: 300, download: true },
+				},
+			},
+		]),
+	];
+}
+
+describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
+	let sim: Simulator;
+	let n8n: N8n;
+	const timings: string[] = [];
+	let suiteStarted = 0;
+
+	beforeAll(async () => {
+		suiteStarted = Date.now();
+		await ensureN8n(version);
+		const tarball = await packPackage();
+		sim = await startTestSimulator();
+		n8n = await N8n.create({ version, tarball, name: `unifically-compat-${version}` });
+		await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
+		const ids = await n8n.importWorkflows(workflows());
+		// The trigger's workflow is published with the CLI (publish:workflow on 2.x, update:workflow
+		// --active on 1.x: test/e2e/support/n8n.cts), the others through the REST API once n8n runs.
+		await n8n.publishWorkflow(TRIGGER_WORKFLOW);
+		const starting = Date.now();
+		await n8n.start();
+		const activating = Date.now();
+		for (const id of ids) if (id !== TRIGGER_WORKFLOW) await n8n.activateWorkflow(id);
+		for (const id of ids) await n8n.waitForWebhooks(id);
+		timings.push(
+			`setup (install check, pack, import, CLI publish): ${starting - suiteStarted} ms; n8n start: ${activating - starting} ms; ` +
+				`publishing ${ids.length} workflows until their webhooks answer: ${Date.now() - activating} ms`,
+		);
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		timings.push(`whole suite: ${Date.now() - suiteStarted} ms`);
+		process.stderr.write(`[compat n8n ${version}] timings:\n  ${timings.join('\n  ')}\n`);
+		await n8n?.dispose();
+		await sim?.close();
+	}, 60_000);
+
+	/** POSTs to a workflow's production webhook; resolves with the execution once it has ended. */
+	async function run(flow: { id: string; path: string }, body: unknown = {}, timeoutMs = 120_000): Promise<ExecutionRecord> {
+		const started = await startExecution(flow, body);
+		return await waitForEnd(started.id, timeoutMs);
+	}
+
+	async function startExecution(flow: { id: string; path: string }, body: unknown): Promise<ExecutionRecord> {
+		const before = new Set(n8n.executions({ workflowId: flow.id }).map((execution) => execution.id));
+		const response = await fetch(n8n.webhookUrl(flow.path), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		expect(response.status).toBe(200);
+		return await waitFor('the new execution', () => n8n.executions({ workflowId: flow.id }).find((execution) => !before.has(execution.id)), {
+			timeoutMs: 30_000,
+		});
+	}
+
+	function execution(id: string, includeData = false): ExecutionRecord {
+		const found = n8n.executions({ includeData }).find((record) => record.id === id);
+		if (!found) throw new Error(`execution ${id} not found`);
+		return found;
+	}
+
+	/**
+	 * The execution once it has ended and its data is saved. n8n 1.x writes the status of a resumed
+	 * execution a moment before its run data (the waiting node's run is briefly missing): wait for both.
+	 */
+	async function waitForEnd(id: string, timeoutMs: number): Promise<ExecutionRecord> {
+		return await waitFor(
+			`execution ${id} to end`,
+			() => {
+				if (['new', 'running', 'waiting', 'unknown'].includes(execution(id).status)) return undefined;
+				const record = execution(id, true);
+				const runs = Object.values(record.run?.data.resultData.runData ?? {});
+				return record.status !== 'success' || runs.every((nodeRuns) => nodeRuns.length > 0) ? record : undefined;
+			},
+			{ timeoutMs, intervalMs: 250 },
+		).catch((error: Error) => {
+			throw new Error(`${error.message}\n--- n8n log ---\n${n8n.logs().split('\n').slice(-40).join('\n')}`);
+		});
+	}
+
+	function expectSuccess(record: ExecutionRecord): void {
+		if (record.status !== 'success') {
+			throw new Error(`execution ${record.id} ended "${record.status}": ${JSON.stringify(record.run?.data.resultData.error ?? record.run?.data.resultData.runData, null, 1).slice(0, 3000)}`);
+		}
+	}
+
+	test('installs as a community package: both nodes and the credential type are listed, no runtime dependencies', async () => {
+		expect(n8n.installedModules()).toEqual(['n8n-nodes-unifically']);
+		const installed = JSON.parse(fs.readFileSync(path.join(n8n.nodesFolder, 'node_modules/n8n-nodes-unifically/package.json'), 'utf8'));
+		expect(installed.dependencies ?? {}).toEqual({});
+		const names = (await n8n.nodeTypes()).map((type) => type.name);
+		expect(names).toEqual(expect.arrayContaining([UNIFICALLY_NODE, UNIFICALLY_TRIGGER]));
+		expect((await n8n.credentialTypes()).map((type) => type.name)).toContain('unificallyApi');
+	}, TEST_TIMEOUT);
+
+	test('credential test: a good key passes with nothing charged, a bad key is refused with a message about the key', async () => {
+		sim.resetStats();
+		const data = { baseUrl: sim.url, requestsPerSecond: 10 };
+		const good = await n8n.testCredential({ id: EXAMPLE_CREDENTIAL.id, name: EXAMPLE_CREDENTIAL.name, type: 'unificallyApi', data: { ...data, apiKey: 'sim-e2e-key' } });
+		expect(good.status).toBe('OK');
+		const bad = await n8n.testCredential({ id: EXAMPLE_CREDENTIAL.id, name: EXAMPLE_CREDENTIAL.name, type: 'unificallyApi', data: { ...data, apiKey: 'invalid-key' } });
+		expect(bad.status).toBe('Error');
+		// n8n 2.x applies the credential's rule for 401 ("Invalid API key: …"); n8n 1.x shows its own 401 text.
+		expect(bad.message).toMatch(n8n.major >= 2 ? /^Invalid API key/ : /^Authorization failed - please check your credentials/);
+		expect(bad.message).not.toContain('invalid-key');
+		expect(sim.stats()).toMatchObject({ creates: 0, spentUsd: 0 });
+	}, TEST_TIMEOUT);
+
+	test('Estimate Cost: priced with a dry run, nothing created', async () => {
+		sim.resetStats();
+		const ended = await run(FLOWS.estimate);
+		expectSuccess(ended);
+		const priced = nodeJson(ended.run!, 'Estimate Cost');
+		expect(priced).toHaveLength(1);
+		expect(priced[0]).toMatchObject({ model: 'google/veo-3.1-fast', cost: 0.4 });
+		expect(sim.stats()).toMatchObject({ dryRuns: 1, creates: 0, spentUsd: 0 });
+	}, TEST_TIMEOUT);
+
+	test('Generate with download: waits for the task, the video lands in binary data', async () => {
+		sim.resetStats();
+		const ended = await run(FLOWS.generate);
+		expectSuccess(ended);
+		const [item, ...rest] = nodeItems(ended.run!, 'Generate Video');
+		expect(rest).toHaveLength(0);
+		expect(item.json).toMatchObject({ status: 'completed', model: 'google/veo-3.1-fast', task_id: expect.any(String) });
+		expect(item.binary?.data?.mimeType).toMatch(/^video\//);
+		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+		expect(sim.stats()).toMatchObject({ creates: 1, tasksCompleted: 1 });
+	}, TEST_TIMEOUT);
+
+	test('Create → Task Wait → Task Get: the same task all the way, with its file', async () => {
+		sim.resetStats();
+		const ended = await run(FLOWS.createWaitGet);
+		expectSuccess(ended);
+		const [created] = nodeJson(ended.run!, 'Create Task');
+		expect(created).toEqual({ task_id: expect.any(String), status: expect.any(String), model: 'google/nano-banana' });
+		const [waited] = nodeItems(ended.run!, 'Wait for Task');
+		expect(waited.json).toMatchObject({ task_id: created.task_id, status: 'completed' });
+		expect(n8n.readBinary(waited.binary!.data).length).toBe(sim.config.outputBytes);
+		const [got] = nodeJson(ended.run!, 'Get Task');
+		expect(got).toMatchObject({ task_id: created.task_id, status: 'completed', output: waited.json.output });
+		expect(sim.stats()).toMatchObject({ creates: 1 });
+	}, TEST_TIMEOUT);
+
+	test('bad input: stops with an error naming the parameter, before any request', async () => {
+		sim.resetStats();
+		const ended = await run(FLOWS.badInput);
+		expect(ended.status).toBe('error');
+		const error = nodeError(ended.run!, 'Generate Video');
+		expect(error?.message).toMatch(/aspectRatio|Aspect Ratio/);
+		expect(error?.message).toContain('7:3');
+		expect(sim.stats().requests).toBe(0);
+	}, TEST_TIMEOUT);
+
+	test('create with a callback URL + the published Unifically Trigger: every result arrives once, and its file', async () => {
+		sim.resetStats();
+		const before = n8n.executions({ workflowId: TRIGGER_WORKFLOW }).length;
+		// Three executions at once, each creating one task: their callbacks arrive together.
+		const prompts = ['A watercolor map', 'A neon sign in the rain', 'A stack of pancakes'];
+		const known = new Set(n8n.executions({ workflowId: FLOWS.createWithCallback.id }).map((record) => record.id));
+		await Promise.all(
+			prompts.map(async (prompt) => {
+				const response = await fetch(n8n.webhookUrl(FLOWS.createWithCallback.path), {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ prompt }),
+				});
+				expect(response.status).toBe(200);
+			}),
+		);
+		const creations = await waitFor('the three create executions', () => {
+			const started = n8n.executions({ workflowId: FLOWS.createWithCallback.id }).filter((record) => !known.has(record.id));
+			return started.length === 3 ? started : undefined;
+		});
+		const created = [];
+		for (const creation of creations) {
+			const ended = await waitForEnd(creation.id, 60_000);
+			expectSuccess(ended);
+			created.push(...nodeJson(ended.run!, 'Create Task'));
+		}
+		expect(created).toHaveLength(3);
+		for (const task of created) expect(task).toEqual({ task_id: expect.any(String), status: expect.any(String), model: 'google/nano-banana' });
+		// Callbacks arriving together come out as the items of one execution (README: The Unifically Trigger).
+		const ended = (status: string) => !['new', 'running', 'waiting', 'unknown'].includes(status);
+		const executions = await waitFor(
+			'the 3 tasks out of the trigger',
+			() => {
+				const done = n8n.executions({ workflowId: TRIGGER_WORKFLOW, includeData: true }).slice(before).filter((record) => ended(record.status));
+				return done.flatMap((record) => nodeJson(record.run!, 'Unifically Trigger')).length >= 3 ? done : undefined;
+			},
+			{ timeoutMs: 90_000, intervalMs: 500 },
+		);
+		executions.forEach(expectSuccess);
+		const received = executions.flatMap((record) => nodeJson(record.run!, 'Unifically Trigger'));
+		expect(received.map((task) => task.task_id).sort()).toEqual(created.map((task) => task.task_id).sort());
+		const results = executions.flatMap((record) => nodeItems(record.run!, 'Get Result'));
+		expect(results).toHaveLength(3);
+		for (const item of results) {
+			expect(item.json).toMatchObject({ status: 'completed', task_id: expect.any(String) });
+			expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+		}
+		expect(sim.stats().callbacks.map((callback) => callback.status)).toEqual([200, 200, 200]);
+		// Without the trigger's Secret Token: 401, and nothing starts.
+		const [hook] = n8n.webhooks(TRIGGER_WORKFLOW);
+		expect(hook.url).toBe(`${n8n.baseUrl}/webhook/${TRIGGER_WEBHOOK_ID}/callback`);
+		const refused = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task_id: 'x', status: 'failed' }) });
+		expect(refused.status).toBe(401);
+		expect(n8n.executions({ workflowId: TRIGGER_WORKFLOW })).toHaveLength(before + executions.length);
+	}, TEST_TIMEOUT);
+
+	test('Generate "Until Callback": the execution waits in n8n and resumes with the task\'s result when its callback arrives', async () => {
+		sim.resetStats();
+		const known = new Set(sim.tasks.keys());
+		const started = await startExecution(FLOWS.untilCallback, { prompt: 'A lighthouse in a storm', latency: 6_000 });
+		await waitFor(
+			`execution ${started.id} to wait`,
+			() => {
+				const status = execution(started.id).status;
+				if (status === 'waiting') return true;
+				if (!['new', 'running', 'unknown'].includes(status)) throw new StopWaiting(`execution ${started.id} ended "${status}" without waiting`);
+				return undefined;
+			},
+			{ timeoutMs: 30_000 },
+		);
+		const [task] = [...sim.tasks.values()].filter((candidate) => !known.has(candidate.id));
+		// The callback URL is this execution's resume URL for the Generate node: n8n 2.x adds its resume
+		// token (`signature`), which must be kept; n8n 1.x has none.
+		const url = new URL(task.callbackUrl!);
+		expect(`${url.origin}${url.pathname}`).toBe(`${n8n.baseUrl}/webhook-waiting/${started.id}/${UNTIL_CALLBACK_NODE_ID}`);
+		if (n8n.major >= 2) expect(url.searchParams.get('signature')).toBeTruthy();
+
+		const ended = await waitForEnd(started.id, 90_000);
+		expectSuccess(ended);
+		const [item, ...rest] = nodeItems(ended.run!, 'Generate Videos');
+		expect(rest).toHaveLength(0);
+		expect(item.json).toMatchObject({ task_id: task.id, status: 'completed', model: 'google/veo-3.1-fast' });
+		expect(item.json.output).toEqual(task.planned.output);
+		expect(item.json).not.toHaveProperty('waiting_for_callback');
+		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+		expect(sim.stats().callbacks.map((callback) => callback.status)).toEqual([200]);
+		expect(sim.stats()).toMatchObject({ creates: 1 });
+	}, TEST_TIMEOUT);
+});

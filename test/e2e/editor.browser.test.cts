@@ -1,0 +1,532 @@
+/**
+ * The package in the real n8n 2.41.1 editor, as a user clicks through it: headless Chromium (Debian's
+ * `chromium`, installed by scripts/ensure-chromium.sh when missing) driven by playwright-core, one n8n
+ * (packed package installed, credential and the "generate a video" example imported, owner created)
+ * and one browser for the whole file. The tests run in order, on the same page, like one session:
+ * log in → open the example → nodes panel → switch models → clear a required input → run.
+ *
+ * A failing test leaves a screenshot in .cache/e2e/screenshots/ (its path is printed); with
+ * E2E_SCREENSHOTS=1 the states asserted below are kept there too (to see what the assertions see).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+import {
+	EXAMPLE_CREDENTIAL,
+	N8n,
+	OWNER,
+	ROOT,
+	UNIFICALLY_NODE,
+	UNIFICALLY_TRIGGER,
+	ensureN8n,
+	loadExample,
+	nodeItems,
+	packPackage,
+	run,
+	waitFor,
+	type WorkflowJson,
+} from './support/n8n.cjs';
+import { startTestSimulator, type Simulator } from './support/simulator.cjs';
+
+const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed
+const UI_TIMEOUT = 3 * 60_000;
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(ROOT, '.cache/e2e/screenshots');
+const EXAMPLE_NAME = 'Unifically example: generate a video (Veo 3.1 Fast)';
+const NODE_NAME = 'Generate Video';
+
+/** Issue #18's traps: a Suno node, an AI Agent with the node as its tool (one workflow); a published trigger. */
+const TRAPS_ID = 'unifEditorTraps1';
+const TRIGGER_ID = 'unifEditorTrig01';
+const TRIGGER_WEBHOOK = '5d0c1a44-7f1e-4c7e-9b55-2f5e0b8f3a18';
+const LYRICS = '[Verse] Windows down, the sun is high';
+const credential = { unificallyApi: EXAMPLE_CREDENTIAL };
+
+function trapsWorkflow(): WorkflowJson {
+	return {
+		id: TRAPS_ID,
+		name: 'Editor traps',
+		nodes: [
+			{ id: 'a1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'a2',
+				name: 'Song',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'audio', operation: 'generate', model: 'suno-ai/music', mv: 'chirp-crow', custom: true, prompt: LYRICS },
+				credentials: credential,
+			},
+			{
+				id: 'a3',
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3.1,
+				position: [240, 300],
+				parameters: { promptType: 'define', text: 'Make a video', options: {} },
+			},
+			{
+				id: 'a4',
+				name: 'Video Tool',
+				type: `${UNIFICALLY_NODE}Tool`,
+				typeVersion: 1,
+				position: [400, 520],
+				parameters: { resource: 'video', operation: 'generate' },
+				credentials: credential,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Song', type: 'main', index: 0 }]] },
+			'Video Tool': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Download on, Verify With API off: files must still arrive (from the API's URLs). */
+function triggerWorkflow(): WorkflowJson {
+	return {
+		id: TRIGGER_ID,
+		name: 'Editor trigger: Download, Verify off',
+		nodes: [
+			{
+				id: 'b1',
+				name: 'Callbacks',
+				type: UNIFICALLY_TRIGGER,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: TRIGGER_WEBHOOK,
+				parameters: { statuses: ['completed', 'failed'], secretToken: '', verifyWithApi: false, options: { download: true } },
+				credentials: credential,
+			},
+		],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+describe('the Unifically node in the n8n editor (Chromium)', () => {
+	let sim: Simulator;
+	let n8n: N8n;
+	let context: BrowserContext;
+	let page: Page;
+	let profile: string;
+	/** The example's prompt, as it is in examples/generate-video.json. */
+	const originalPrompt = String(loadExample('generate-video').nodes.find((node) => node.name === NODE_NAME)!.parameters.prompt);
+
+	beforeAll(async () => {
+		const chromiumReady = await run('bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')], { timeoutMs: 10 * 60_000 });
+		if (chromiumReady.code !== 0) throw new Error(`scripts/ensure-chromium.sh failed:\n${chromiumReady.stderr}`);
+		await ensureN8n();
+		const tarball = await packPackage();
+		sim = await startTestSimulator();
+		n8n = await N8n.create({ tarball, name: 'unifically-editor' });
+		await n8n.importUnificallyCredential({ baseUrl: sim.url });
+		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow()]);
+		await n8n.publishWorkflow(TRIGGER_ID);
+		await n8n.start();
+		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
+
+		selectors.setTestIdAttribute('data-test-id'); // n8n's attribute
+		profile = fs.mkdtempSync(path.join(os.tmpdir(), 'unifically-chromium-'));
+		context = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true, // playwright adds --headless
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+			viewport: { width: 1440, height: 900 },
+		});
+		context.setDefaultTimeout(20_000);
+		page = context.pages()[0] ?? (await context.newPage());
+		fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		await context?.close();
+		if (profile) fs.rmSync(profile, { recursive: true, force: true });
+		await n8n?.dispose();
+		await sim?.close();
+	}, 60_000);
+
+	/** A test that keeps a screenshot of what the user would have seen when it fails. */
+	function uiTest(name: string, fn: () => Promise<void>, timeout = UI_TIMEOUT): void {
+		test(
+			name,
+			async () => {
+				try {
+					await fn();
+				} catch (error) {
+					const file = path.join(SCREENSHOTS, `${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 80)}.png`);
+					await page?.screenshot({ path: file }).catch(() => undefined);
+					process.stderr.write(`[e2e] screenshot of the failure: ${file}\n`);
+					await backToCanvas();
+					throw error;
+				}
+			},
+			timeout,
+		);
+	}
+
+	const canvasNode = (name: string): Locator => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+	const exampleCard = (): Locator => page.getByTestId('workflow-card-name').filter({ hasText: EXAMPLE_NAME });
+	const ndv = (): Locator => page.getByTestId('ndv');
+	const promptInput = (): Locator => ndv().getByTestId('parameter-input-prompt').locator('textarea, input').first();
+
+	/** Issues n8n shows in the open node's parameters: the ⚠ next to a field, and "… is not supported" texts. */
+	async function parameterProblems(): Promise<string[]> {
+		const marked = await ndv()
+			.getByTestId('parameter-issues')
+			.evaluateAll((marks) =>
+				marks.map((mark) => `⚠ ${mark.closest('[data-test-id^="parameter-input-"]')?.getAttribute('data-test-id') ?? mark.textContent}`),
+			);
+		const text = await ndv().getByTestId('node-parameters').innerText().catch(() => '');
+		return [...marked, ...text.split('\n').filter((line) => /not supported|is required/i.test(line)).map((line) => line.trim())];
+	}
+
+	/** After a failure: close whatever is open (dropdown, nodes panel, node), so the next test starts on the canvas. */
+	async function backToCanvas(): Promise<void> {
+		await closeNotifications().catch(() => undefined);
+		for (let attempt = 0; attempt < 3; attempt++) {
+			if (await ndv().isVisible().catch(() => false)) {
+				await page.getByTestId('ndv-close-button').click({ timeout: 5_000 }).catch(() => undefined);
+			} else if (await page.getByTestId('node-creator').isVisible().catch(() => false)) {
+				await page.keyboard.press('Escape');
+			} else break;
+			await page.waitForTimeout(300);
+		}
+	}
+
+	/** With E2E_SCREENSHOTS=1: a screenshot of the state being asserted. */
+	async function snap(name: string): Promise<void> {
+		if (process.env.E2E_SCREENSHOTS === '1') await page.screenshot({ path: path.join(SCREENSHOTS, `ok-${name}.png`) });
+	}
+
+	async function closeNotifications(): Promise<void> {
+		const close = page.locator('.el-notification .el-notification__closeBtn:visible');
+		for (let attempt = 0; attempt < 5 && (await close.count()) > 0; attempt++) {
+			await close.first().click({ force: true, timeout: 2_000 }).catch(() => undefined);
+			await page.waitForTimeout(400); // the notification slides out
+		}
+	}
+
+	/** The Prompt shown at the top of the form, or null when the form shows none. */
+	async function promptValue(): Promise<string | null> {
+		const input = promptInput();
+		return (await input.count()) > 0 ? input.inputValue() : null;
+	}
+
+	async function openNode(name: string): Promise<Locator> {
+		await canvasNode(name).dblclick();
+		await ndv().waitFor();
+		return ndv();
+	}
+
+	async function closeNode(): Promise<void> {
+		await page.getByTestId('ndv-close-button').click();
+		await ndv().waitFor({ state: 'hidden' });
+	}
+
+	/** Choose in a dropdown parameter; `filter` is typed first, as a user narrows a long list. */
+	async function choose(parameter: string, option: RegExp, filter?: string): Promise<void> {
+		await ndv().getByTestId(`parameter-input-${parameter}`).click();
+		if (filter) await page.keyboard.type(filter);
+		const items = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible');
+		const byHeadline = items.filter({ has: page.locator('.option-headline', { hasText: option }) });
+		const target = (await byHeadline.count()) > 0 ? byHeadline.first() : items.filter({ hasText: option }).first();
+		await target.click();
+		await page.waitForTimeout(300); // n8n re-renders the form after the change
+	}
+
+	uiTest('log in as the owner; the example is listed under Overview', async () => {
+		await page.goto(`${n8n.baseUrl}/signin`);
+		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(OWNER.email);
+		await page.getByTestId('password').locator('input').fill(OWNER.password);
+		await page.getByTestId('form-submit-button').click();
+		await page.waitForURL(/\/home\//);
+		await page.getByRole('heading', { name: 'Overview' }).waitFor();
+		await exampleCard().waitFor();
+	});
+
+	uiTest('open "generate a video" from the list: the canvas shows its nodes', async () => {
+		await exampleCard().click();
+		await page.waitForURL(/\/workflow\//);
+		await canvasNode(NODE_NAME).waitFor();
+		await canvasNode('Run the example').waitFor();
+		// Another tab's edit lock (an earlier session) would make the form read-only.
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		if (await editHere.isVisible()) await editHere.click();
+	});
+
+	for (const term of ['hailuo', 'music']) {
+		uiTest(`the nodes panel finds the Unifically node by "${term}"`, async () => {
+			await page.getByTestId('node-creator-plus-button').click();
+			const creator = page.getByTestId('node-creator');
+			await creator.waitFor();
+			await page.getByTestId('node-creator-search-bar').fill(term);
+			await creator
+				.getByTestId('item-iterator-item')
+				.filter({ has: page.getByText('Unifically', { exact: true }) })
+				.first()
+				.waitFor({ timeout: 10_000 });
+			await snap(`nodes-panel-${term}`);
+			await page.keyboard.press('Escape');
+			await creator.waitFor({ state: 'hidden' });
+		});
+	}
+
+	uiTest('switching the model Veo → Hailuo → Suno → Veo keeps the prompt and shows no error', async () => {
+		await openNode(NODE_NAME);
+		expect(await promptInput().inputValue()).toBe(originalPrompt);
+		expect(await parameterProblems()).toEqual([]);
+
+		const steps: Array<{ label: string; resource?: string; model: RegExp; filter: string }> = [
+			{ label: 'Hailuo 2.3', model: /Hailuo 2\.3(?!\s*Fast)/, filter: 'Hailuo 2.3' },
+			{ label: 'Suno music (Audio)', resource: 'Audio', model: /Suno.*Music|Music.*Suno|^Suno: (Generate|Create)/i, filter: 'Suno' },
+			{ label: 'Veo 3.1 Fast (Video)', resource: 'Video', model: /Veo 3\.1 Fast/, filter: 'Veo 3.1 Fast' },
+		];
+		for (const step of steps) {
+			if (step.resource) await choose('resource', new RegExp(`^${step.resource}$`));
+			await choose('model', step.model, step.filter);
+			const shown = await ndv().getByTestId('parameter-input-model').locator('input').first().inputValue();
+			expect({ step: step.label, model: shown }).toEqual({ step: step.label, model: expect.stringMatching(step.model) });
+			expect({ step: step.label, prompt: await promptValue() }).toEqual({ step: step.label, prompt: originalPrompt });
+			expect({ step: step.label, problems: await parameterProblems() }).toEqual({ step: step.label, problems: [] });
+			await snap(`model-${step.label.replace(/\W+/g, '-')}`);
+		}
+		await closeNode();
+		await expect(canvasNode(NODE_NAME).getByTestId('node-issues').count()).resolves.toBe(0);
+	});
+
+	uiTest('a cleared required input is flagged before running: on the field, on the node, and Execute refuses', async () => {
+		sim.resetStats();
+		await openNode(NODE_NAME);
+		try {
+			await promptInput().fill('');
+			await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click(); // leave the field
+			// n8n's ⚠ next to the field, and its "required" mark on the label
+			await ndv().getByTestId('parameter-input-prompt').getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
+			expect(await parameterProblems()).toEqual(['⚠ parameter-input-prompt']);
+			await snap('required-field');
+			await closeNode();
+			// n8n's ⚠ on the node in the canvas, before anything ran
+			await canvasNode(NODE_NAME).getByTestId('node-issues').waitFor({ timeout: 10_000 });
+			await page.getByTestId('execute-workflow-button').click();
+			await page.getByText('Workflow execution cannot start').waitFor({ timeout: 10_000 });
+			await page.getByText(/Parameter "Prompt" is required/).first().waitFor();
+			await snap('required-execute-refused');
+			// Nothing reached the API (n8n records the refused start as an execution with an error).
+			expect(sim.stats()).toMatchObject({ creates: 0, dryRuns: 0 });
+			await closeNotifications();
+		} finally {
+			// Type it back (the editor saves on its own): the marks go, and the example runs below.
+			await backToCanvas();
+			await openNode(NODE_NAME);
+			await promptInput().fill(originalPrompt);
+			await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click();
+			await closeNode();
+		}
+		await expect(canvasNode(NODE_NAME).getByTestId('node-issues').count()).resolves.toBe(0);
+	});
+
+	uiTest('Execute workflow: the Binary tab shows the MP4 with its name and type', async () => {
+		await page.getByTestId('execute-workflow-button').click();
+		const node = canvasNode(NODE_NAME);
+		const done = node
+			.getByTestId('canvas-node-status-success')
+			.or(node.getByTestId('canvas-node-status-error'))
+			.or(page.getByText('Workflow execution cannot start'));
+		await done.first().waitFor({ timeout: 120_000 });
+		expect(await page.getByText('Workflow execution cannot start').count()).toBe(0);
+		expect(await canvasNode(NODE_NAME).getByTestId('canvas-node-status-error').count()).toBe(0);
+		await openNode(NODE_NAME);
+		const output = page.getByTestId('output-panel');
+		await output.getByTestId('radio-button-binary').click();
+		const binary = output.getByTestId('ndv-binary-data_0').or(output.locator('.binary-data')).first();
+		await binary.waitFor();
+		const text = await binary.innerText();
+		expect(text).toMatch(/File Name:?\s*\S+\.mp4/i);
+		expect(text).toMatch(/Mime Type:?\s*video\/mp4/i);
+		await snap('binary-tab');
+		await closeNode();
+	});
+
+	// ---- issue #18: nothing typed is lost, the panel, the credential, the tool, the trigger ----------
+
+	async function openWorkflow(id: string, node: string): Promise<void> {
+		await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+		await canvasNode(node).waitFor();
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		if (await editHere.isVisible()) await editHere.click();
+	}
+
+	/** The label of the parameter shown in the field `name` (n8n renders it just above the input). */
+	async function labelOf(name: string): Promise<string> {
+		return await ndv()
+			.getByTestId(`parameter-input-${name}`)
+			.evaluate((input) => {
+				// Runs in the page; the tooling is type-checked without the DOM library, so the little of
+				// the DOM used here is typed by hand.
+				type PageElement = { querySelector(selector: string): PageElement | null; parentElement: PageElement | null; innerText: string };
+				let node: PageElement | null = input as unknown as PageElement;
+				while (node && !node.querySelector('label, [data-test-id="input-label"]')) node = node.parentElement;
+				return node?.querySelector('label, [data-test-id="input-label"]')?.innerText.trim() ?? '';
+			});
+	}
+
+	async function flipSwitch(name: string): Promise<void> {
+		await ndv().getByTestId(`parameter-input-${name}`).locator('.el-switch').first().click();
+		await page.waitForTimeout(300);
+	}
+
+	uiTest('Suno: the mode toggle off → on and Suno → TTS → Suno keep the text; simple mode\'s Song Description is required', async () => {
+		await openWorkflow(TRAPS_ID, 'Song');
+		await openNode('Song');
+		expect(await promptValue()).toBe(LYRICS);
+		expect(await labelOf('prompt')).toMatch(/^Prompt/);
+
+		await flipSwitch('custom'); // off: simple mode
+		expect(await labelOf('prompt')).toMatch(/^Song Description/);
+		expect(await promptValue()).toBe(LYRICS);
+		await snap('suno-simple-mode');
+		await promptInput().fill('An upbeat song about a road trip');
+		await flipSwitch('custom'); // on again
+		expect(await labelOf('prompt')).toMatch(/^Prompt/);
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+
+		await choose('model', /Higgsfield: Text-to-Speech/, 'Text-to-Speech');
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+		// Voice ID: an example in the empty box.
+		expect(await ndv().getByTestId('parameter-input-voiceId').locator('input').first().getAttribute('placeholder')).toBeTruthy();
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		expect(await promptValue()).toBe('An upbeat song about a road trip');
+
+		// Simple mode with the description cleared: n8n's ⚠ on it (it is required there).
+		await flipSwitch('custom');
+		await promptInput().fill('');
+		await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click();
+		await ndv().getByTestId('parameter-input-prompt').getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
+		await snap('suno-simple-required');
+		await promptInput().fill(LYRICS);
+		await flipSwitch('custom');
+		await closeNode();
+	});
+
+	uiTest('words and models: Suno versions by name; Sound Effects keeps the prompt; the canvas names the model', async () => {
+		await openNode('Song');
+		expect(await ndv().getByTestId('parameter-input-mv').locator('input').first().inputValue()).toBe('v5 (Newest)');
+		await choose('model', /ElevenLabs: Sound Effects/, 'Sound Effects');
+		expect(await labelOf('prompt')).toMatch(/^Sound Description/);
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+		expect(await canvasNode('Song').innerText()).toContain('Generate: ElevenLabs Sound Effects');
+		await snap('canvas-subtitle');
+		await openNode('Song');
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		expect(await promptValue()).toBe(LYRICS);
+		await closeNode();
+	});
+
+	uiTest('video: aspect ratio, duration and resolution top-level, starting at the model\'s default (Kling O1: not 3 s)', async () => {
+		await openWorkflow(TRAPS_ID, 'Song');
+		await openNode('Song');
+		await choose('resource', /^Video$/);
+		await choose('model', /Kling: O1 Video/, 'O1 Video');
+		for (const name of ['aspectRatio', 'duration']) await ndv().getByTestId(`parameter-input-${name}`).waitFor();
+		expect(await ndv().getByTestId('parameter-input-duration').locator('input').first().inputValue()).toBe('Default');
+		await choose('model', /Veo 3\.1 Fast/, 'Veo 3.1 Fast');
+		expect(await ndv().getByTestId('parameter-input-resolution').locator('input').first().inputValue()).toBe('Default (720p)');
+		expect(await promptValue()).toBe(LYRICS);
+		await snap('video-main-controls');
+		await choose('resource', /^Audio$/);
+		await choose('model', /Suno: Music/, 'Suno: Music');
+		await closeNode();
+	});
+
+	uiTest('the nodes panel\'s Unifically entry and its header describe the action node, not the trigger', async () => {
+		await page.getByTestId('node-creator-plus-button').click();
+		const creator = page.getByTestId('node-creator');
+		await creator.waitFor();
+		await page.getByTestId('node-creator-search-bar').fill('Unifically');
+		const entry = creator.getByTestId('item-iterator-item').filter({ has: page.getByText('Unifically', { exact: true }) }).first();
+		await entry.waitFor({ timeout: 10_000 });
+		expect(await entry.innerText()).toMatch(/Generate video, images and audio with 50 AI models/);
+		expect(await entry.innerText()).not.toMatch(/^Starts the workflow/m);
+		await entry.click();
+		await creator.getByText(/Generate video, images and audio with 50 AI models/).first().waitFor({ timeout: 10_000 });
+		await snap('nodes-panel-entry');
+		await page.keyboard.press('Escape');
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden' });
+	});
+
+	uiTest('the AI Agent tool: Model is a dropdown showing the picked model; "Let the Agent Choose" is opt-in', async () => {
+		await openNode('Video Tool');
+		const model = ndv().getByTestId('parameter-input-model');
+		expect(await model.locator('input').first().inputValue()).toMatch(/Veo 3\.1 Fast \(google\/veo-3\.1-fast\)/);
+		expect(await model.getByText('$fromAI').count()).toBe(0);
+		expect(await ndv().getByTestId('parameter-input-modelFromAgent').count()).toBe(0);
+		await choose('model', /^Let the Agent Choose$/, 'Let the Agent');
+		await ndv().getByText('Model (Chosen by the Agent)').first().waitFor();
+		await snap('tool-model');
+		await choose('model', /Veo 3\.1 Fast/, 'Veo 3.1 Fast');
+		await closeNode();
+	});
+
+	uiTest('the credential form speaks to API users: no notice about the simulator or npm', async () => {
+		await page.goto(`${n8n.baseUrl}/home/credentials`);
+		await page.getByText(EXAMPLE_CREDENTIAL.name, { exact: true }).first().click();
+		const modal = page.getByTestId('editCredential-modal');
+		await modal.waitFor();
+		await modal.getByText('Base URL', { exact: true }).first().waitFor();
+		const text = await modal.innerText();
+		expect(text).not.toMatch(/npm start|npm run|local simulator|simulator answers/i);
+		expect(text).not.toMatch(/ECONNREFUSED, ENOTFOUND or ETIMEDOUT, nothing answers at the Base URL/);
+		await snap('credential-form');
+		await page.keyboard.press('Escape');
+	});
+
+	uiTest('the trigger with Download on and Verify off: no second switch asked for, and the files arrive', async () => {
+		await openWorkflow(TRIGGER_ID, 'Callbacks');
+		await openNode('Callbacks');
+		const shown = await ndv().getByTestId('node-parameters').innerText();
+		expect(shown).not.toMatch(/needs Verify With API/);
+		await ndv().getByTestId('node-credentials-select').first().waitFor();
+		await closeNode();
+
+		// A real task whose callback reaches the published trigger.
+		const before = n8n.executions({ workflowId: TRIGGER_ID }).length;
+		const created = await fetch(`${sim.url}/v1/tasks`, {
+			method: 'POST',
+			headers: { Authorization: 'Bearer sim-e2e-key', 'Content-Type': 'application/json' },
+			body: JSON.stringify({
+				model: 'google/nano-banana',
+				input: { prompt: 'a cat', aspect_ratio: '1:1' },
+				callback_url: `${n8n.baseUrl}/webhook/${TRIGGER_WEBHOOK}/callback`,
+			}),
+		});
+		const taskId = ((await created.json()) as { data: { task_id: string } }).data.task_id;
+		const execution = await waitFor(
+			'the trigger execution with the task',
+			() =>
+				n8n
+					.executions({ workflowId: TRIGGER_ID, includeData: true })
+					.slice(before)
+					.find((record) => record.status === 'success' && JSON.stringify(record.run ?? {}).includes(taskId)),
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		const [item] = nodeItems(execution.run!, 'Callbacks');
+		expect(item.json.download_error).toBeUndefined();
+		expect(item.binary?.data?.mimeType).toMatch(/^image\//);
+		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+	});
+});

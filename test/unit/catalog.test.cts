@@ -1,0 +1,762 @@
+/**
+ * The catalog against its sources: the model list and parameter tables of the API seed
+ * (docs/unifically-tasks-api.txt) and the prices of docs/SPEC.md. The seed is parsed here, so a
+ * catalog entry that drifts from it (a missing model or input, a wrong requiredness, range,
+ * default or list limit) fails.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import {
+	findModel,
+	MODELS,
+	modelsOf,
+	parameterName,
+	type InputSpec,
+	type InputType,
+	type ModelSpec,
+	type PriceRule,
+	type Resource,
+} from '../../nodes/Unifically/catalog/index';
+import { findInputProblems } from '../../nodes/Unifically/catalog/validate';
+
+const root = path.join(__dirname, '..', '..');
+const seedLines = fs
+	.readFileSync(path.join(root, 'docs', 'unifically-tasks-api.txt'), 'utf8')
+	.split(/\r?\n/)
+	.map((line) => line.trim());
+const specText = fs.readFileSync(path.join(root, 'docs', 'SPEC.md'), 'utf8');
+
+const ID = /^[a-z0-9-]+\/[a-z0-9.-]+$/;
+
+// ---- seed parsing --------------------------------------------------------------------------
+
+interface SeedModel {
+	id: string;
+	name: string;
+	resource: Resource;
+}
+
+function parseAvailableModels(): SeedModel[] {
+	const start = seedLines.indexOf('Available Models');
+	const end = seedLines.indexOf('Model Parameters');
+	expect(start).toBeGreaterThan(-1);
+	expect(end).toBeGreaterThan(start);
+	const headings: Record<string, Resource> = {
+		'Video Generation': 'video',
+		'Image Generation': 'image',
+		'Audio Generation': 'audio',
+	};
+	const models: SeedModel[] = [];
+	let resource: Resource | undefined;
+	for (const line of seedLines.slice(start + 1, end)) {
+		if (headings[line]) {
+			resource = headings[line];
+			continue;
+		}
+		// "google/veo-3.1-fastGoogle Veo 3.1 Fast (720p, 1080p, 4k)": ids are lower case, names start upper case.
+		const match = /^([a-z0-9-]+\/[a-z0-9.-]+)([A-Z].*)$/.exec(line);
+		if (!match) continue;
+		if (!resource) throw new Error(`model line before any resource heading: ${line}`);
+		models.push({ id: match[1], name: match[2], resource });
+	}
+	return models;
+}
+
+type SeedRequired = 'Yes' | 'Yes*' | 'Yes**' | 'No';
+
+interface SeedRow {
+	key: string;
+	seedType: string;
+	required: SeedRequired;
+	description: string;
+}
+
+interface SeedTable {
+	line: string;
+	modelIds: string[];
+	rows: SeedRow[];
+}
+
+/** A model documented by reference to another's table ("Same as O1 Video with these differences: …"). */
+interface DerivedModel {
+	id: string;
+	baseId: string;
+	differences: string;
+}
+
+const ROW =
+	/^([a-z][a-z0-9_]*?)(string\[\]|string|integer|number|boolean|array|ElementInput\[\])(Yes\*\*|Yes\*|Yes|No)(.*)$/;
+
+function idsIn(text: string): string[] {
+	return text
+		.split(/[\s,]+/)
+		.map((token) => token.replace(/[.,;:]+$/, ''))
+		.filter((token) => ID.test(token));
+}
+
+function parseParameterTables(): { tables: SeedTable[]; derived: DerivedModel[] } {
+	const start = seedLines.indexOf('Model Parameters');
+	const end = seedLines.indexOf('Rate Limiting');
+	const tables: SeedTable[] = [];
+	const derived: DerivedModel[] = [];
+	let modelLine: string | undefined;
+	for (let index = start; index < end; index++) {
+		const line = seedLines[index];
+		const modelMatch = /^Models?:\s*(.*)$/.exec(line);
+		if (modelMatch) {
+			modelLine = modelMatch[1];
+			const same = /Same as (.+?) with these differences:(.*)$/.exec(modelLine);
+			if (same) {
+				const [id] = idsIn(modelLine);
+				const baseName = same[1].toLowerCase().replace(/\s+/g, '-'); // "O1 Video" → "o1-video"
+				derived.push({ id, baseId: `kuaishou/kling-${baseName}`, differences: same[2] });
+				modelLine = undefined;
+			}
+			continue;
+		}
+		if (line !== 'ParameterTypeRequiredDescription') continue;
+		if (!modelLine) throw new Error(`parameter table without a Model(s) line at seed line ${index + 1}`);
+		const table: SeedTable = { line: modelLine, modelIds: idsIn(modelLine), rows: [] };
+		for (index++; index < end; index++) {
+			const row = ROW.exec(seedLines[index]);
+			if (!row) break;
+			table.rows.push({
+				key: row[1],
+				seedType: row[2],
+				required: row[3] as SeedRequired,
+				description: row[4],
+			});
+		}
+		index--;
+		tables.push(table);
+		modelLine = undefined;
+	}
+	return { tables, derived };
+}
+
+const seedModels = parseAvailableModels();
+const { tables, derived } = parseParameterTables();
+
+const TYPE_OF_SEED: Record<string, InputType> = {
+	string: 'string',
+	integer: 'integer',
+	number: 'number',
+	boolean: 'boolean',
+	array: 'stringList',
+	'string[]': 'stringList',
+	'ElementInput[]': 'json',
+};
+
+function model(id: string): ModelSpec {
+	const found = findModel(id);
+	if (!found) throw new Error(`catalog lacks ${id}`);
+	return found;
+}
+
+function input(spec: ModelSpec, key: string): InputSpec | undefined {
+	return spec.inputs.find((candidate) => candidate.key === key);
+}
+
+/** "-flux.2-flex-" contains "-flex-": a row qualifier ("Flex only") names a model of the table. */
+function idNames(modelId: string, label: string): boolean {
+	return `-${modelId.split('/')[1]}-`.includes(`-${label.toLowerCase()}-`);
+}
+
+/** "(minimax-2.0 only, …)", "Flex only: …", "Pro only: …": the row exists only for that model. */
+function rowQualifier(row: SeedRow): string | undefined {
+	return /(?:^|\()([A-Za-z0-9.-]+) only\b/.exec(row.description)?.[1];
+}
+
+function rowAppliesTo(row: SeedRow, table: SeedTable, modelId: string): boolean {
+	const qualifier = rowQualifier(row);
+	// In a single-model table "Pro only" speaks of the value (Kling modes), not of a model.
+	if (!qualifier || table.modelIds.length === 1) return true;
+	return idNames(modelId, qualifier);
+}
+
+function atLeastOneOfRules(spec: ModelSpec): string[][] {
+	return (spec.rules ?? []).flatMap((rule) => (rule.kind === 'atLeastOneOf' ? [rule.keys] : []));
+}
+
+// ---- price evaluation (the semantics types.ts documents) -----------------------------------
+
+function priceOf(spec: ModelSpec, request: Record<string, unknown> = {}): number {
+	const rule = spec.price;
+	if (!rule) throw new Error(`${spec.id} has no price`);
+	const seconds = (fallback: number) => (typeof request.duration === 'number' ? request.duration : fallback);
+	let usd: number;
+	if (rule.kind === 'flat') usd = rule.usd;
+	else if (rule.kind === 'perSecond') usd = rule.usd * seconds(rule.defaultSeconds);
+	else {
+		const key = rule.by
+			.map((by) => String(request[by] ?? rule.defaults?.[by] ?? input(spec, by)?.default))
+			.join('|');
+		const base = rule.table[key];
+		if (base === undefined) throw new Error(`${spec.id}: no price for "${key}"`);
+		usd = rule.perSecond ? base * seconds(rule.defaultSeconds ?? NaN) : base;
+	}
+	return Math.round(usd * 10000) / 10000;
+}
+
+/** The values an input can take, when they are enumerable (options, or a small integer range). */
+function valuesOf(spec: InputSpec): Array<string | number | boolean> | undefined {
+	if (spec.options) return spec.options;
+	if (spec.type === 'boolean') return [false, true];
+	if (spec.type === 'integer' && spec.min !== undefined && spec.max !== undefined && spec.max - spec.min <= 100) {
+		return Array.from({ length: spec.max - spec.min + 1 }, (_, offset) => spec.min! + offset);
+	}
+	return undefined;
+}
+
+// ---- the model list ------------------------------------------------------------------------
+
+describe('catalog: the seed model list', () => {
+	it('parses the seed (22 video, 12 image, 16 audio models)', () => {
+		expect(seedModels.filter((m) => m.resource === 'video')).toHaveLength(22);
+		expect(seedModels.filter((m) => m.resource === 'image')).toHaveLength(12);
+		expect(seedModels.filter((m) => m.resource === 'audio')).toHaveLength(16);
+	});
+
+	it('has exactly the seed models, 50 in all, in the seed order', () => {
+		expect(MODELS).toHaveLength(50);
+		expect(MODELS.map((m) => m.id)).toEqual(seedModels.map((m) => m.id));
+	});
+
+	it.each(['video', 'image', 'audio'] as Resource[])('lists the %s models under their resource', (resource) => {
+		expect(modelsOf(resource).map((m) => m.id)).toEqual(
+			seedModels.filter((m) => m.resource === resource).map((m) => m.id),
+		);
+		for (const spec of modelsOf(resource)) expect(spec.resource).toBe(resource);
+	});
+
+	it('names each model with the seed description', () => {
+		expect(MODELS.map((m) => [m.id, m.name])).toEqual(seedModels.map((m) => [m.id, m.name]));
+	});
+
+	it('has unique ids, each found by findModel', () => {
+		expect(new Set(MODELS.map((m) => m.id)).size).toBe(MODELS.length);
+		for (const spec of MODELS) expect(findModel(spec.id)).toBe(spec);
+		expect(findModel('acme/unknown')).toBeUndefined();
+	});
+
+	it('gives every model a one-sentence description', () => {
+		for (const spec of MODELS) {
+			expect(spec.description.trim().length).toBeGreaterThan(10);
+			expect(spec.description).not.toMatch(/\.\s+[A-Z]/);
+		}
+	});
+});
+
+// ---- the parameter tables ------------------------------------------------------------------
+
+describe('catalog: the seed parameter tables', () => {
+	const documentedIds = new Set([...tables.flatMap((t) => t.modelIds), ...derived.map((d) => d.id)]);
+
+	it('parses every table of the seed, naming known models', () => {
+		expect(tables).toHaveLength(22);
+		expect(derived).toEqual([
+			expect.objectContaining({ id: 'kuaishou/kling-3.0-omni-video', baseId: 'kuaishou/kling-o1-video' }),
+		]);
+		for (const table of tables) {
+			expect(table.modelIds.length).toBeGreaterThan(0);
+			expect(table.rows.length).toBeGreaterThan(0);
+		}
+		const known = new Set(seedModels.map((m) => m.id));
+		for (const id of documentedIds) expect(known.has(id)).toBe(true);
+		expect(documentedIds.size).toBe(37);
+	});
+
+	it('marks as documented exactly the models the seed documents', () => {
+		for (const spec of MODELS) expect([spec.id, spec.documented]).toEqual([spec.id, documentedIds.has(spec.id)]);
+	});
+
+	it('gives undocumented models just an optional prompt (unless their public page gives the inputs)', () => {
+		for (const spec of MODELS.filter((m) => !m.documented && !m.inputsFrom)) {
+			expect(spec.inputs).toEqual([expect.objectContaining({ key: 'prompt', type: 'string' })]);
+			expect(spec.inputs[0].required).toBeFalsy();
+			expect(spec.rules ?? []).toEqual([]);
+		}
+	});
+
+	/** [model id, its seed rows]: the derived model gets its base table's rows. */
+	const documentedRows: Array<[string, SeedRow[], SeedTable]> = [
+		...tables.flatMap((table) =>
+			table.modelIds.map((id): [string, SeedRow[], SeedTable] => [
+				id,
+				table.rows.filter((row) => rowAppliesTo(row, table, id)),
+				table,
+			]),
+		),
+		...derived.map((d): [string, SeedRow[], SeedTable] => {
+			const base = tables.find((table) => table.modelIds.includes(d.baseId))!;
+			return [d.id, base.rows, base];
+		}),
+	];
+
+	/** Inputs required only in their mode (`shownWhen`), where the seed says "No". */
+	const MODE_REQUIRED = ['suno-ai/music:gpt_description_prompt'];
+
+	it.each(documentedRows.map(([id, rows, table]) => [id, rows, table] as const))(
+		'%s has every documented input, typed and required as documented',
+		(id, rows, table) => {
+			const spec = model(id);
+			for (const row of rows) {
+				const found = input(spec, row.key);
+				expect([row.key, found?.type]).toEqual([row.key, TYPE_OF_SEED[row.seedType]]);
+				const required = Boolean(found?.required);
+				if (row.required === 'Yes') expect([row.key, required]).toEqual([row.key, true]);
+				// A mode's main input is required while that mode is on (issue #18), though the seed says No.
+				const modeRequired = MODE_REQUIRED.includes(`${id}:${row.key}`) && !!found?.shownWhen;
+				if (row.required === 'No') expect([row.key, required]).toEqual([row.key, modeRequired]);
+				if (row.required === 'Yes**') {
+					// "Required for text-to-video, optional for image-to-video": prompt or a start image.
+					expect([row.key, required]).toEqual([row.key, false]);
+					expect(input(spec, 'start_image_url')).toBeDefined();
+					expect(atLeastOneOfRules(spec)).toContainEqual(
+						expect.arrayContaining([row.key, 'start_image_url']),
+					);
+				}
+				if (row.required === 'Yes*') {
+					// "(required for 2.3-fast)": required alone for that model, one-of-a-group otherwise.
+					const alone = /\(required for ([\w.-]+)\)/.exec(row.description)?.[1];
+					const expected = alone !== undefined && idNames(id, alone);
+					expect([row.key, required]).toEqual([row.key, expected]);
+				}
+			}
+
+			const starred = rows.filter((row) => row.required === 'Yes*').map((row) => row.key);
+			if (starred.length > 0) {
+				const anyRequiredAlone = starred.some((key) => input(spec, key)?.required);
+				const group = atLeastOneOfRules(spec).find((keys) => keys.some((key) => starred.includes(key)));
+				if (anyRequiredAlone) expect(group).toBeUndefined();
+				else expect(group && [...group].sort()).toEqual([...starred].sort());
+			}
+
+			// Rows the seed restricts to other models of the table ("Flex only") are absent.
+			for (const row of table.rows.filter((r) => !rowAppliesTo(r, table, id))) {
+				expect([row.key, input(spec, row.key)]).toEqual([row.key, undefined]);
+			}
+		},
+	);
+
+	it.each(documentedRows.map(([id, rows]) => [id, rows] as const))(
+		'%s has the documented ranges, defaults and limits',
+		(id, rows) => {
+			const spec = model(id);
+			const differences = derived.find((d) => d.id === id)?.differences;
+			for (const row of rows) {
+				const found = input(spec, row.key)!;
+				let description = row.description;
+				// The derived model's differences override its base rows ("duration 3–15").
+				const override =
+					differences && new RegExp(`${row.key} (\\d+(?:\\.\\d+)?\\s*[-–]\\s*\\d+)`).exec(differences);
+				if (override) description = override[1];
+
+				const range = /(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)/.exec(description);
+				if (range && (found.type === 'integer' || found.type === 'number')) {
+					expect([row.key, found.min, found.max]).toEqual([row.key, Number(range[1]), Number(range[2])]);
+				}
+
+				const documentedDefault =
+					/\(default:?\s*([^)]+)\)/.exec(description)?.[1] ?? /"?([\w.:]+)"? \(default\)/.exec(description)?.[1];
+				expect([row.key, found.default === undefined ? undefined : String(found.default)]).toEqual([
+					row.key,
+					documentedDefault,
+				]);
+
+				if (found.type === 'stringList' || found.type === 'json') {
+					let maxItems = /(?:up to|max)\s+(\d+)/i.exec(description)?.[1];
+					// "(Pro/Max: 8, Flex: 10)": a limit per model of the table.
+					for (const [, labels, limit] of description.matchAll(/([A-Za-z]+(?:\/[A-Za-z]+)*): (\d+)/g)) {
+						if (labels.split('/').some((label) => idNames(id, label))) maxItems = limit;
+					}
+					expect([row.key, found.maxItems]).toEqual([row.key, maxItems === undefined ? undefined : Number(maxItems)]);
+				}
+
+				const maxLength = /Max (\d+) chars/i.exec(description)?.[1];
+				expect([row.key, found.maxLength]).toEqual([row.key, maxLength === undefined ? undefined : Number(maxLength)]);
+
+				// Every option is a value the seed names for this input (or in the derived model's differences).
+				for (const option of found.options ?? []) {
+					const haystack = `${row.description} ${differences ?? ''}`.toLowerCase();
+					const value = String(option).toLowerCase();
+					const named =
+						typeof option === 'number'
+							? new RegExp(`(?<![\\d.])${value}(?![\\d.])`).test(haystack)
+							: haystack.includes(value);
+					expect([row.key, option, named]).toEqual([row.key, option, true]);
+				}
+			}
+		},
+	);
+
+	it('documents no input the seed does not list (except Kling 3.0 multi_shot)', () => {
+		for (const [id, rows] of documentedRows) {
+			const keys = new Set(rows.map((row) => row.key));
+			if (id === 'kuaishou/kling-3.0-omni-video') keys.add('multi_shot');
+			expect([id, model(id).inputs.map((i) => i.key).filter((key) => !keys.has(key))]).toEqual([id, []]);
+		}
+	});
+});
+
+// ---- per-model differences the shared tables state in prose --------------------------------
+
+describe('catalog: per-model differences', () => {
+	const options = (id: string, key: string) => input(model(id), key)?.options;
+
+	it('gives Sora 2 and Sora 2 Pro their own durations', () => {
+		expect(options('openai/sora-2', 'duration')).toEqual([5, 10, 15, 20]);
+		expect(options('openai/sora-2-pro', 'duration')).toEqual([10, 15, 20, 25]);
+	});
+
+	it('models Hailuo: 512p and end frame for 2.0 only, 1080p only for 6 s, start image for 2.3 Fast', () => {
+		expect(options('hailuo/minimax-2.0', 'resolution')).toEqual(['512p', '768p', '1080p']);
+		expect(options('hailuo/minimax-2.3', 'resolution')).toEqual(['768p', '1080p']);
+		expect(options('hailuo/minimax-2.3-fast', 'resolution')).toEqual(['768p', '1080p']);
+		for (const id of ['hailuo/minimax-2.0', 'hailuo/minimax-2.3', 'hailuo/minimax-2.3-fast']) {
+			expect(options(id, 'duration')).toEqual([6, 10]);
+			expect(model(id).rules).toContainEqual({
+				kind: 'restrictWhen',
+				when: { key: 'resolution', in: ['1080p'] },
+				then: { key: 'duration', in: [6] },
+			});
+		}
+		expect(model('hailuo/minimax-2.3').rules).toContainEqual({
+			kind: 'atLeastOneOf',
+			keys: ['prompt', 'start_image_url'],
+		});
+		expect(input(model('hailuo/minimax-2.3-fast'), 'start_image_url')?.required).toBe(true);
+	});
+
+	it('models Flux: Max aspect ratios, Flex steps/cfg ranges', () => {
+		expect(options('black-forest-labs/flux.2-max', 'aspect_ratio')).toEqual(
+			expect.arrayContaining(['5:4', '21:9', 'auto']),
+		);
+		for (const id of ['black-forest-labs/flux.2-pro', 'black-forest-labs/flux.2-flex']) {
+			expect(options(id, 'aspect_ratio')).not.toContain('5:4');
+			expect(options(id, 'aspect_ratio')).not.toContain('21:9');
+		}
+		expect(input(model('black-forest-labs/flux.2-flex'), 'cfg')).toMatchObject({ min: 1.5, max: 10 });
+	});
+
+	it('makes Kling 2.5 and 2.1 Master Pro only, the others std or pro', () => {
+		expect(options('kuaishou/kling-2.5', 'mode')).toEqual(['pro']);
+		expect(options('kuaishou/kling-2.1-master', 'mode')).toEqual(['pro']);
+		for (const id of ['kuaishou/kling-2.6', 'kuaishou/kling-2.1', 'kuaishou/kling-o1-video']) {
+			expect(options(id, 'mode')).toEqual(['std', 'pro']);
+		}
+		expect(input(model('kuaishou/kling-2.1-master'), 'end_image_url')).toBeUndefined();
+	});
+
+	it('derives Kling 3.0 Omni Video from O1 Video', () => {
+		const omni = model('kuaishou/kling-3.0-omni-video');
+		expect(options('kuaishou/kling-3.0-omni-video', 'aspect_ratio')).toEqual([
+			...options('kuaishou/kling-o1-video', 'aspect_ratio')!,
+			'auto',
+		]);
+		expect(input(omni, 'duration')).toMatchObject({ min: 3, max: 15 });
+		expect(input(model('kuaishou/kling-o1-video'), 'duration')).toMatchObject({ min: 3, max: 10 });
+		expect(input(omni, 'elements')?.description).toMatch(/IMAGE or VIDEO/);
+		expect(input(omni, 'multi_shot')).toMatchObject({ type: 'json', maxItems: 6 });
+		expect(input(omni, 'multi_shot')?.description).toMatch(/2–6 shots/);
+	});
+
+	it('lists the documented choices', () => {
+		expect(options('suno-ai/music', 'mv')).toEqual(['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow']);
+		expect(options('suno-ai/lyrics', 'mv')).toEqual(['remi-v1', 'default']);
+		expect(options('google/veo-3.1-fast', 'resolution')).toEqual(['720p', '1080p', '4k']);
+		expect(options('openai/gpt-image-1', 'quality')).toEqual(['low', 'medium', 'high']);
+		expect(options('black-forest-labs/flux.2-pro', 'quality')).toEqual(['1K', '2K']);
+		expect(options('google/nano-banana-pro', 'resolution')).toEqual(['1k', '2k', '4k']);
+		expect(options('higgsfield-ai/cinematic-studio-video', 'aspect_ratio')).toHaveLength(8);
+		expect(options('higgsfield-ai/speak', 'quality')).toEqual(['standard', 'high']);
+	});
+});
+
+// ---- consistency ---------------------------------------------------------------------------
+
+describe('catalog: consistency', () => {
+	it.each(MODELS.map((m) => [m.id, m] as const))('%s: inputs are well formed', (_id, spec) => {
+		const keys = spec.inputs.map((i) => i.key);
+		expect(new Set(keys).size).toBe(keys.length);
+		expect(new Set(keys.map(parameterName)).size).toBe(keys.length);
+		for (const i of spec.inputs) {
+			expect(i.key).toMatch(/^[a-z][a-z0-9_]*$/);
+			expect(i.description.trim()).not.toBe('');
+			if (i.min !== undefined && i.max !== undefined) expect(i.min).toBeLessThanOrEqual(i.max);
+			if (i.min !== undefined || i.max !== undefined) expect(['integer', 'number']).toContain(i.type);
+			if (i.maxItems !== undefined) expect(['stringList', 'json']).toContain(i.type);
+			if (i.maxLength !== undefined) expect(i.type).toBe('string');
+			if (i.url) expect(['string', 'stringList']).toContain(i.type);
+			for (const option of i.options ?? []) {
+				expect(typeof option).toBe(i.type === 'integer' || i.type === 'number' ? 'number' : 'string');
+			}
+			if (i.default !== undefined) {
+				if (i.options) expect(i.options).toContain(i.default);
+				if (i.type === 'boolean') expect(typeof i.default).toBe('boolean');
+				if (i.type === 'integer' || i.type === 'number') {
+					expect(typeof i.default).toBe('number');
+					if (i.min !== undefined) expect(i.default).toBeGreaterThanOrEqual(i.min);
+					if (i.max !== undefined) expect(i.default).toBeLessThanOrEqual(i.max);
+				}
+			}
+		}
+	});
+
+	it.each(MODELS.filter((m) => m.rules?.length).map((m) => [m.id, m] as const))(
+		'%s: rules reference its inputs and values',
+		(_id, spec) => {
+			for (const rule of spec.rules!) {
+				if (rule.kind === 'atLeastOneOf') {
+					expect(rule.keys.length).toBeGreaterThanOrEqual(2);
+					for (const key of rule.keys) {
+						expect(input(spec, key)).toBeDefined();
+						// A key required on its own would make the rule pointless.
+						expect(input(spec, key)?.required).toBeFalsy();
+					}
+				} else {
+					for (const side of [rule.when, rule.then]) {
+						const target = input(spec, side.key);
+						expect(target).toBeDefined();
+						for (const value of side.in) expect(target!.options ?? [value]).toContain(value);
+					}
+				}
+			}
+		},
+	);
+});
+
+// ---- prices --------------------------------------------------------------------------------
+
+describe('catalog: prices', () => {
+	const pricesSection = specText.slice(specText.indexOf('## Prices'));
+
+	/** Models SPEC prices, with the words SPEC names them by. */
+	const priced: Array<[string, string]> = [
+		['google/veo-3.1-fast', 'Veo 3.1 Fast'],
+		['google/veo-3.1-quality', 'Quality 0.60'],
+		['openai/sora-2', "Sora 2's line"],
+		['openai/sora-2-pro', '25 s 0.40'],
+		['hailuo/minimax-2.0', 'Hailuo 2.0'],
+		['hailuo/minimax-2.3', '2.3 0.17'],
+		['hailuo/minimax-2.3-fast', '2.3 Fast'],
+		['higgsfield-ai/lite', 'Higgsfield Lite'],
+		['higgsfield-ai/turbo', 'Turbo 0.21'],
+		['higgsfield-ai/standard', 'Standard 0.30'],
+		['higgsfield-ai/cinematic-studio-video', 'Cinematic Studio Video'],
+		['kuaishou/kling-3.0-omni-video', 'Kling 3.0 Omni Video'],
+		['kuaishou/kling-3.0-omni-video-edit', 'Kling 3.0 Omni Edit'],
+		['kuaishou/kling-o1-video', 'Kling O1 Video'],
+		['kuaishou/kling-2.6', 'Kling 2.6 0.032'],
+		['kuaishou/kling-2.5', 'Kling 2.5'],
+		['kuaishou/kling-2.1', 'Kling 2.1\nstd'],
+		['kuaishou/kling-2.1-master', 'Kling 2.1 Master'],
+		['kuaishou/kling-2.6-motion-control', 'Kling 2.6 Motion Control'],
+		['google/nano-banana', 'Nano Banana 0.03'],
+		['google/nano-banana-pro', 'Pro 0.06'],
+		['openai/gpt-image-1', 'GPT Image 1'],
+		['openai/gpt-image-1.5', '1.5 low'],
+		['black-forest-labs/flux.2-pro', 'Flux.2 Pro'],
+		['black-forest-labs/flux.2-flex', 'Flex 0.04'],
+		['black-forest-labs/flux.2-max', 'Max\n0.05'],
+		['higgsfield-ai/cinematic-studio-image', 'Cinematic Studio Image'],
+		['suno-ai/music', 'Suno music'],
+		['suno-ai/add-vocals', 'audio operations'],
+		['suno-ai/add-instrumental', 'audio operations'],
+		['suno-ai/extend', 'audio operations'],
+		['suno-ai/cover', 'audio operations'],
+		['suno-ai/stems', 'stems 0.05'],
+		['suno-ai/stems-all', 'stems-all'],
+		['suno-ai/lyrics', 'lyrics 0.012'],
+		['higgsfield-ai/tts', 'Higgsfield TTS'],
+		['higgsfield-ai/speak', 'Speak standard'],
+	];
+
+	it.each(priced)('%s has a price (SPEC: "%s")', (id, words) => {
+		expect(pricesSection).toContain(words);
+		expect(model(id).price).toBeDefined();
+	});
+
+	it('prices every model (the others at the simulator\'s own choice)', () => {
+		for (const spec of MODELS) expect([spec.id, spec.price === undefined]).toEqual([spec.id, false]);
+	});
+
+	it.each([
+		['google/veo-3.1-fast', {}, 0.3],
+		['google/veo-3.1-fast', { resolution: '1080p' }, 0.4],
+		['google/veo-3.1-fast', { resolution: '4k' }, 0.5],
+		['google/veo-3.1-quality', {}, 0.6],
+		['google/veo-3.1-quality', { resolution: '4k' }, 0.8],
+		['openai/sora-2', { duration: 10 }, 0.1],
+		['openai/sora-2', { duration: 15 }, 0.15],
+		['openai/sora-2-pro', { duration: 25 }, 0.4],
+		['hailuo/minimax-2.0', {}, 0.17],
+		['hailuo/minimax-2.3', {}, 0.17],
+		['hailuo/minimax-2.3-fast', {}, 0.11],
+		['higgsfield-ai/lite', {}, 0.15],
+		['higgsfield-ai/turbo', {}, 0.21],
+		['higgsfield-ai/standard', {}, 0.3],
+		['higgsfield-ai/cinematic-studio-video', {}, 0.1],
+		['higgsfield-ai/cinematic-studio-video', { sound: true }, 0.16],
+		['higgsfield-ai/cinematic-studio-video', { duration: 10 }, 0.2],
+		['higgsfield-ai/cinematic-studio-video', { duration: 10, sound: true }, 0.36],
+		['kuaishou/kling-3.0-omni-video', {}, 0.14],
+		['kuaishou/kling-3.0-omni-video', { mode: 'pro' }, 0.16],
+		['kuaishou/kling-3.0-omni-video', { duration: 10 }, 0.26],
+		['kuaishou/kling-3.0-omni-video', { duration: 10, mode: 'pro' }, 0.3],
+		['kuaishou/kling-3.0-omni-video-edit', { mode: 'std' }, 0.2],
+		['kuaishou/kling-3.0-omni-video-edit', { mode: 'pro' }, 0.2665],
+		['kuaishou/kling-o1-video', {}, 0.24],
+		['kuaishou/kling-o1-video', { duration: 10 }, 0.48],
+		['kuaishou/kling-2.6', {}, 0.16],
+		['kuaishou/kling-2.6', { duration: 10 }, 0.32],
+		['kuaishou/kling-2.5', {}, 0.27],
+		['kuaishou/kling-2.5', { duration: 10 }, 0.53],
+		['kuaishou/kling-2.1', { mode: 'std', duration: 5 }, 0.13],
+		['kuaishou/kling-2.1', { mode: 'std', duration: 10 }, 0.27],
+		['kuaishou/kling-2.1', { mode: 'pro', duration: 5 }, 0.27],
+		['kuaishou/kling-2.1', { mode: 'pro', duration: 10 }, 0.53],
+		['kuaishou/kling-2.1-master', {}, 0.4],
+		['kuaishou/kling-2.1-master', { duration: 10 }, 0.8],
+		['kuaishou/kling-2.6-motion-control', { mode: 'std' }, 0.05],
+		['kuaishou/kling-2.6-motion-control', { mode: 'pro' }, 0.1125],
+		['google/nano-banana', {}, 0.03],
+		['google/nano-banana-pro', { resolution: '4k' }, 0.06],
+		['openai/gpt-image-1', { quality: 'low' }, 0.01],
+		['openai/gpt-image-1', { quality: 'medium' }, 0.02],
+		['openai/gpt-image-1', { quality: 'high' }, 0.04],
+		['openai/gpt-image-1.5', { quality: 'low' }, 0.02],
+		['openai/gpt-image-1.5', { quality: 'medium' }, 0.03],
+		['openai/gpt-image-1.5', { quality: 'high' }, 0.05],
+		['black-forest-labs/flux.2-pro', { quality: '1K' }, 0.02],
+		['black-forest-labs/flux.2-pro', { quality: '2K' }, 0.03],
+		['black-forest-labs/flux.2-flex', { quality: '1K' }, 0.04],
+		['black-forest-labs/flux.2-flex', { quality: '2K' }, 0.06],
+		['black-forest-labs/flux.2-max', { quality: '1K' }, 0.05],
+		['black-forest-labs/flux.2-max', { quality: '2K' }, 0.07],
+		['higgsfield-ai/cinematic-studio-image', {}, 0.03],
+		['higgsfield-ai/cinematic-studio-image', { resolution: '1k' }, 0.03],
+		['higgsfield-ai/cinematic-studio-image', { resolution: '4k' }, 0.06],
+		['suno-ai/music', {}, 0.06],
+		['suno-ai/cover', {}, 0.06],
+		['suno-ai/stems', {}, 0.05],
+		['suno-ai/stems-all', {}, 0.2],
+		['suno-ai/lyrics', {}, 0.012],
+		['higgsfield-ai/tts', {}, 0.05],
+		['higgsfield-ai/speak', { quality: 'standard' }, 0.25],
+		['higgsfield-ai/speak', { quality: 'high' }, 0.35],
+	] as Array<[string, Record<string, unknown>, number]>)('%s %j costs %d as SPEC reads', (id, request, usd) => {
+		expect(priceOf(model(id), request)).toBeCloseTo(usd, 4);
+	});
+
+	it.each(MODELS.map((m) => [m.id, m] as const))('%s: price rule is complete', (_id, spec) => {
+		const rule = spec.price as PriceRule;
+		expect(priceOf(spec)).toBeGreaterThan(0); // a request with no inputs is priced
+		if (rule.kind !== 'table') return;
+		if (rule.perSecond) expect(rule.defaultSeconds).toBeGreaterThan(0);
+		for (const key of Object.keys(rule.defaults ?? {})) expect(rule.by).toContain(key);
+		// Every combination of the documented values of its `by` inputs has a price.
+		let combinations: string[] = [''];
+		for (const key of rule.by) {
+			const spec_ = input(spec, key);
+			expect([key, spec_ === undefined]).toEqual([key, false]);
+			const values = valuesOf(spec_!);
+			expect([key, values === undefined]).toEqual([key, false]);
+			combinations = combinations.flatMap((prefix) =>
+				values!.map((value) => (prefix === '' ? String(value) : `${prefix}|${value}`)),
+			);
+		}
+		for (const combination of combinations) {
+			expect([combination, rule.table[combination] > 0]).toEqual([combination, true]);
+		}
+		expect(Object.keys(rule.table).sort()).toEqual([...combinations].sort());
+	});
+});
+
+/**
+ * Models the seed lists without inputs, typed from Unifically's public pages
+ * (../shared/reference/unifically-public-docs-facts.md; docs/api-doc-differences.md): keys, types,
+ * choices, ranges, defaults and required markers as the pages give them.
+ */
+describe('catalog: models typed from the public pages', () => {
+	const typed = (id: string) => Object.fromEntries(model(id).inputs.map((spec) => [spec.key, spec]));
+	const required = (id: string) => model(id).inputs.filter((spec) => spec.required).map((spec) => spec.key).sort();
+
+	it('exactly the seven with facts (four full tables, three partial); the other six keep prompt + Extra Input', () => {
+		expect(MODELS.filter((m) => m.inputsFrom === 'publicPages').map((m) => m.id).sort()).toEqual([
+			'elevenlabs/sound-effect',
+			'elevenlabs/speech-to-text',
+			'elevenlabs/text-to-dialogue',
+			'kuaishou/kling-2.5-turbo-pro',
+			'kuaishou/kling-3.0-motion-control',
+			'kuaishou/kling-3.0-omni-image',
+			'kuaishou/kling-o1-image',
+		]);
+		for (const spec of MODELS.filter((m) => m.inputsFrom)) expect([spec.id, spec.documented]).toEqual([spec.id, false]);
+	});
+
+	it('Kling 3.0 Motion Control: prompt, image and video required; mode std/pro (std), keep_audio (true), orientation (video), elements', () => {
+		const spec = typed('kuaishou/kling-3.0-motion-control');
+		expect(required('kuaishou/kling-3.0-motion-control')).toEqual(['image_url', 'prompt', 'video_url']);
+		expect(spec.mode).toMatchObject({ options: ['std', 'pro'], default: 'std' });
+		expect(spec.keep_audio).toMatchObject({ type: 'boolean', default: true });
+		expect(spec.character_orientation).toMatchObject({ options: ['video', 'image'], default: 'video' });
+		expect(spec.elements.type).toBe('json');
+		expect(spec.image_url.url && spec.video_url.url).toBe(true);
+	});
+
+	it('ElevenLabs Dialogue: dialogue required (JSON), language_code, stability 0–1 (0.5)', () => {
+		const spec = typed('elevenlabs/text-to-dialogue');
+		expect(required('elevenlabs/text-to-dialogue')).toEqual(['dialogue']);
+		expect(spec.dialogue.type).toBe('json');
+		expect(spec.stability).toMatchObject({ type: 'number', min: 0, max: 1, default: 0.5 });
+		expect(spec.language_code.type).toBe('string');
+	});
+
+	it('ElevenLabs Sound Effects: text required (in the Prompt field), prompt_influence 0–1 (0.5), duration 0.5–30, loop', () => {
+		const spec = typed('elevenlabs/sound-effect');
+		expect(required('elevenlabs/sound-effect')).toEqual(['text']);
+		expect(spec.text.field).toBe('prompt');
+		expect(spec.prompt_influence).toMatchObject({ min: 0, max: 1, default: 0.5 });
+		expect(spec.duration).toMatchObject({ type: 'number', min: 0.5, max: 30 });
+		expect(spec.loop.type).toBe('boolean');
+		const sound = model('elevenlabs/sound-effect');
+		expect(findInputProblems(sound, { text: 'rain', duration: 31 })).toEqual([{ key: 'duration', message: 'must be between 0.5 and 30, got 31' }]);
+		expect(findInputProblems(sound, { duration: 5 })).toEqual([{ key: 'text', message: 'is required' }]);
+	});
+
+	it('ElevenLabs Speech-to-Text: audio_url required; speakers up to 32, granularity none/word/character (word), temperature 0–2, seed, keyterms ≤ 100', () => {
+		const spec = typed('elevenlabs/speech-to-text');
+		expect(required('elevenlabs/speech-to-text')).toEqual(['audio_url']);
+		expect(spec.num_speakers).toMatchObject({ type: 'integer', max: 32 });
+		expect(spec.timestamps_granularity).toMatchObject({ options: ['none', 'word', 'character'], default: 'word' });
+		expect(spec.tag_audio_events.default).toBe(true);
+		expect(spec.temperature).toMatchObject({ min: 0, max: 2, default: 0 });
+		expect(spec.seed).toMatchObject({ min: 0, max: 2147483647 });
+		expect(spec.keyterms).toMatchObject({ type: 'stringList', maxItems: 100 });
+		const stt = model('elevenlabs/speech-to-text');
+		expect(findInputProblems(stt, { audio_url: 'https://example.com/a.mp3', timestamps_granularity: 'sentence' })[0].key).toBe('timestamps_granularity');
+		expect(findInputProblems(stt, { audio_url: 'https://example.com/a.mp3', num_speakers: 33 })[0].key).toBe('num_speakers');
+	});
+
+	it('Kling O1 / 3.0 Omni Image: up to 10 references, the documented aspect ratios, 1K/2K (O1) and up to 4K (Omni)', () => {
+		for (const [id, resolutions] of [
+			['kuaishou/kling-o1-image', ['1K', '2K']],
+			['kuaishou/kling-3.0-omni-image', ['1K', '2K', '4K']],
+		] as const) {
+			const spec = typed(id);
+			expect(spec.image_urls).toMatchObject({ type: 'stringList', maxItems: 10, url: true });
+			expect(spec.aspect_ratio.options).toEqual(['auto', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '21:9']);
+			expect(spec.resolution.options).toEqual(resolutions);
+			expect(required(id)).toEqual([]);
+		}
+	});
+
+	it('Kling 2.5 Turbo Pro (legacy endpoint): prompt and start image required; resolution 720p/1080p; end image', () => {
+		const spec = typed('kuaishou/kling-2.5-turbo-pro');
+		expect(required('kuaishou/kling-2.5-turbo-pro')).toEqual(['prompt', 'start_image_url']);
+		expect(spec.resolution.options).toEqual(['720p', '1080p']);
+		expect(spec.end_image_url.url).toBe(true);
+	});
+});

@@ -1,0 +1,327 @@
+/**
+ * The per-key rate limiter on its own: the pure model of what the API's answers say
+ * (nodes/Unifically/transport/keyModel.ts) on numbers, and the gate that hands out slots
+ * (transport/RateLimiter.ts) on a virtual clock — exact times, no real waiting, nothing that a busy
+ * machine can disturb. Each test names the rule it protects (RULES in keyModel.ts, the list in
+ * RateLimiter.ts).
+ */
+import { isHandSplit, KeyModel, nextShare, ownInWindow, plannedBudget, RULES } from '../../nodes/Unifically/transport/keyModel';
+import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/Unifically/transport/RateLimiter';
+
+import { VirtualClock } from './support/virtualClock.cjs';
+
+/** Runs `work` on a fresh virtual clock, to its end. */
+async function onClock<T>(work: (clock: VirtualClock) => Promise<T>): Promise<T> {
+	const clock = new VirtualClock(0);
+	let result: { value: T } | undefined;
+	let failure: unknown;
+	const running = work(clock).then(
+		(value) => {
+			result = { value };
+		},
+		(error) => {
+			failure = error ?? new Error('failed');
+		},
+	);
+	await clock.runUntil(() => result !== undefined || failure !== undefined);
+	await running;
+	if (failure) throw failure;
+	return result!.value;
+}
+
+/** Asks `limiter` for a slot without waiting: `grantedAt()` is -1 until it is granted. */
+function acquireLater(clock: VirtualClock, limiter: RateLimiter) {
+	let at = -1;
+	const release = limiter.acquire().then((done) => {
+		at = clock.now();
+		return done;
+	});
+	return { release, grantedAt: () => at };
+}
+
+/** Sends `count` requests through `limiter` one after the other, answered at once; returns grant times. */
+async function grantTimes(clock: VirtualClock, limiter: RateLimiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
+	const times: number[] = [];
+	for (let index = 0; index < count; index++) {
+		const release = await limiter.acquire();
+		times.push(clock.now());
+		release(headers?.(index));
+	}
+	return times;
+}
+
+describe('reading the rate-limit headers', () => {
+	const now = 1_706_356_000_000;
+
+	test('present, as the seed shows them (Reset in unix seconds)', () => {
+		expect(
+			readRateLimitHeaders({ 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '8', 'x-ratelimit-reset': '1706356800' }, now),
+		).toEqual({ limit: 10, remaining: 8, resetAt: 1_706_356_800_000 });
+	});
+
+	test('any letter case, arrays and numbers', () => {
+		expect(readRateLimitHeaders({ 'X-RateLimit-Limit': ['10'], 'X-RateLimit-Remaining': 3 }, now)).toEqual({
+			limit: 10,
+			remaining: 3,
+			resetAt: undefined,
+		});
+	});
+
+	test('Reset in milliseconds or in seconds from now', () => {
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(now + 500) }, now)?.resetAt).toBe(now + 500);
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '2' }, now)?.resetAt).toBe(now + 2000);
+	});
+
+	test('missing: nothing to go by without Remaining; Limit and Reset are optional', () => {
+		expect(readRateLimitHeaders({}, now)).toBeUndefined();
+		expect(readRateLimitHeaders(undefined, now)).toBeUndefined();
+		expect(readRateLimitHeaders({ 'x-ratelimit-limit': '10', 'x-ratelimit-reset': '1706356800' }, now)).toBeUndefined();
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '4' }, now)).toEqual({ limit: undefined, remaining: 4, resetAt: undefined });
+	});
+
+	test('malformed values are ignored, one by one', () => {
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': 'lots' }, now)).toBeUndefined();
+		expect(readRateLimitHeaders({ 'x-ratelimit-remaining': '-1' }, now)).toBeUndefined();
+		expect(
+			readRateLimitHeaders({ 'x-ratelimit-limit': 'ten', 'x-ratelimit-remaining': ' 7 ', 'x-ratelimit-reset': 'Tue, 01 Jan 2030' }, now),
+		).toEqual({ limit: undefined, remaining: 7, resetAt: undefined });
+		expect(readRateLimitHeaders({ 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0' }, now)).toEqual({
+			limit: undefined,
+			remaining: 0,
+			resetAt: undefined,
+		});
+	});
+});
+
+describe('what the answers say about the key (keyModel, pure)', () => {
+	const W = 1000;
+
+	test("own requests in the API's window: this one and those granted less than a window before it", () => {
+		const answer = { grantedAt: 5000, answeredAt: 5100, headers: { remaining: 5 } };
+		// 3900 is more than a window before; 5050 was granted after it (counted after it).
+		expect(ownInWindow(answer, [3900, 4200, 4800, 5000, 5050], W)).toBe(3);
+	});
+
+	test("others = the key's use less this process's own; the most seen lately counts (OTHERS_MEMORY_WINDOWS)", () => {
+		const model = new KeyModel(W, 10);
+		expect(model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 10, remaining: 5 } }, [0]).othersLately).toBe(4);
+		// A later answer after a lull shows fewer others: the most seen in the last 1.5 windows still counts.
+		expect(model.observe({ grantedAt: 400, answeredAt: 410, headers: { limit: 10, remaining: 8 } }, [0, 400]).othersLately).toBe(4);
+		expect(model.othersLately(10 + RULES.othersMemoryWindows * W + 1)).toBe(0);
+	});
+
+	test('alone again after FORGET_WINDOWS without others', () => {
+		const model = new KeyModel(W, 10);
+		model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 10, remaining: 5 } }, [0]);
+		expect(model.isShared(10 + RULES.forgetWindows * W)).toBe(true);
+		expect(model.isShared(11 + RULES.forgetWindows * W)).toBe(false);
+	});
+
+	test("the API's limit, once said, replaces the credential's cap", () => {
+		const model = new KeyModel(W, 10);
+		expect(model.limit).toBe(10);
+		model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 4, remaining: 3 } }, [0]);
+		expect(model.limit).toBe(4);
+	});
+
+	test('NEWCOMER_SPARE: the default credential plans the budget less one; a split by hand (HAND_SPLIT) plans it all', () => {
+		expect(plannedBudget(10, 10)).toBe(9);
+		expect(plannedBudget(10, 8)).toBe(9);
+		expect(isHandSplit(5, 10)).toBe(true);
+		expect(isHandSplit(6, 10)).toBe(false);
+		expect(plannedBudget(10, 5)).toBe(10);
+	});
+
+	describe('PROPORTIONAL_SHARE', () => {
+		const view = (own: number, used: number) => ({ limit: 10, othersLately: used - own, shared: true, used, own, at: 0 });
+
+		test('over the budget (a newcomer): cut at once to its part, in proportion to its use', () => {
+			// 9 of ours and the newcomer's 1: its part 9 × 9/10, and no more than the newcomer leaves (9 − 1).
+			expect(nextShare(9, view(9, 10), 9, 10, 0)).toBe(8);
+			// Its part 9 × 6/10 = 5.4, but the others (4) leave it 5.
+			expect(nextShare(9, view(6, 10), 9, 10, 0)).toBe(5);
+			// The newcomer: 9 × 1/10, never below MIN_SHARE.
+			expect(nextShare(1, view(1, 10), 9, 10, 0)).toBe(RULES.minShare * 2 > 0.9 ? RULES.minShare : 0.9);
+		});
+
+		test('under the budget: grows towards its part by GROWTH_PER_WINDOW of the gap per window, never past it', () => {
+			const grown = nextShare(3, view(3, 6), 9, 10, 1);
+			expect(grown).toBeCloseTo(3 + RULES.growthPerWindow * (4.5 - 3));
+			expect(nextShare(3, view(3, 6), 9, 10, 100)).toBeLessThanOrEqual(4.5);
+		});
+
+		test('processes reacting to the same view at once end within the budget, however many they are', () => {
+			for (const owns of [
+				[9, 1],
+				[3, 3, 3, 2],
+				[1, 1, 1, 1, 1, 1],
+				[5, 2, 2],
+			]) {
+				const used = owns.reduce((sum, own) => sum + own, 0);
+				const shares = owns.map((own) => nextShare(own, view(own, used), 9, 10, 1));
+				expect(shares.reduce((sum, share) => sum + share, 0)).toBeLessThanOrEqual(9 + 1e-9);
+			}
+		});
+	});
+});
+
+describe('the gate (RateLimiter, on a virtual clock)', () => {
+	test('PACE: requests spread through the window instead of bursting the budget at its start', async () => {
+		// A cap of 5 per 500 ms: one every 100 ms, none sooner (4 slots: the newcomer spare, as no API limit was said).
+		const times = await onClock(async (clock) => await grantTimes(clock, new RateLimiter(5, 500, clock), 4));
+		expect(times).toEqual([0, 100, 200, 300]);
+	});
+
+	test('CAP_HOLD: a slot is held until a window after its answer, however long the answer takes', async () => {
+		const { thirdAt, answeredAt } = await onClock(async (clock) => {
+			const limiter = new RateLimiter(2, 200, clock);
+			// The API's limit is 10: a cap of 2 is a split by hand, both slots usable.
+			(await limiter.acquire())({ limit: 10, remaining: 9 });
+			await clock.sleep(250);
+			const first = await limiter.acquire();
+			const second = await limiter.acquire();
+			const third = acquireLater(clock, limiter);
+			await clock.sleep(400);
+			expect(third.grantedAt()).toBe(-1);
+			const answeredAt = clock.now();
+			first();
+			second();
+			(await third.release)();
+			const thirdAt = third.grantedAt();
+			return { thirdAt, answeredAt };
+		});
+		expect(thirdAt - answeredAt).toBeGreaterThanOrEqual(200);
+		expect(thirdAt - answeredAt).toBeLessThanOrEqual(220);
+	});
+
+	test("CAP_HOLD: the credential's cap is an upper bound, whatever the API says is left", async () => {
+		const times = await onClock(async (clock) => await grantTimes(clock, new RateLimiter(2, 300, clock), 5, () => ({ limit: 10, remaining: 9 })));
+		for (let index = 2; index < times.length; index++) expect(times[index] - times[index - 2]).toBeGreaterThanOrEqual(300);
+	});
+
+	test("CAP_HOLD: the API's own lower limit is honoured too", async () => {
+		const times = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 300, clock);
+			(await limiter.acquire())({ limit: 2, remaining: 1 });
+			return await grantTimes(clock, limiter, 3, () => ({ limit: 2, remaining: 1 }));
+		});
+		expect(times[2] - times[0]).toBeGreaterThanOrEqual(300);
+	});
+
+	test('NEWCOMER_SPARE: alone on the key, the default credential never holds more than the limit less one', async () => {
+		const held = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 1000, clock);
+			let inWindow = 0;
+			let most = 0;
+			const counted: number[] = [];
+			// Answers that take 300 ms: slots pile up until the cap holds them back.
+			await Promise.all(
+				Array.from({ length: 100 }, async () => {
+					const release = await limiter.acquire();
+					inWindow++;
+					most = Math.max(most, inWindow);
+					counted.push(clock.now());
+					const inApiWindow = counted.filter((at) => at > clock.now() - 1000).length;
+					await clock.sleep(300);
+					release({ limit: 10, remaining: 10 - inApiWindow });
+					await clock.sleep(1000);
+					inWindow--;
+				}),
+			);
+			return most;
+		});
+		expect(held).toBe(9);
+	});
+
+	test('SLOW_START: one request until the first answer', async () => {
+		const secondAt = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 100, clock);
+			const first = await limiter.acquire();
+			const second = acquireLater(clock, limiter);
+			await clock.sleep(150);
+			expect(second.grantedAt()).toBe(-1);
+			first();
+			(await second.release)();
+			return second.grantedAt();
+		});
+		expect(secondAt).toBeGreaterThanOrEqual(150);
+	});
+
+	test('ROOM: an answer showing a newcomer stops a process at full rate at once, until the newcomer fits', async () => {
+		const { grantsAfter } = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 1000, clock);
+			let mine = 0;
+			// Alone at full rate for 3 s (each answer shows its own requests only).
+			const sent: number[] = [];
+			const answer = () => ({ limit: 10, remaining: 10 - Math.min(10, mine) });
+			const send = async (headers: () => RateLimitHeaders) => {
+				const release = await limiter.acquire();
+				sent.push(clock.now());
+				mine = sent.filter((at) => at > clock.now() - 1000).length;
+				release(headers());
+			};
+			while (clock.now() < 3000) await send(answer);
+			// Now an answer shows one request of another client in the window (remaining one less).
+			const seenAt = clock.now();
+			await send(() => ({ limit: 10, remaining: Math.max(0, 10 - mine - 1) }));
+			const before = sent.length;
+			// Within the next 300 ms, at most the requests that keep this process's own + the other's + the spare within 10.
+			await clock.sleep(300);
+			void seenAt;
+			return { grantsAfter: sent.length - before };
+		});
+		expect(grantsAfter).toBe(0);
+	});
+
+	test('a pause (a 429) holds every request back', async () => {
+		const at = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 100, clock);
+			limiter.pause(250);
+			(await limiter.acquire())();
+			return clock.now();
+		});
+		expect(at).toBe(250);
+	});
+
+	test('grants in arrival order', async () => {
+		const order = await onClock(async (clock) => {
+			const limiter = new RateLimiter(1, 50, clock);
+			const granted: number[] = [];
+			await Promise.all(
+				[0, 1, 2, 3].map(async (index) => {
+					const release = await limiter.acquire();
+					granted.push(index);
+					release();
+				}),
+			);
+			return granted;
+		});
+		expect(order).toEqual([0, 1, 2, 3]);
+	});
+
+	test('AFTER_429: waits it out, then half its rate, held there HOLD_WINDOWS_AFTER_429 windows, then back up', async () => {
+		const result = await onClock(async (clock) => {
+			const limiter = new RateLimiter(8, 50, clock);
+			limiter.pause(200);
+			limiter.rateLimited(200);
+			const halved = limiter.share;
+			const times = await grantTimes(clock, limiter, 4);
+			const during = limiter.share;
+			await clock.sleep(200 + RULES.holdWindowsAfter429 * 50);
+			for (let index = 0; index < 30; index++) (await limiter.acquire())();
+			return { halved, times, during, after: limiter.share };
+		});
+		expect(result.halved).toBe(4);
+		expect(result.times[0]).toBe(200);
+		// Half the rate: 4 per 50 ms window → 12.5 ms apart.
+		expect(result.times[3] - result.times[0]).toBeGreaterThanOrEqual(37.5);
+		expect(result.during).toBe(4);
+		expect(result.after).toBe(8);
+	});
+
+	test('AFTER_429: a second 429 halves it again, never below MIN_SHARE', () => {
+		const limiter = new RateLimiter(4, 50, new VirtualClock(0));
+		for (let index = 0; index < 5; index++) limiter.rateLimited(0);
+		expect(limiter.share).toBe(RULES.minShare);
+	});
+});

@@ -1,0 +1,184 @@
+/**
+ * Several processes sharing one API key, each with its own RateLimiter, against a model of the API's
+ * strictest reading of the seed: a sliding one-second window per key, the 11th request in it refused
+ * with 429 and the key banned, the three `X-RateLimit-*` headers on every answer. Runs on a virtual
+ * clock (support/virtualClock.ts), so a minute of traffic takes milliseconds and the same seed gives
+ * the same run: the limiter's rules are tried on many interleavings (start moments, network delays
+ * in and out) that a real run on a shared machine only meets by chance.
+ */
+import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/Unifically/transport/RateLimiter';
+import { seededRandom as random } from '../../../simulator/server.cjs';
+
+import { VirtualClock } from './virtualClock.cjs';
+
+export interface SharedKeyProcess {
+	/** When the process starts its batch (ms after the scenario starts). */
+	startMs: number;
+	/** Items of its batch, all started together (as a Generate batch). */
+	items: number;
+	/** The credential's Requests per Second in this process (default the API's limit). */
+	cap?: number;
+}
+
+export interface SharedKeyScenario {
+	processes: SharedKeyProcess[];
+	/** The key's budget per second (the API's). */
+	limit?: number;
+	/** Milliseconds before a request is counted (the way in), drawn per request. */
+	requestDelayMs?: [number, number];
+	/** Milliseconds after it is counted until the process has the answer (the way back, a busy event loop). */
+	answerDelayMs?: [number, number];
+	/** How long the key stays banned after a request beyond the limit (the API: 60 s). */
+	banMs?: number;
+	seed: number;
+	/** Filled with one line per request when given (to read a run). */
+	trace?: string[];
+}
+
+export interface SharedKeyOutcome {
+	/** Times the key was banned (a request beyond the limit while not banned). */
+	bans: number;
+	/** Requests the API refused with 429 (the ban's first, and those sent during it). */
+	rateLimited: number;
+	/** The most requests of the key in any one-second window. */
+	peak: number;
+	/** From the first start to the last request counted. */
+	spanMs: number;
+	/** The same for an ideal single client sending every item at the key's limit as soon as it exists. */
+	boundMs: number;
+	/** spanMs / boundMs. */
+	ratio: number;
+	/**
+	 * Per process in order of start: whether it started blind — while a process that had started
+	 * before it (and was still running) had had no answer since the start before it.
+	 */
+	blindStarts: boolean[];
+}
+
+/** The ideal schedule's last request: every item sent at the limit as soon as its batch has started. */
+export function idealSpanMs(processes: SharedKeyProcess[], limit: number): number {
+	const arrivals = processes.flatMap((process) => Array.from({ length: process.items }, () => process.startMs)).sort((a, b) => a - b);
+	let last = Number.NEGATIVE_INFINITY;
+	for (const arrival of arrivals) last = Math.max(arrival, last + 1000 / limit);
+	return last - arrivals[0];
+}
+
+/** Runs one scenario to the end on a virtual clock of its own. */
+export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedKeyOutcome> {
+	const limit = scenario.limit ?? 10;
+	const banMs = scenario.banMs ?? 60_000;
+	const clock = new VirtualClock();
+	const began = clock.now();
+	const rng = random(scenario.seed);
+	const draw = ([min, max]: [number, number] = [0, 0]) => min + rng() * (max - min);
+	const counted: number[] = [];
+	const window: number[] = [];
+	let bannedUntil = Number.NEGATIVE_INFINITY;
+	let bans = 0;
+	let rateLimited = 0;
+	let peak = 0;
+
+	/** The API: counts the request now, answers with the key's budget as it stands. */
+	function count(): { allowed: boolean; headers?: RateLimitHeaders; retryAfterMs?: number } {
+		const now = clock.now();
+		if (now < bannedUntil) {
+			rateLimited++;
+			return { allowed: false, retryAfterMs: bannedUntil - now };
+		}
+		while (window.length && window[0] <= now - 1000) window.shift();
+		if (window.length >= limit) {
+			rateLimited++;
+			bans++;
+			bannedUntil = now + banMs;
+			return { allowed: false, retryAfterMs: banMs };
+		}
+		window.push(now);
+		counted.push(now);
+		peak = Math.max(peak, window.length);
+		return {
+			allowed: true,
+			headers: { limit, remaining: limit - window.length, resetAt: Math.ceil((window[0] + 1000) / 1000) * 1000 },
+		};
+	}
+
+	const order = scenario.processes.map((process, index) => ({ ...process, index })).sort((a, b) => a.startMs - b.startMs);
+	const answers: number[][] = scenario.processes.map(() => []);
+	const finishedAt: number[] = scenario.processes.map(() => Number.POSITIVE_INFINITY);
+
+	async function runProcess(process: SharedKeyProcess, index: number) {
+		await clock.sleep(process.startMs);
+		const limiter = new RateLimiter(process.cap ?? limit, WINDOW_MS, clock);
+		await Promise.all(
+			Array.from({ length: process.items }, async () => {
+				for (;;) {
+					const release = await limiter.acquire();
+					const grantedAt = clock.now() - began;
+					await clock.sleep(draw(scenario.requestDelayMs));
+					const answer = count();
+					scenario.trace?.push(
+						`p${index} granted ${grantedAt} counted ${clock.now() - began} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
+					);
+					await clock.sleep(draw(scenario.answerDelayMs));
+					answers[index].push(clock.now() - began);
+					if (answer.allowed) {
+						release(answer.headers);
+						return;
+					}
+					// As the transport does: nothing created; the key waits out the ban, then slower for a while.
+					release();
+					limiter.pause(answer.retryAfterMs!);
+					limiter.rateLimited(answer.retryAfterMs!);
+				}
+			}),
+		);
+		finishedAt[index] = clock.now() - began;
+	}
+
+	let done = false;
+	const all = Promise.all(scenario.processes.map(async (process, index) => await runProcess(process, index))).then(() => {
+		done = true;
+	});
+	await clock.runUntil(() => done);
+	await all;
+
+	const blindStarts = order.map((process, position) => {
+		if (position === 0) return false;
+		const previousStart = order[position - 1].startMs;
+		return order
+			.slice(0, position)
+			.some(
+				(earlier) =>
+					finishedAt[earlier.index] > process.startMs &&
+					!answers[earlier.index].some((at) => at > previousStart && at <= process.startMs),
+			);
+	});
+	const spanMs = counted[counted.length - 1] - began - order[0].startMs;
+	const boundMs = Math.max(1, idealSpanMs(scenario.processes, limit));
+	return { bans, rateLimited, peak, spanMs, boundMs, ratio: spanMs / boundMs, blindStarts };
+}
+
+/**
+ * The randomized sweep's scenarios: 2–6 processes, each starting at a random moment in the first
+ * 30 s (in about a third of the scenarios two or three of them within the same second), batches of
+ * 5–300 items, the API 0–400 ms away on the way in and out, the default credential or Requests per
+ * Second split by hand.
+ */
+export function sweepScenario(seed: number): SharedKeyScenario & { handSplit: boolean } {
+	const rng = random(seed * 7919 + 17);
+	const count = 2 + Math.floor(rng() * 5);
+	const handSplit = rng() < 0.3;
+	const cap = handSplit ? Math.max(1, Math.floor(10 / count)) : undefined;
+	const processes: SharedKeyProcess[] = Array.from({ length: count }, () => ({
+		startMs: Math.round(rng() * 30_000),
+		items: 5 + Math.floor(rng() ** 2 * 295),
+		cap,
+	}));
+	if (rng() < 0.35) {
+		// Two or three start within the same second.
+		const together = Math.min(count, 2 + Math.floor(rng() * 2));
+		for (let index = 1; index < together; index++) processes[index].startMs = processes[0].startMs + Math.round(rng() * 1000);
+	}
+	const inMax = rng() * 400;
+	const outMax = rng() * 400;
+	return { processes, requestDelayMs: [0, inMax], answerDelayMs: [0, outMax], seed, handSplit };
+}
