@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -15,9 +16,18 @@ import { ACTION_DESCRIPTION } from './descriptionText';
 import { nothingToRegister } from './helpers/webhookMethods';
 import { router } from './actions/router';
 
+/** Each operation's name as its Operation dropdown shows it ("Generate", "Get", "Wait for Completion"). */
+const OPERATION_NAMES = JSON.stringify(
+	Object.fromEntries(
+		unificallyProperties
+			.filter((property) => property.name === 'operation')
+			.flatMap((property) => (property.options as INodePropertyOptions[]).map((option) => [option.value, option.name])),
+	),
+);
 /** The model's name on the canvas ("Generate: Higgsfield Text-to-Speech"), its id's last part for an id the node does not know. */
 const MODEL_NAMES = JSON.stringify(Object.fromEntries(MODELS.map((model) => [model.id, model.label.replace(': ', ' ')])));
-const SUBTITLE = `={{ ({ generate: "Generate", create: "Create Task", estimateCost: "Estimate Cost", get: "Get Task", wait: "Wait for Task" })[$parameter["operation"]] + ($parameter["model"] ? ": " + ((${MODEL_NAMES})[$parameter["model"]] || String($parameter["model"]).split("/").pop()) : "") }}`;
+/** The canvas subtitle: the operation's name, then the model's (n8n evaluates it with the node's parameters as `$parameter`). */
+const SUBTITLE = `={{ (${OPERATION_NAMES})[$parameter["operation"]] + ($parameter["model"] ? ": " + ((${MODEL_NAMES})[$parameter["model"]] || String($parameter["model"]).split("/").pop()) : "") }}`;
 
 export class Unifically implements INodeType {
 	description: INodeTypeDescription = {

@@ -15,7 +15,8 @@ export { taskFromCallback };
 import { TRIGGER_DESCRIPTION } from '../Unifically/descriptionText';
 import { downloadKeepingTask } from '../Unifically/transport/download';
 import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
-import { callbackKey, claim, inQueue, release } from './seenCallbacks';
+import { inQueue } from './callbackQueue';
+import { callbackKey, claim, release } from './seenCallbacks';
 
 /**
  * Why a task came without its files when Download is on and the task could not be read from the API
@@ -159,7 +160,7 @@ export class UnificallyTrigger implements INodeType {
 	 * workflow only when this method returns `workflowData`; the response written here has already
 	 * reached the sender by then (n8n's webhook-helpers leave a response the node wrote alone).
 	 *
-	 * Then the task joins its node's queue (see `./seenCallbacks`): the first call finding nobody at
+	 * Then the task joins its node's queue (see `./callbackQueue`): the first call finding nobody at
 	 * work leads — it verifies, downloads and emits every queued task, including those of callbacks
 	 * arriving meanwhile, as the items of one execution — and the other calls return at once. In n8n
 	 * 2.x each webhook call holds an expression isolate (a fresh V8 isolate) while webhook() runs, and

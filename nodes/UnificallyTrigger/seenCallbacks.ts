@@ -12,8 +12,6 @@
  * so callbacks handled at the same time overwrite each other's marks (and every callback would cost
  * a database write). Bounded: at most MAX_ENTRIES keys, each forgotten after TTL_MS.
  */
-import { sleep } from 'n8n-workflow';
-
 const MAX_ENTRIES = 50_000;
 const TTL_MS = 24 * 60 * 60_000;
 
@@ -49,60 +47,3 @@ export function release(key: string): void {
 
 /** For tests: how many keys are held. */
 export const claimCount = () => claims.size;
-
-/**
- * The callbacks of one trigger node waiting to be verified, downloaded and emitted. The first call
- * that finds nobody at work leads: it works through the queue — callbacks arriving meanwhile join it
- * — with up to WORKERS tasks at a time, waits GATHER_MS for stragglers once it is empty, and returns
- * every item made ready, to be emitted as the items of one execution. The other calls return
- * undefined at once (their task goes out with the leader's execution).
- *
- * Why: measured in n8n 2.41.1 (SQLite), 100 callbacks each starting an execution and each keeping its
- * webhook call busy until its own verification kept n8n so busy that answers took up to 24 s and n8n
- * answered 503 for a while. In n8n 2.x every webhook call of a community node takes an expression
- * isolate (a fresh V8 isolate) for as long as webhook() runs, and every execution writes to the
- * database. A lone callback is emitted after GATHER_MS.
- */
-const WORKERS = 8;
-const GATHER_MS = 200;
-
-interface Queue<T> {
-	jobs: T[];
-	leading: boolean;
-}
-
-const queues = new Map<string, Queue<unknown>>();
-
-export async function inQueue<T, R>(key: string, job: T, work: (job: T) => Promise<R | undefined>): Promise<R[] | undefined> {
-	let queue = queues.get(key) as Queue<T> | undefined;
-	if (!queue) {
-		queue = { jobs: [], leading: false };
-		queues.set(key, queue as Queue<unknown>);
-	}
-	queue.jobs.push(job);
-	if (queue.leading) return undefined;
-	queue.leading = true;
-	const ready: R[] = [];
-	try {
-		for (;;) {
-			const jobs = queue.jobs;
-			await Promise.all(
-				Array.from({ length: WORKERS }, async () => {
-					for (let next = jobs.shift(); next !== undefined; next = jobs.shift()) {
-						// `work` reports its own failures; one that throws anyway loses only its own task.
-						const result = await work(next).catch(() => undefined);
-						if (result !== undefined) ready.push(result);
-					}
-				}),
-			);
-			if (jobs.length > 0) continue;
-			await sleep(GATHER_MS);
-			// Nothing is awaited between this check and giving up the lead: a callback arriving after it leads.
-			if (jobs.length === 0) break;
-		}
-	} finally {
-		queue.leading = false;
-		if (queue.jobs.length === 0) queues.delete(key);
-	}
-	return ready;
-}

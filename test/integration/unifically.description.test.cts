@@ -233,7 +233,7 @@ describe('Unifically node description', () => {
 		expect(subtitleOf({ resource: 'audio', operation: 'generate', model: 'higgsfield-ai/tts' })).toBe('Generate: Higgsfield Text-to-Speech');
 		expect(subtitleOf({ resource: 'video', operation: 'create', model: 'google/veo-3.1-fast' })).toBe('Create Task: Google Veo 3.1 Fast');
 		expect(subtitleOf({ resource: 'image', operation: 'generate', model: 'acme/brand-new' })).toBe('Generate: brand-new');
-		expect(subtitleOf({ resource: 'task', operation: 'get' })).toBe('Get Task');
+		expect(subtitleOf({ resource: 'task', operation: 'get' })).toBe('Get');
 	});
 
 	it('the nodes panel finds the node by what users type (n8n searches displayName and the codex aliases)', () => {

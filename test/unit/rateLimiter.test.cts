@@ -53,7 +53,7 @@ async function grantTimes(clock: VirtualClock, limiter: RateLimiter, count: numb
 describe('reading the rate-limit headers', () => {
 	const now = 1_706_356_000_000;
 
-	test('present, as the seed shows them (Reset in unix seconds)', () => {
+	test('present, as the API doc shows them (Reset in unix seconds)', () => {
 		expect(
 			readRateLimitHeaders({ 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '8', 'x-ratelimit-reset': '1706356800' }, now),
 		).toEqual({ limit: 10, remaining: 8, resetAt: 1_706_356_800_000 });

@@ -2,17 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readTaskRequest, type TaskRequest } from '../helpers/input';
-import {
-	createTask,
-	estimateCost,
-	isSucceeded,
-	mapWithConcurrency,
-	pollUntilSettled,
-	taskFailedMessage,
-	type PendingTask,
-	type PollOutcome,
-	type Task,
-} from '../helpers/tasks';
+import { pollUntilSettled, type PendingTask, type PollOutcome } from '../helpers/polling';
+import { createTask, estimateCost, isSucceeded, mapWithConcurrency, taskFailedMessage, type Task } from '../helpers/tasks';
 import { downloadOutputs } from '../transport/download';
 import { CancelledError, type CancelSignal } from '../transport';
 import { readToolTaskRequest } from './tool';

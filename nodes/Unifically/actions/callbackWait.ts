@@ -84,10 +84,12 @@ function resumeUrlOf(context: IExecuteFunctions): string {
 }
 
 /**
- * Reads tasks newest first and stops at the first unfinished one: usually one read tells. With
- * `retryUntil`, a read failing transiently is retried with backoff until then (see getTask).
+ * Reads from the API each task not yet in `known`, newest first, and records every finished one in
+ * `known`; stops at the first unfinished one (usually one read tells). True when every task of
+ * `taskIds` is finished. With `retryUntil`, a read failing transiently is retried with backoff until
+ * then (see getTask).
  */
-async function allFinished(
+async function readAndRecordFinished(
 	context: IExecuteFunctions | IWebhookFunctions,
 	taskIds: string[],
 	known: Map<string, Task>,
@@ -103,13 +105,14 @@ async function allFinished(
 }
 
 /**
- * The check after creating. A read that still fails after the transport's retries is no reason to
- * end the node (every task exists and is paid for): the execution goes to wait, and the callbacks
- * (or, at worst, the timeout, which emits every task_id) take it from there.
+ * The check after creating: have the tasks finished already (readAndRecordFinished)? A read that
+ * still fails after the transport's retries counts as "not yet", and is no reason to end the node
+ * (every task exists and is paid for): the execution goes to wait, and the callbacks (or, at worst,
+ * the timeout, which emits every task_id) take it from there.
  */
-async function allFinishedOrUnknown(context: IExecuteFunctions, taskIds: string[], known: Map<string, Task>) {
+async function checkAfterCreating(context: IExecuteFunctions, taskIds: string[], known: Map<string, Task>) {
 	try {
-		return await allFinished(context, taskIds, known);
+		return await readAndRecordFinished(context, taskIds, known);
 	} catch (error) {
 		context.logger.warn(`Unifically: could not check the tasks with the API after creating them; waiting for their callbacks: ${(error as Error).message}`);
 		return false;
@@ -136,7 +139,7 @@ export async function createAndWaitForCallbacks(
 	// What this check learns is kept for the callbacks (same process: see ExecutionCallbacks).
 	const taskIds = pending.map((task) => task.taskId);
 	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
-	if (await allFinishedOrUnknown(context, taskIds, finished)) {
+	if (await checkAfterCreating(context, taskIds, finished)) {
 		// Emitted as just read: no second read of each task.
 		await batch.recordOutcomes(
 			pending,
@@ -272,9 +275,9 @@ async function readForAll(
 	for (;;) {
 		try {
 			for (let taskId = state.pending.shift(); taskId !== undefined; taskId = state.pending.shift()) {
-				await allFinished(context, [taskId], known, retryUntil);
+				await readAndRecordFinished(context, [taskId], known, retryUntil);
 			}
-			if (!(await allFinished(context, taskIds, known, retryUntil))) {
+			if (!(await readAndRecordFinished(context, taskIds, known, retryUntil))) {
 				// Callbacks that came in meanwhile are read now; otherwise keep waiting. (Nothing is
 				// awaited between this check and the return: a callback arriving after it leads.)
 				if (state.pending.length > 0) continue;

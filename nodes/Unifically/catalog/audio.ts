@@ -1,7 +1,7 @@
 import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
- * Audio models, in the seed's order (docs/unifically-tasks-api.txt, "Audio Generation").
+ * Audio models, in the API doc's order (docs/unifically-tasks-api.txt, "Audio Generation").
  * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
  * and says so.
  */
@@ -34,7 +34,7 @@ const percent = (key: string, label: string, description: string, defaultValue: 
 	default: defaultValue,
 });
 
-/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
 const undocumentedInputs: InputSpec[] = [
 	text(
 		'prompt',
@@ -48,8 +48,8 @@ const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
 
 const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
 /**
- * Suno's own names for the codes: the seed orders the codes oldest to newest, Suno's music page names
- * the versions v3.5, v4, v4.5, v4.5+, v5 (and v5.5, `chirp-fenix`, which the seed does not list).
+ * Suno's own names for the codes: the API doc orders the codes oldest to newest, Suno's music page names
+ * the versions v3.5, v4, v4.5, v4.5+, v5 (and v5.5, `chirp-fenix`, which the API doc does not list).
  * docs/api-doc-differences.md: read from that order.
  */
 const sunoVersionNames = {
@@ -135,7 +135,7 @@ const sunoStemsInputs: InputSpec[] = [
 
 // ---- ElevenLabs (public pages) ------------------------------------------------------------------
 
-/* The seed lists these ids only; the inputs are those of their public pages (docs/api-doc-differences.md). */
+/* The API doc lists these ids only; the inputs are those of their public pages (docs/api-doc-differences.md). */
 
 const unit = (key: string, label: string, description: string, defaultValue: number, max = 1): InputSpec => ({
 	key,
@@ -333,7 +333,7 @@ export const audioModels: ModelSpec[] = [
 			kind: 'table',
 			by: ['quality'],
 			table: { standard: 0.25, high: 0.35 },
-			// The seed documents no default quality; a request without one is priced as standard.
+			// The API doc gives no default quality; a request without one is priced as standard.
 			defaults: { quality: 'standard' },
 		},
 		documented: true,

@@ -2,7 +2,7 @@ import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
- * Image models, in the seed's order (docs/unifically-tasks-api.txt, "Image Generation").
+ * Image models, in the API doc's order (docs/unifically-tasks-api.txt, "Image Generation").
  * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
  * and says so.
  */
@@ -32,7 +32,7 @@ const choice = (
 	extra: Partial<InputSpec> = {},
 ): InputSpec => ({ key, type: 'string', description, options, ...extra });
 
-/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
 const undocumentedInputs: InputSpec[] = [
 	{
 		key: 'prompt',
@@ -53,7 +53,7 @@ const priceBy = (
 // ---- Kling image (public pages, partial) ----------------------------------------------------
 
 /*
- * The seed lists these ids only; their marketing page gives the references (up to 10, cited as
+ * The API doc lists these ids only; their marketing page gives the references (up to 10, cited as
  * @image_1 … @image_10), the aspect ratios and the resolutions, not the keys of the last two:
  * `aspect_ratio` and `resolution` as every other model names them (docs/api-doc-differences.md).
  */
@@ -92,7 +92,7 @@ const gptImageInputs: InputSpec[] = [
 ];
 
 /*
- * The seed documents no default quality. A request without one is priced as "high": OpenAI's own
+ * The API doc gives no default quality. A request without one is priced as "high": OpenAI's own
  * default ("auto") usually renders at high quality, and over- rather than under-estimating keeps
  * the node's maxTotalCost guard safe.
  */
@@ -105,7 +105,7 @@ type FluxVariant = 'pro' | 'flex' | 'max';
 
 const fluxAspectRatios = ['auto', '1:1', '4:3', '16:9', '3:2', '2:3', '9:16', '3:4'];
 
-/** One seed table; per model: reference images Pro/Max 8, Flex 10; steps/cfg Flex only; Max adds 5:4 and 21:9. */
+/** One API doc table; per model: reference images Pro/Max 8, Flex 10; steps/cfg Flex only; Max adds 5:4 and 21:9. */
 const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 	const ratios = variant === 'max' ? [...fluxAspectRatios, '5:4', '21:9'] : fluxAspectRatios;
 	const maxImages = variant === 'flex' ? 10 : 8;
@@ -138,7 +138,7 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 	return inputs;
 };
 
-// The seed documents no default quality; a request without one is priced as 1K.
+// The API doc gives no default quality; a request without one is priced as 1K.
 const fluxPrice = (p1k: number, p2k: number): PriceRule => priceBy('quality', { '1K': p1k, '2K': p2k }, '1K');
 
 // ---- the models ----------------------------------------------------------------------------

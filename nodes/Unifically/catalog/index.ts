@@ -5,7 +5,7 @@ import { videoModels } from './video';
 
 export * from './types';
 
-/** Every model of the API, in the seed's order. */
+/** Every model of the API, in the API doc's order. */
 export const MODELS: readonly ModelSpec[] = [...videoModels, ...imageModels, ...audioModels];
 
 const byId = new Map(MODELS.map((model) => [model.id, model]));

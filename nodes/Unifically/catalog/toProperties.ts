@@ -140,9 +140,10 @@ export const movedPromptProperty: INodeProperties = {
 /**
  * SPEC: required inputs top-level, and `prompt` top-level for every model that has it (required or
  * not), so it keeps its value when the model changes; the other optional inputs in
- * `additionalFields`. A model the seed documents no inputs for shows its optional prompt top-level.
+ * `additionalFields`; for a video model, its main inputs too (isMainVideoInput: the only use of
+ * `model`, its resource). A model the API doc gives no inputs for shows its optional prompt top-level.
  */
-export function isTopLevel(model: ModelSpec, spec: InputSpec): boolean {
+export function isTopLevel(model: Pick<ModelSpec, 'resource'>, spec: InputSpec): boolean {
 	return !!spec.required || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
 }
 

@@ -20,14 +20,14 @@ export interface InputSpec {
 	type: InputType;
 	/** Required on its own. Inputs required only as one of a group are listed in `rules` instead. */
 	required?: boolean;
-	/** The seed's description, completed with limits so the user sees them in the form. */
+	/** The API doc's description, completed with limits so the user sees them in the form. */
 	description: string;
 	/** Documented choices: the form shows them as options and validation rejects anything else. */
 	options?: Array<string | number>;
 	/** Documented default, if any (used only to pre-fill the form; never sent unless set). */
 	default?: string | number | boolean;
 	/**
-	 * The form's starting value where the seed documents no default: the newest version where the seed
+	 * The form's starting value where the API doc gives no default: the newest version where the API doc
 	 * orders versions, Suno's custom mode. Only pre-fills the form; validation and prices ignore it.
 	 */
 	formDefault?: string | number | boolean;
@@ -72,7 +72,7 @@ export type CrossInputRule =
 	  };
 
 /**
- * A price rule as the seed gives it (SPEC "Prices" section reads the lost `$` signs).
+ * A price rule as the API doc gives it (SPEC "Prices" section reads the lost `$` signs).
  * - flat: one price per task
  * - table: price looked up by the values of `by` inputs joined with '|' (defaults applied first);
  *   `perSecond: true` multiplies the looked-up price by the `duration` input (or `defaultSeconds`)
@@ -92,23 +92,23 @@ export type PriceRule =
 	  };
 
 export interface ModelSpec {
-	/** The API's model id exactly as the seed lists it, e.g. "google/veo-3.1-fast". */
+	/** The API's model id exactly as the API doc lists it, e.g. "google/veo-3.1-fast". */
 	id: string;
 	resource: Resource;
-	/** The seed's display name, e.g. "Google Veo 3.1 Fast (720p, 1080p, 4k)". */
+	/** The API doc's display name, e.g. "Google Veo 3.1 Fast (720p, 1080p, 4k)". */
 	name: string;
 	/** The name the form shows, "Provider: Model" for every model, e.g. "Google: Veo 3.1 Fast" (the form adds the id). */
 	label: string;
 	/** One sentence for the form (what the model does, notable limits). */
 	description: string;
-	/** Every documented input. Models the seed documents no inputs for list just `prompt` (optional). */
+	/** Every documented input. Models the API doc gives no inputs for list just `prompt` (optional). */
 	inputs: InputSpec[];
 	rules?: CrossInputRule[];
 	price?: PriceRule;
-	/** Whether the seed documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
+	/** Whether the API doc documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
 	/**
-	 * Where the inputs of a model the seed does not document come from: Unifically's public model pages
+	 * Where the inputs of a model the API doc does not document come from: Unifically's public model pages
 	 * (docs/api-doc-differences.md lists them, and what is partial or inferred). Extra Input stays.
 	 */
 	inputsFrom?: 'publicPages';

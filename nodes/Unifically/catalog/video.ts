@@ -2,7 +2,7 @@ import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
 import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
 
 /*
- * Video models, in the seed's order (docs/unifically-tasks-api.txt, "Video Generation").
+ * Video models, in the API doc's order (docs/unifically-tasks-api.txt, "Video Generation").
  * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
  * and says so.
  */
@@ -74,7 +74,7 @@ const klingMode = (proOnly = false): InputSpec =>
 				optionLabels: { std: 'Standard (720p)', pro: 'Pro (1080p)' },
 			};
 
-/** Models whose inputs the seed does not document: an optional prompt; the node adds extraInput. */
+/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
 const undocumentedInputs: InputSpec[] = [
 	prompt(
 		'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
@@ -137,7 +137,7 @@ const soraPrice = (table: Record<string, number>): PriceRule => ({
 type HailuoVariant = '2.0' | '2.3' | '2.3-fast';
 
 /*
- * One shared seed table; per model: `end_image_url` is minimax-2.0 only, "512p" is a 2.0
+ * One shared API doc table; per model: `end_image_url` is minimax-2.0 only, "512p" is a 2.0
  * (image-to-video) resolution, and 2.3-fast requires `start_image_url` (so its prompt is simply
  * optional).
  */
@@ -386,7 +386,7 @@ const klingMotionControlInputs: InputSpec[] = [
 ];
 
 /*
- * Kling 3.0 Motion Control: the seed lists the id only; the inputs are those of its public page
+ * Kling 3.0 Motion Control: the API doc lists the id only; the inputs are those of its public page
  * (docs/api-doc-differences.md). Unlike 2.6, the prompt is required.
  */
 const kling30MotionControlInputs: InputSpec[] = [
@@ -412,7 +412,7 @@ const kling30MotionControlInputs: InputSpec[] = [
 ];
 
 /*
- * Kling 2.5 Turbo Pro: the seed lists the id only; these inputs are those of Kling's legacy per-model
+ * Kling 2.5 Turbo Pro: the API doc lists the id only; these inputs are those of Kling's legacy per-model
  * endpoint (the only public page found, docs/api-doc-differences.md). Its duration values are not
  * given there: a whole number of seconds, checked by the API.
  */
@@ -622,7 +622,7 @@ export const videoModels: ModelSpec[] = [
 			kind: 'table',
 			by: ['mode', 'duration'],
 			table: { 'std|5': 0.13, 'std|10': 0.27, 'pro|5': 0.27, 'pro|10': 0.53 },
-			// The seed documents no default mode; a request without one is priced as std.
+			// The API doc gives no default mode; a request without one is priced as std.
 			defaults: { mode: 'std', duration: 5 },
 		},
 		documented: true,

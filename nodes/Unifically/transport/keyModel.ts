@@ -12,7 +12,7 @@
 
 /**
  * What the API's rate-limit headers said about the key's budget when it answered a request
- * (seed, "Rate Limit Headers": `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`).
+ * (API doc, "Rate Limit Headers": `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`).
  */
 export interface RateLimitHeaders {
 	/** The key's budget per window, when the API said it. */
@@ -43,7 +43,7 @@ function headerNumber(headers: Record<string, HeaderValue>, name: string): numbe
 /**
  * Reads the three headers, tolerating any of them missing or malformed (other implementations of
  * the API, proxies and gateways differ). Without a readable `Remaining` there is nothing to go by.
- * `Reset` is read as unix seconds (the seed), unix milliseconds, or seconds from now.
+ * `Reset` is read as unix seconds (the API doc), unix milliseconds, or seconds from now.
  */
 export function readRateLimitHeaders(headers: Record<string, HeaderValue> | undefined, now: number): RateLimitHeaders | undefined {
 	if (!headers || typeof headers !== 'object') return undefined;

@@ -1,6 +1,6 @@
 /**
  * Several processes sharing one API key, each with its own RateLimiter, against a model of the API's
- * strictest reading of the seed: a sliding one-second window per key, the 11th request in it refused
+ * strictest reading of the API doc: a sliding one-second window per key, the 11th request in it refused
  * with 429 and the key banned, the three `X-RateLimit-*` headers on every answer. Runs on a virtual
  * clock (support/virtualClock.ts), so a minute of traffic takes milliseconds and the same seed gives
  * the same run: the limiter's rules are tried on many interleavings (start moments, network delays
