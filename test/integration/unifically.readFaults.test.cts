@@ -7,102 +7,18 @@
  * The simulator fails a seeded share of status reads (a mix of the API's 500 JSON error, a gateway's
  * 502 HTML page and a dropped connection). The backoff between retried reads is the production code
  * with a shorter schedule (`retryBackoff`), so that forty batches run in minutes; the real
- * schedule (1 s … 30 s) runs in the end-to-end test (test/e2e/callback-wait.test.cts).
+ * schedule (1 s … 30 s) runs in the end-to-end test (test/e2e/callback-wait.test.cts). The forty
+ * seeded batches (20 at 30 %, 20 at 50 %) are in unifically.readFaults.batches{30,50}.test.cts, so
+ * that Jest runs them beside this file (support/readFaults.cts).
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { retryBackoff } from '../../nodes/Unifically/transport/index';
-import type { FailRule, Simulator } from '../../simulator/server.cjs';
-import {
-	API_KEY,
-	NODE_NAME,
-	prompts,
-	receivedInput,
-	runUnifically,
-	tasksOfThisTest,
-	useSimulator,
-} from './support/fixtures.cjs';
-
-const GATEWAY_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
-
-/** A share `rate` of status reads fails: half the API's 500 JSON, a quarter a 502 HTML page, a quarter dropped. */
-const statusFaults = (rate: number, seed: number): FailRule[] => [
-	{ endpoint: 'status', rate: rate / 2, status: 500, seed },
-	{ endpoint: 'status', rate: rate / 4, status: 502, body: GATEWAY_PAGE },
-	{ endpoint: 'status', rate: rate / 4, status: 0 },
-];
-
-const flux = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'image',
-	operation: 'generate',
-	model: 'black-forest-labs/flux.2-pro',
-	prompt: '={{ $json.prompt }}',
-	options: { download: false },
-	...extra,
-});
-
-const injectedErrors = (sim: Simulator) =>
-	Object.entries(sim.stats().errors)
-		.filter(([status]) => ['0', '500', '502'].includes(status))
-		.reduce((sum, [, count]) => sum + count, 0);
-
-/** Shorter backoff for the fault runs: the production code path, another schedule. */
-function useShortReadBackoff() {
-	const real = { ...retryBackoff };
-	beforeAll(() => Object.assign(retryBackoff, { baseMs: 50, maxMs: 800, untilDeadlineMaxMs: 1000 }));
-	afterAll(() => Object.assign(retryBackoff, real));
-}
+import { NODE_NAME, prompts, runUnifically, tasksOfThisTest, useSimulator } from './support/fixtures.cjs';
+import { GATEWAY_PAGE, flux, statusFaults, useShortReadBackoff } from './support/readFaults.cjs';
 
 describe('Unifically → Generate with failing status reads', () => {
 	const sim = useSimulator({ taskLatencyMs: 300 });
 	useShortReadBackoff();
-	const figures: string[] = [];
-	afterAll(() => process.stderr.write(`[read faults] ${figures.join('\n  ')}\n`));
-
-	async function generateWithFaults(rate: number, seed: number, itemCount = 10) {
-		sim().reset(); // counters and fault rules of this run only
-		const before = new Set(sim().tasks.keys());
-		sim().failNext(statusFaults(rate, seed));
-		const items = prompts(itemCount, `seed ${seed}`);
-		// a key of its own per run: each batch starts with a fresh rate limiter
-		const started = Date.now();
-		const result = await runUnifically(sim(), flux({ options: { download: false, timeout: 60 } }), {
-			items,
-			apiKey: `${API_KEY}-faults-${rate}-${seed}`,
-			timeoutMs: 90_000,
-		});
-		const stats = sim().stats();
-		figures.push(
-			`${rate * 100} % seed ${seed}: ${result.status}, ${Date.now() - started} ms, ${stats.statusReads} reads, errors ${JSON.stringify(stats.errors)}`,
-		);
-		expect(result.error?.message).toBeUndefined();
-		expect(result.status).toBe('success');
-		const output = result.outputOf(NODE_NAME);
-		expect(output).toHaveLength(itemCount);
-		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
-		expect(output.map((item) => item.json.status)).toEqual(items.map(() => 'completed'));
-		expect(output.map((item) => receivedInput(sim(), item.json.task_id).prompt)).toEqual(items.map((item) => item.prompt));
-		// each item created once: no create was retried, none lost
-		expect(stats.creates).toBe(itemCount);
-		expect([...sim().tasks.keys()].filter((id) => !before.has(id))).toHaveLength(itemCount);
-		expect(stats.rateLimited).toBe(0);
-		return injectedErrors(sim());
-	}
-
-	const seeds = Array.from({ length: 20 }, (_, index) => index + 1);
-
-	it('30 % of status reads failing (500 JSON, 502 HTML, dropped): 20 seeded batches, every task completes', async () => {
-		let faults = 0;
-		for (const seed of seeds) faults += await generateWithFaults(0.3, seed);
-		// the faults happened: about 30 % of at least 200 reads
-		expect(faults).toBeGreaterThan(40);
-	}, 600_000);
-
-	it('50 % of status reads failing: 20 seeded batches, every task completes', async () => {
-		let faults = 0;
-		for (const seed of seeds) faults += await generateWithFaults(0.5, seed);
-		expect(faults).toBeGreaterThan(100);
-	}, 600_000);
 
 	it('one read failing 8 times in a row (past the transport\'s 6 attempts) only delays its task', async () => {
 		// The path that ended the batch: the 6th failed attempt of one read threw, and the poller ended the node.
@@ -117,7 +33,10 @@ describe('Unifically → Generate with failing status reads', () => {
 	it('reads failing until the timeout: an error naming the task_id, its last status and the last read error', async () => {
 		sim().failNext({ endpoint: 'status', rate: 1, status: 502, body: GATEWAY_PAGE });
 		const started = Date.now();
-		const result = await runUnifically(sim(), flux({ options: { download: false, timeout: 4 } }), { items: prompts(1) });
+		// A model no other test of this file runs: the poller has seen none of its tasks, so its first
+		// read comes 2 s after the create (what it learned of Flux 2 Pro here would aim it later).
+		const model = 'black-forest-labs/flux.2-max';
+		const result = await runUnifically(sim(), flux({ model, options: { download: false, timeout: 4 } }), { items: prompts(1) });
 		expect(result.status).toBe('error');
 		const [task] = tasksOfThisTest(sim());
 		const error = result.errorOf(NODE_NAME)!;
