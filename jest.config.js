@@ -20,6 +20,9 @@ module.exports = {
 	testMatch: ['**/*.test.cts'],
 	moduleFileExtensions: ['ts', 'cts', 'js', 'json', 'node'],
 	resolver: '<rootDir>/test/resolve-cts.js',
+	// n8n-workflow's 250 ms guard on regular expressions, at 5 s: several workers on 2 cores reach
+	// 250 ms with a trivial pattern (test/regex-guard.cts).
+	setupFiles: ['<rootDir>/test/regex-guard.cts'],
 	transform: {
 		'^.+\\.c?ts$': [
 			'ts-jest',

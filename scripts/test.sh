@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what is missing, builds, lints, then runs the
-# unit, engine (n8n-core in-process) and end-to-end (real n8n, packed package) suites, and closes
-# with one summary line over all of them.
+# unit and integration suites (scripts/test-fast.sh, as `npm run test:fast` without its lint) and the
+# end-to-end suites (real n8n, packed package), and closes with one summary line over all of them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,12 +23,9 @@ echo "› n8n's verification-gate scanner on the package as it would be publishe
 [ $status -eq 0 ] && { node scripts/scan-package.js || status=1; }
 
 if [ $status -eq 0 ]; then
-	echo "› unit and engine tests"
-	npx jest test/unit test/integration --testPathIgnorePatterns test/unit/sharedKey.test.cts --json --outputFile="$results/unit-engine.json" || status=1
-	# The shared-key sweep (500 seeded scenarios, about a minute of CPU) alone: beside the engine
-	# tests it would slow them past n8n-workflow's 250 ms guard on regular expressions.
-	echo "› the shared-key sweep (rate limiter, several processes on one key)"
-	npx jest test/unit/sharedKey.test.cts --json --outputFile="$results/shared-key.json" || status=1
+	# The unit and integration tests exactly as `npm run test:fast` runs them (the same Jest workers;
+	# the shared-key sweep on its own), without its lint: done above.
+	bash scripts/test-fast.sh --no-lint --results "$results" || status=1
 fi
 
 if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then

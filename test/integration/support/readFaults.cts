@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the failing-status-read suites (test/integration/unifically.readFaults*.test.cts):
  * the simulator's fault mix, the Flux Generate workflow, the shorter read backoff, and the seeded
- * batches. The seeded batches are split over files of their own (30 %, 50 %) so that Jest's workers
- * run them side by side: they wait on real time, not on the CPU.
+ * batches. The forty seeded batches are split over four files of ten (30 % and 50 %, seeds 1–10 and
+ * 11–20) so that Jest's workers run them side by side: they wait on real time, not on the CPU.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -41,10 +41,11 @@ export function useShortReadBackoff() {
 }
 
 /**
- * 20 seeded batches of 10 Flux images with a share `rate` of status reads failing: every task
- * completes, each created once, in input order, and the faults happened (more than `minFaults`).
+ * Seeded batches (`seeds`: first and last seed) of 10 Flux images with a share `rate` of status
+ * reads failing: every task completes, each created once, in input order, and the faults happened
+ * (more than `minFaults` in all).
  */
-export function describeSeededBatches(rate: number, minFaults: number, title: string) {
+export function describeSeededBatches(rate: number, seeds: [number, number], minFaults: number, title: string) {
 	describe('Unifically → Generate with failing status reads', () => {
 		const sim = useSimulator({ taskLatencyMs: 300 });
 		useShortReadBackoff();
@@ -83,7 +84,7 @@ export function describeSeededBatches(rate: number, minFaults: number, title: st
 
 		it(title, async () => {
 			let faults = 0;
-			for (let seed = 1; seed <= 20; seed++) faults += await generateWithFaults(seed);
+			for (let seed = seeds[0]; seed <= seeds[1]; seed++) faults += await generateWithFaults(seed);
 			expect(faults).toBeGreaterThan(minFaults);
 		}, 600_000);
 	});
