@@ -2,7 +2,7 @@
  * What n8n's verification asks of a published community node, checked offline:
  * - .github/workflows/publish.yml publishes on a version tag, from GitHub Actions, with an npm
  *   provenance statement (`id-token: write`, `--provenance`), with least privilege;
- * - .github/workflows/ci.yml runs lint, build and the same test command as .ci/run;
+ * - .github/workflows/ci.yml runs the same test command as .ci/run, which lints and builds once;
  * - package.json's repository, homepage, bugs and author point at one public repository, and the
  *   README links it; `npm pack` ships exactly what n8n loads (compiled sources, codex files, icons)
  *   with README, LICENSE and package.json; the codex's documentation links lead to README sections;
