@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run test:fast`: the command to iterate with. Lint, then the unit and integration tests
-# (test/unit, test/integration: everything but the end-to-end suites in real n8n). About 2½ minutes
+# (test/unit, test/integration: everything but the end-to-end suites in real n8n). About 2¼ minutes
 # on a 2-core machine (docs/development.md, "The tests"); `npm test` stays the whole suite.
 #
 # How it stays quick, with the same tests and assertions as `npm test`:
@@ -62,5 +62,6 @@ echo "› unit and integration tests ($workers Jest workers)"
 # shellcheck disable=SC2046
 npx jest test/unit test/integration --testPathIgnorePatterns "$SWEEP" --maxWorkers="$workers" $(report unit-integration) || status=1
 
-echo "› test:fast: $((SECONDS - started)) s, $([ $status -eq 0 ] && echo passed || echo FAILED)"
+what=$([ $lint -eq 1 ] && echo "test:fast" || echo "the sweep, unit and integration tests")
+echo "› $what: $((SECONDS - started)) s, $([ $status -eq 0 ] && echo passed || echo FAILED)"
 exit $status
