@@ -28,7 +28,7 @@ import {
 	run,
 	waitFor,
 	type WorkflowJson,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 
 const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed

@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { fileStream } from '../../simulator/files.cjs';
-import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n.cjs';
+import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from '../../harness/n8n/index.cjs';
 import { QueueCluster } from './support/queue.cjs';
 import { startS3Server } from './support/s3.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
