@@ -9,7 +9,7 @@
  * One cluster for the whole file; the scene that kills a worker runs last.
  *
  * Over 500 lines on purpose: every scene runs on that one cluster (Postgres, Redis, main, two
- * workers and a webhook process, about two minutes to start on this machine), and the crash scene
+ * workers and a webhook process: 1–2 minutes to start, docs/scaling.md), and the crash scene
  * must come after the others; a second file would start a second cluster. What the scenes share is
  * in test/e2e/support/queue.cts (the cluster) and support/workflows.cts (the workflows).
  */
