@@ -43,7 +43,8 @@ const gptImage = (id: string, low: number, medium: number, high: number): SimMod
 		quality: choice('low', 'medium', 'high'),
 	},
 	price: byQuality({ low, medium, high }, 'high'),
-	priceNote: 'No default quality documented: a request without one is priced as high.',
+	priceNote:
+		'No default quality documented: a request without one is priced as high (OpenAI\'s own default, "auto", usually renders at high quality, and over- rather than under-estimating keeps the node\'s spending guard safe).',
 });
 
 // Flux.2: references Pro/Max 8, Flex 10; steps and cfg Flex only; Max adds 5:4 and 21:9.

@@ -51,7 +51,7 @@ const sora = (id: string, durations: number[], table: Record<string, number>): S
 	},
 	price: { kind: 'table', by: ['duration'], table, defaults: { duration: 10 } },
 	priceNote:
-		'The pricing line is garbled ("10s 0.10, 15s 0.15, 25s 0.40"): 0.01 per second; 5 s and 20 s follow it; a request without duration is priced as 10 s, the one length both models offer.',
+		'SPEC: "Sora 2\'s line is ambiguous (10 s 0.10, 15 s 0.15, 25 s 0.40)". Read as: 10 s and 15 s are Sora 2 prices (0.01 $/s, so 5 s 0.05 and 20 s 0.20); 25 s (Pro only) is the Pro price (0.016 $/s, so 10 s 0.16, 15 s 0.24, 20 s 0.32). Without duration: 10 s, the one length both models offer.',
 });
 
 // Minimax Hailuo: one table for three models; end_image_url is 2.0 only, "512p" 2.0 only, 2.3-fast needs a start image.
@@ -132,7 +132,13 @@ const klingOmni = (id: string, v30: boolean, price: PriceRule, priceNote?: strin
 	...(priceNote ? { priceNote } : {}),
 });
 
-/** Kling 3.0 Omni: 5 s and 10 s rows of the doc by mode (std 720p, pro 1080p, sound off); 3–4 s as 5 s, 6–9 s as 10 s, 11–15 s 1.5 × 10 s. */
+/*
+ * SPEC prices Kling 3.0 Omni Video at 5 s and 10 s, 720p/1080p, sound off/on. Read as: mode "std" is
+ * 720p and "pro" 1080p (as for the other Kling models); no documented input switches sound on, so the
+ * sound-off prices apply. Durations the doc does not price (the model takes 3–15 s) are the
+ * simulator's own choice: 3–5 s billed as 5 s, 6–10 s as 10 s, 11–15 s as 1.5 × the 10 s price.
+ * Without inputs: 5 s, std.
+ */
 const klingOmni30Price = ((): PriceRule => {
 	const base = { std: { 5: 0.14, 10: 0.26 }, pro: { 5: 0.16, 10: 0.3 } };
 	const table: Record<string, number> = {};
@@ -185,7 +191,7 @@ export const videoModels: SimModel[] = [
 			defaults: { duration: 5, sound: false },
 		},
 	},
-	klingOmni('kuaishou/kling-3.0-omni-video', true, klingOmni30Price),
+	klingOmni('kuaishou/kling-3.0-omni-video', true, klingOmni30Price, 'Durations 3–4, 6–9 and 11–15 s are not priced by the doc: the simulator\'s own choice (see klingOmni30Price).'),
 	{
 		id: 'kuaishou/kling-3.0-omni-video-edit',
 		resource: 'video',
