@@ -3,6 +3,8 @@ import type { CrossInputRule, InputSpec, ModelSpec } from './types';
 
 /*
  * Video models, in the seed's order (docs/unifically-tasks-api.txt, "Video Generation").
+ * Over 500 lines because it is data: 22 entries and the input builders their seed tables share
+ * (split by provider, the shared builders would be imported back and forth).
  */
 
 // ---- small input builders ------------------------------------------------------------------
