@@ -1,6 +1,6 @@
 /**
- * One benchmark scenario, in a process of its own (forked by bench/main.cts with the scenario's
- * config as JSON in argv[2]). It loads n8n-core through the engine harness, warms up (module
+ * One benchmark scenario, in a process of its own (forked by bench/scenarioProcess.cts with the
+ * scenario's config as JSON in argv[2]). It loads n8n-core through the engine harness, warms up (module
  * loading, n8n's HTTP client, binary data service) with a different API key so the measured key
  * starts fresh, says `ready`, waits for `go`, runs the workflow through n8n's real
  * WorkflowExecute, and reports a `result`.

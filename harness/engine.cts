@@ -21,55 +21,30 @@
  *   const bytes = result.binaryOf(item, 'data');
  *
  * Runs take turns (see `runWorkflow`); `runConcurrently` runs several at the same time.
+ *
+ * This file runs workflows; its parts are in harness/engine/: the environment set before n8n-core
+ * is built (environment.cts), the node types (nodeTypes.cts), credentials (credentials.cts), binary
+ * data (binaryData.cts) and workflow builders (builders.cts). Everything is exported from here.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// First: the environment n8n-core reads when its services are built.
+import './engine/environment.cjs';
+
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-// n8n reads its configuration from the environment when its services are first
-// built, so point it at a throw-away user folder (it writes `.n8n/config` with an
-// encryption key there) before anything from n8n-core is instantiated.
-// Forced, not defaulted: a real n8n's folder (say, one an e2e suite set up) must
-// never be touched, nor its encryption key mismatched.
-const HARNESS_ROOT = mkdtempSync(path.join(tmpdir(), 'n8n-unifically-harness-'));
-process.env.N8N_USER_FOLDER = path.join(HARNESS_ROOT, 'user');
-process.env.N8N_ENCRYPTION_KEY = 'n8n-nodes-unifically-test-encryption-key';
-process.env.N8N_LOG_LEVEL ??= 'silent'; // N8N_LOG_LEVEL=debug shows the engine's logs
-process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
-const removeHarnessRoot = () => rmSync(HARNESS_ROOT, { recursive: true, force: true });
-// Under Jest (one module registry, hence one harness, per test file) clean up after
-// the file; elsewhere, when the process exits.
-if (typeof afterAll === 'function') afterAll(removeHarnessRoot);
-else process.on('exit', removeHarnessRoot);
-
-import { Container } from '@n8n/di';
-import {
-	BinaryDataConfig,
-	BinaryDataService,
-	Credentials,
-	ExecutionLifecycleHooks,
-	WorkflowExecute,
-} from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionBaseError,
 	ExecutionStatus,
-	IBinaryData,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	ICredentialsHelper as CredentialsHelperContract,
 	IConnections,
 	IDataObject,
-	IHttpRequestHelper,
-	IHttpRequestOptions,
 	INode,
-	INodeCredentialsDetails,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
-	INodeTypes,
 	IPinData,
-	IRequestOptionsSimplified,
 	IRun,
 	IRunData,
 	ITaskData,
@@ -79,21 +54,16 @@ import type {
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import {
-	ICredentialsHelper,
-	NodeHelpers,
-	UnexpectedError,
-	Workflow,
-	isExpression,
-} from 'n8n-workflow';
+import { UnexpectedError, Workflow } from 'n8n-workflow';
 
-import { ManualTrigger } from './nodes/ManualTrigger.node.cjs';
-import { SetItems } from './nodes/SetItems.node.cjs';
+import { useBinaryDataMode, binaryDataOf, type BinaryDataMode } from './engine/binaryData.cjs';
+import { HarnessCredentialsHelper, attachCredentials } from './engine/credentials.cjs';
+import { HarnessNodeTypes } from './engine/nodeTypes.cjs';
 
-const PACKAGE_NAME = 'n8n-nodes-unifically';
-const REPO_ROOT = path.resolve(__dirname, '..');
-
-export type BinaryDataMode = 'default' | 'filesystem';
+export * from './engine/binaryData.cjs';
+export * from './engine/builders.cjs';
+export * from './engine/credentials.cjs';
+export * from './engine/nodeTypes.cjs';
 
 /** The parts of an exported n8n workflow JSON the harness uses. */
 export interface WorkflowDefinition {
@@ -155,249 +125,6 @@ export interface WorkflowRunResult {
 	binaryPathOf(item: INodeExecutionData, prop?: string): string;
 	/** Delete the binary files this execution wrote (filesystem mode). */
 	cleanup(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------
-// Node types
-
-type NodeTypeFactory = () => INodeType | IVersionedNodeType;
-
-/** Loads a class exported from a source file of this package (lazily: it may not exist yet). */
-function fromSource(relativePath: string, className: string): NodeTypeFactory {
-	let instance: INodeType | IVersionedNodeType | undefined;
-	return () => {
-		if (!instance) {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const exported = require(path.join(REPO_ROOT, relativePath)) as Record<string, new () => INodeType>;
-			const NodeClass = exported[className];
-			if (typeof NodeClass !== 'function') {
-				throw new UnexpectedError(`${relativePath} does not export class ${className}`);
-			}
-			instance = new NodeClass();
-		}
-		return instance;
-	};
-}
-
-const manualTrigger = new ManualTrigger();
-const setItems = new SetItems();
-const BUILT_IN_NODE_TYPES: ReadonlyMap<string, NodeTypeFactory> = new Map<string, NodeTypeFactory>([
-	['n8n-nodes-base.manualTrigger', () => manualTrigger],
-	['test.items', () => setItems],
-	[`${PACKAGE_NAME}.unifically`, fromSource('nodes/Unifically/Unifically.node', 'Unifically')],
-	[
-		`${PACKAGE_NAME}.unificallyTrigger`,
-		fromSource('nodes/UnificallyTrigger/UnificallyTrigger.node', 'UnificallyTrigger'),
-	],
-]);
-
-export class HarnessNodeTypes implements INodeTypes {
-	private readonly factories = new Map(BUILT_IN_NODE_TYPES);
-
-	constructor(extra: Record<string, INodeType | IVersionedNodeType> = {}) {
-		for (const [name, type] of Object.entries(extra)) this.factories.set(name, () => type);
-	}
-
-	/** Accepts `<package>.<name>` as well as the bare `<name>` for this package's nodes. */
-	private resolve(type: string): NodeTypeFactory | undefined {
-		return this.factories.get(type) ?? this.factories.get(`${PACKAGE_NAME}.${type}`);
-	}
-
-	has(type: string) {
-		return this.resolve(type) !== undefined;
-	}
-
-	getByName(type: string): INodeType | IVersionedNodeType {
-		const factory = this.resolve(type);
-		if (!factory) {
-			throw new UnexpectedError(`Unknown node type "${type}" (known: ${[...this.factories.keys()].join(', ')})`);
-		}
-		return factory();
-	}
-
-	getByNameAndVersion(type: string, version?: number): INodeType {
-		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
-	}
-
-	getKnownTypes(): IDataObject {
-		return Object.fromEntries([...this.factories.keys()].map((name) => [name, { className: name, sourcePath: '' }]));
-	}
-}
-
-/**
- * The node type `runWorkflow` would use for `type` (the package's own nodes by
- * `n8n-nodes-unifically.<name>` or bare `<name>`, the test stand-ins, or `extra`).
- */
-export function getNodeType(
-	type: string,
-	version?: number,
-	extra?: Record<string, INodeType | IVersionedNodeType>,
-): INodeType {
-	return new HarnessNodeTypes(extra).getByNameAndVersion(type, version);
-}
-
-// ---------------------------------------------------------------------------
-// Credentials
-
-const BUILT_IN_CREDENTIAL_TYPES: ReadonlyMap<string, () => ICredentialType> = new Map([
-	['unificallyApi', fromSource('credentials/UnificallyApi.credentials', 'UnificallyApi') as unknown as () => ICredentialType],
-]);
-
-/**
- * Just enough of n8n's credentials helper for nodes run in tests: credential data
- * comes decrypted from the test, and `authenticate` applies the credential type's
- * `authenticate` (a function, or the declarative `generic` kind whose values are
- * expressions over `$credentials`), as n8n's server does.
- */
-export class HarnessCredentialsHelper extends ICredentialsHelper {
-	private readonly types = new Map(BUILT_IN_CREDENTIAL_TYPES);
-
-	constructor(
-		private readonly data: Record<string, ICredentialDataDecryptedObject>,
-		extraTypes: ICredentialType[] = [],
-	) {
-		super();
-		for (const type of extraTypes) this.types.set(type.name, () => type);
-	}
-
-	private type(name: string): ICredentialType {
-		const factory = this.types.get(name);
-		if (!factory) throw new UnexpectedError(`Unknown credential type "${name}"`);
-		return factory();
-	}
-
-	getParentTypes(name: string): string[] {
-		if (!this.types.has(name)) return [];
-		const parents = this.type(name).extends ?? [];
-		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
-	): Promise<IHttpRequestOptions> {
-		const { authenticate } = this.type(typeName);
-		if (typeof authenticate === 'function') {
-			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-		}
-		if (authenticate?.type === 'generic') {
-			if (!workflow || !node) {
-				throw new UnexpectedError('Declarative credential authentication needs the workflow and the node');
-			}
-			const resolve = (value: string) => {
-				if (!isExpression(value)) return value;
-				const resolved = workflow.expression.getSimpleParameterValue(
-					node,
-					value,
-					'internal',
-					{ $credentials: credentials },
-					undefined,
-					'',
-				);
-				return resolved ? String(resolved) : '';
-			};
-			const target = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
-			for (const [where, entries] of Object.entries(authenticate.properties)) {
-				const bag = (target[where] ??= {});
-				for (const [key, value] of Object.entries(entries as Record<string, string>)) {
-					bag[resolve(key)] = resolve(value);
-				}
-			}
-		}
-		return requestOptions as IHttpRequestOptions;
-	}
-
-	async preAuthentication(
-		_helpers: IHttpRequestHelper,
-		_credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		_node: INode,
-		_credentialsExpired: boolean,
-	): Promise<ICredentialDataDecryptedObject | undefined> {
-		return undefined;
-	}
-
-	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
-		return undefined;
-	}
-
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string) {
-		return new Credentials(nodeCredentials, type, '');
-	}
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		_nodeCredentials: INodeCredentialsDetails,
-		type: string,
-	): Promise<ICredentialDataDecryptedObject> {
-		const data = this.data[type];
-		if (!data) {
-			throw new UnexpectedError(`The test gave no credentials of type "${type}" to runWorkflow()`);
-		}
-		return structuredClone(data);
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties(type: string): INodeProperties[] {
-		return this.type(type).properties;
-	}
-}
-
-/**
- * Nodes read credentials only if the workflow node references them
- * (`node.credentials[type]`), as in the editor. Fill in that reference for any
- * credential type the node type declares and the test provides.
- */
-export function attachCredentials(nodes: INode[], nodeTypes: HarnessNodeTypes, data: Record<string, unknown>) {
-	return nodes.map((node) => {
-		if (!nodeTypes.has(node.type)) return node;
-		const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
-		const credentials = { ...(node.credentials ?? {}) };
-		for (const { name } of declared) {
-			if (data[name] !== undefined && !credentials[name]) credentials[name] = { id: `test-${name}`, name };
-		}
-		return Object.keys(credentials).length > 0 ? { ...node, credentials } : node;
-	});
-}
-
-// ---------------------------------------------------------------------------
-// Binary data
-
-const BINARY_STORE = path.join(HARNESS_ROOT, 'binary-data');
-
-/**
- * n8n-core's BinaryDataService is a container singleton. One store directory is
- * used for the whole process (files are namespaced by workflow and execution id),
- * so results of earlier runs stay readable after the mode is switched.
- */
-export async function useBinaryDataMode(mode: BinaryDataMode) {
-	const config = Container.get(BinaryDataConfig);
-	config.mode = mode;
-	config.availableModes = ['default', 'filesystem'];
-	config.localStoragePath = BINARY_STORE;
-	mkdirSync(BINARY_STORE, { recursive: true });
-	const service = Container.get(BinaryDataService);
-	await service.init();
-	return service;
-}
-
-function binaryDataOf(item: INodeExecutionData, prop: string): IBinaryData {
-	const binary = item.binary?.[prop];
-	if (!binary) {
-		const available = Object.keys(item.binary ?? {}).join(', ') || 'none';
-		throw new UnexpectedError(`Item has no binary property "${prop}" (available: ${available})`);
-	}
-	return binary;
 }
 
 // ---------------------------------------------------------------------------
@@ -644,41 +371,3 @@ function buildResult(
 		},
 	};
 }
-
-// ---------------------------------------------------------------------------
-// Small builders for workflow JSON in tests
-
-let nodeCounter = 0;
-
-/** A workflow node with sensible defaults (id, version 1, position). */
-export function node(
-	name: string,
-	type: string,
-	parameters: INode['parameters'] = {},
-	extra: Partial<INode> = {},
-): INode {
-	nodeCounter += 1;
-	return {
-		id: `node-${nodeCounter}`,
-		name,
-		type,
-		typeVersion: 1,
-		position: [nodeCounter * 200, 0],
-		parameters,
-		...extra,
-	};
-}
-
-/** `chain('A', 'B', 'C')` → main connections A → B → C. */
-export function chain(...names: string[]): IConnections {
-	const connections: IConnections = {};
-	for (let i = 0; i + 1 < names.length; i++) {
-		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
-	}
-	return connections;
-}
-
-export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
-export const SET_ITEMS = 'test.items';
-export const UNIFICALLY = `${PACKAGE_NAME}.unifically`;
-export const UNIFICALLY_TRIGGER = `${PACKAGE_NAME}.unificallyTrigger`;

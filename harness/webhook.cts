@@ -17,7 +17,7 @@
  *   HTTP client receives;
  * - builds n8n-core's real `WebhookContext` for the trigger node of a real `Workflow`
  *   (parameters with their defaults filled in by n8n-workflow), with `additionalData`, the
- *   credentials helper and the binary data service of the engine harness (`../harness`), mode
+ *   credentials helper and the binary data service of the engine harness (./engine.cts), mode
  *   `webhook` (a production webhook), and calls the node's `webhook()` with it, then its close
  *   functions;
  * - answers like n8n when the node did not: a throw → 500 "Workflow Webhook Error: Workflow could
@@ -35,11 +35,13 @@
  *   expect(call.response.status).toBe(200);
  *   expect(call.items[0].json.task_id).toBe('...');
  *   await hook.close();
+ *
+ * The HTTP layer (express-like request and response, body and query parsing) is
+ * ./webhook/http.cts; this file is the endpoint and the trigger's run.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse as parseQueryString } from 'node:querystring';
 
 import { Container } from '@n8n/di';
 import { BinaryDataService, ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
@@ -58,7 +60,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { NodeHelpers, UnexpectedError, Workflow, jsonParse } from 'n8n-workflow';
+import { NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
 
 import {
 	HarnessCredentialsHelper,
@@ -71,11 +73,7 @@ import {
 	useBinaryDataMode,
 	type BinaryDataMode,
 } from './engine.cjs';
-
-// n8n's own query parser (express `query parser: extended`); a dependency of n8n-core's
-// @n8n/backend-network, so it is the very version n8n ships with.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const qs = require('qs') as { parse(text: string, options?: { allowPrototypes?: boolean }): IDataObject };
+import { expressResponse, parseContentType, parseRequestBody, qs, readRawBody, type WebhookRequest } from './webhook/http.cjs';
 
 export const TRIGGER_NAME = 'Unifically Trigger';
 
@@ -154,87 +152,6 @@ export interface TriggerWebhook {
 
 const MAX_RECORDED_BODY = 64 * 1024;
 
-/** The express-like request the node gets (`getRequestObject()`); only what n8n sets on this path. */
-type WebhookRequest = http.IncomingMessage & {
-	body?: unknown;
-	query: IDataObject;
-	params: IDataObject;
-	rawBody?: Buffer;
-	contentType?: string;
-	encoding?: BufferEncoding;
-	path: string;
-	get(name: string): string | string[] | undefined;
-	header(name: string): string | string[] | undefined;
-};
-
-/** The express-like response the node gets (`getResponseObject()`). */
-type WebhookResponse = http.ServerResponse & {
-	status(code: number): WebhookResponse;
-	sendStatus(code: number): WebhookResponse;
-	set(field: string | Record<string, string>, value?: string): WebhookResponse;
-	header(field: string | Record<string, string>, value?: string): WebhookResponse;
-	type(contentType: string): WebhookResponse;
-	json(body: unknown): WebhookResponse;
-	send(body?: unknown): WebhookResponse;
-};
-
-/** `Content-Type` → lower-case type and charset (utf-8 unless given), as n8n's parseIncomingMessage. */
-function parseContentType(header: string | undefined): { type?: string; charset: BufferEncoding } {
-	if (!header) return { charset: 'utf-8' };
-	const [type, ...parameters] = header.split(';');
-	let charset = 'utf-8';
-	for (const parameter of parameters) {
-		const [key, value] = parameter.split('=');
-		if (key?.trim().toLowerCase() === 'charset' && value) charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
-	}
-	return { type: type.trim().toLowerCase(), charset: charset as BufferEncoding };
-}
-
-async function readRawBody(req: http.IncomingMessage): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of req) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
-}
-
-/** Adds express's response methods to a real ServerResponse. */
-function expressResponse(res: http.ServerResponse): WebhookResponse {
-	const response = res as WebhookResponse;
-	const setHeaders = (field: string | Record<string, string>, value?: string) => {
-		if (typeof field === 'string') response.setHeader(field, value ?? '');
-		else for (const [name, headerValue] of Object.entries(field)) response.setHeader(name, headerValue);
-		return response;
-	};
-	response.status = (code: number) => {
-		response.statusCode = code;
-		return response;
-	};
-	response.set = setHeaders;
-	response.header = setHeaders;
-	response.type = (contentType: string) => setHeaders('Content-Type', contentType);
-	response.send = (body?: unknown) => {
-		if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return response.json(body);
-		if (typeof body === 'string') {
-			if (!response.getHeader('Content-Type')) response.setHeader('Content-Type', 'text/html; charset=utf-8');
-			response.end(body);
-		} else if (Buffer.isBuffer(body)) {
-			if (!response.getHeader('Content-Type')) response.setHeader('Content-Type', 'application/octet-stream');
-			response.end(body);
-		} else {
-			response.end(body === undefined ? undefined : String(body));
-		}
-		return response;
-	};
-	response.json = (body: unknown) => {
-		if (!response.getHeader('Content-Type')) response.setHeader('Content-Type', 'application/json; charset=utf-8');
-		response.end(JSON.stringify(body));
-		return response;
-	};
-	response.sendStatus = (code: number) => {
-		response.statusCode = code;
-		return response.send(http.STATUS_CODES[code] ?? String(code));
-	};
-	return response;
-}
 
 export async function startTriggerWebhook(options: TriggerWebhookOptions = {}): Promise<TriggerWebhook> {
 	const credentials = options.credentials ?? {};
@@ -384,15 +301,8 @@ export async function startTriggerWebhook(options: TriggerWebhookOptions = {}): 
 			call.query = request.query;
 			request.rawBody = await readRawBody(req);
 			if (request.rawBody.length > 0) {
-				const text = request.rawBody.toString(charset);
 				try {
-					if (contentType === 'application/json') {
-						request.body = jsonParse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-					} else if (contentType === 'application/x-www-form-urlencoded') {
-						request.body = parseQueryString(text, undefined, undefined, { maxKeys: 1000 });
-					} else if (contentType === 'text/plain') {
-						request.body = text;
-					}
+					request.body = parseRequestBody(request.rawBody, contentType, charset);
 				} catch (error) {
 					answer(422, { code: 422, message: 'Failed to parse request body', hint: (error as Error).message });
 					return;

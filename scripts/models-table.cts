@@ -6,8 +6,9 @@
  * - README.md, between `<!-- models-summary:start -->` and `<!-- models-summary:end -->`: the
  *   number of models of each resource, by provider.
  *
- * Prices: the catalog's price rules follow the API documentation as docs/SPEC.md "Prices" reads it,
- * and fill in what the documentation does not say for the simulator. The table shows only figures
+ * Prices: the node has none (its Estimate Cost asks the API's `dry_run`); they are the simulator's
+ * (simulator/models/*.cts), which follow the API documentation as docs/SPEC.md "Prices" reads it and
+ * fill in what the documentation does not say. The table shows only figures
  * the documentation states: a model whose section in docs/unifically-tasks-api.txt has no
  * "Pricing:" line shows "not listed", and a row of a price table whose figure is not in the model's
  * pricing line (a length the documentation does not price) is left out.
@@ -18,8 +19,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { MODELS, type InputSpec, type ModelSpec, type PriceRule, type Resource } from '../nodes/Unifically/catalog/index';
+import { MODELS, type InputSpec, type ModelSpec, type Resource } from '../nodes/Unifically/catalog/index';
 import { displayNameOf } from '../nodes/Unifically/catalog/toProperties';
+import { SIM_MODELS, type PriceRule } from '../simulator/models.cjs';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const API_DOC = path.join(ROOT, 'docs/unifically-tasks-api.txt');
@@ -78,12 +80,16 @@ function valueWords(model: ModelSpec, key: string, value: string): string {
 	return spec?.optionLabels?.[value] ?? value;
 }
 
-/** The price as the API documentation states it, in the catalog's terms. */
-export function priceText(model: ModelSpec, apiDoc: string): string {
+/** The simulator's price rule of a model (the node has no prices). */
+export function simulatorPrice(id: string): PriceRule | undefined {
+	return SIM_MODELS.find((model) => model.id === id)?.price;
+}
+
+/** The price as the API documentation states it (the simulator's rule), in the form's terms. */
+export function priceText(model: ModelSpec, apiDoc: string, rule: PriceRule | undefined = simulatorPrice(model.id)): string {
 	const pricing = documentedPricing(apiDoc, model.id);
-	const rule: PriceRule | undefined = model.price;
 	if (pricing === undefined || rule === undefined) return 'not listed';
-	const unstated = (usd: number) => new Error(`${model.id}: the catalog's price ${usd} is not in the API doc's pricing line "${pricing}"`);
+	const unstated = (usd: number) => new Error(`${model.id}: the simulator's price ${usd} is not in the API doc's pricing line "${pricing}"`);
 	switch (rule.kind) {
 		case 'flat':
 			if (!states(pricing, rule.usd)) throw unstated(rule.usd);

@@ -8,7 +8,7 @@
 #   wait_for_url URL SECONDS [PID]        poll until URL answers 2xx (gives up if PID dies)
 #   port_in_use PORT                      true if something listens on 127.0.0.1:PORT
 #
-# The test suite's test/e2e/support/n8n.cts sets the same variables.
+# The test suite's harness/n8n/n8n.cts sets the same variables.
 
 N8N_HELPERS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N8N_CACHE_DIR="${N8N_CACHE_DIR:-$N8N_HELPERS_ROOT/.cache/n8n}"

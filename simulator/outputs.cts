@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelSpec } from '../nodes/Unifically/catalog/types';
+import type { SimModel } from './modelTypes.cjs';
 import { contentTypeOf } from './files.cjs';
 
 /**
@@ -41,7 +41,7 @@ function shortId(seed: string): string {
 }
 
 export function planOutput(
-	model: ModelSpec,
+	model: Pick<SimModel, 'id' | 'resource'>,
 	input: Record<string, unknown>,
 	taskId: string,
 	baseUrl: string,

@@ -1,11 +1,12 @@
-import type { ModelSpec, PriceRule, Resource } from '../nodes/Unifically/catalog/types';
+import type { PriceRule, SimModel, SimResource } from './modelTypes.cjs';
 
 /**
- * Prices the simulator charges for models whose catalog entry has no `price` rule (the seed lists
- * no price for them: Topaz, Kling 3.0 motion control, ElevenLabs …). SPEC: "Prices not listed are the
- * simulator's own choice."
+ * What a create charges and a dry_run answers: the `price` rules of the simulator's model table
+ * (models/*.cts), which the node never reads (its Estimate Cost asks the API's `dry_run`).
+ * A model without a rule (a test's own model) is charged the default of its resource. SPEC: "Prices
+ * not listed are the simulator's own choice."
  */
-export const DEFAULT_PRICES: Record<Resource, number> = { video: 0.2, image: 0.03, audio: 0.05 };
+export const DEFAULT_PRICES: Record<SimResource, number> = { video: 0.2, image: 0.03, audio: 0.05 };
 
 /** Seconds assumed by a per-second price when neither the input nor the rule gives a duration. */
 export const FALLBACK_SECONDS = 5;
@@ -25,11 +26,11 @@ function secondsOf(input: Record<string, unknown>, defaultSeconds: number | unde
 	return defaultSeconds ?? FALLBACK_SECONDS;
 }
 
-/** The value a `table` rule looks up for one of its `by` inputs: the input, else the rule's default, else the catalog default. */
-function lookupValue(model: ModelSpec, rule: Extract<PriceRule, { kind: 'table' }>, key: string, input: Record<string, unknown>) {
+/** The value a `table` rule looks up for one of its `by` inputs: the input, else the rule's default, else the input's documented default. */
+function lookupValue(model: SimModel, rule: Extract<PriceRule, { kind: 'table' }>, key: string, input: Record<string, unknown>) {
 	if (!isMissing(input[key])) return input[key];
 	if (rule.defaults && rule.defaults[key] !== undefined) return rule.defaults[key];
-	return model.inputs.find((spec) => spec.key === key)?.default;
+	return model.inputs[key]?.default;
 }
 
 /**
@@ -44,15 +45,15 @@ function tableLookup(table: Record<string, number>, joined: string): number | un
 }
 
 /**
- * Evaluates a catalog price rule for an input, in USD rounded to 4 decimals.
+ * Evaluates a price rule for an input, in USD rounded to 4 decimals.
  * - flat: the price
  * - perSecond: price × `duration` (or the rule's `defaultSeconds`)
  * - table: the row for the `by` inputs' values joined with '|' (missing inputs take the rule's
- *   `defaults`, then the catalog input default); `perSecond` multiplies by the duration.
+ *   `defaults`, then the input's documented default); `perSecond` multiplies by the duration.
  *   A combination the table lacks is charged its highest row (the simulator's choice).
  * A model without a rule is charged `DEFAULT_PRICES[resource]`.
  */
-export function evaluatePrice(rule: PriceRule | undefined, input: Record<string, unknown>, model?: ModelSpec): number {
+export function evaluatePrice(rule: PriceRule | undefined, input: Record<string, unknown>, model?: SimModel): number {
 	if (!rule) return roundUsd(model ? DEFAULT_PRICES[model.resource] : DEFAULT_PRICES.video);
 	switch (rule.kind) {
 		case 'flat':
@@ -80,6 +81,6 @@ export function evaluatePrice(rule: PriceRule | undefined, input: Record<string,
 }
 
 /** The cost a `dry_run` of this model and input reports (and a real create charges). */
-export function priceOf(model: ModelSpec, input: Record<string, unknown>): number {
+export function priceOf(model: SimModel, input: Record<string, unknown>): number {
 	return evaluatePrice(model.price, input, model);
 }

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { N8n, UNIFICALLY_NODE, ensureN8n, nodeJson, packPackage, type WorkflowJson } from './support/n8n.cjs';
+import { N8n, UNIFICALLY_NODE, ensureN8n, nodeJson, packPackage, type WorkflowJson } from '../../harness/n8n/index.cjs';
 import { startScriptedChatModel, type ChatRequest, type ScriptedAnswer, type ScriptedChatModel } from './support/scriptedChatModel.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 

@@ -30,7 +30,7 @@ import {
 	waitFor,
 	type ExecutionRecord,
 	type WorkflowJson,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 import { webhookBatchWorkflow, webhookNode } from './support/workflows.cjs';
 

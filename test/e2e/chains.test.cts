@@ -27,7 +27,7 @@ import {
 	type ExecuteResult,
 	type Item,
 	type WorkflowJson,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startS3Server, type S3Server } from './support/s3.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 import { startTelegramRecorder, type TelegramRecorder } from './support/telegram.cjs';

@@ -5,6 +5,10 @@
  * and one browser for the whole file. The tests run in order, on the same page, like one session:
  * log in → open the example → nodes panel → switch models → clear a required input → run.
  *
+ * Over 500 lines on purpose: the file is that one session, each test starting where the previous
+ * one left the page; split in two, the second half would need its own n8n, browser, login and
+ * example (a minute more of the suite) and would no longer test the steps in a user's order.
+ *
  * A failing test leaves a screenshot in .cache/e2e/screenshots/ (its path is printed); with
  * E2E_SCREENSHOTS=1 the states asserted below are kept there too (to see what the assertions see).
  */
@@ -28,7 +32,7 @@ import {
 	run,
 	waitFor,
 	type WorkflowJson,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 
 const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed

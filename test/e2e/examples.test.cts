@@ -22,7 +22,7 @@ import {
 	packPackage,
 	waitFor,
 	webhookPathOf,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 import { checkPackageNodes, loadPackageNodeTypes } from './support/workflows.cjs';
 

@@ -17,7 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { N8N_DIR, ROOT, StopWaiting, ensureN8n, freePort, n8nInstalled, nodeItems, run, waitFor, type RunData } from './support/n8n.cjs';
+import { N8N_DIR, ROOT, StopWaiting, ensureN8n, freePort, n8nInstalled, nodeItems, run, waitFor, type RunData } from '../../harness/n8n/index.cjs';
 
 const START_TIMEOUT = 15 * 60_000; // build + pack + 3 n8n CLI commands + n8n start, on 2 busy cores
 const KEEP = process.env.E2E_KEEP === '1';

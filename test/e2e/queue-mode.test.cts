@@ -7,11 +7,16 @@
  * Production executions are started through published workflows' Webhook triggers on the webhook
  * process: n8n enqueues them and the workers run them (worker logs name each execution they ran).
  * One cluster for the whole file; the scene that kills a worker runs last.
+ *
+ * Over 500 lines on purpose: every scene runs on that one cluster (Postgres, Redis, main, two
+ * workers and a webhook process: 1–2 minutes to start, docs/scaling.md), and the crash scene
+ * must come after the others; a second file would start a second cluster. What the scenes share is
+ * in test/e2e/support/queue.cts (the cluster) and support/workflows.cts (the workflows).
  */
 import { createHash, randomUUID } from 'node:crypto';
 
 import { fileStream } from '../../simulator/files.cjs';
-import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from './support/n8n.cjs';
+import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from '../../harness/n8n/index.cjs';
 import { QueueCluster } from './support/queue.cjs';
 import { startS3Server } from './support/s3.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';

@@ -16,7 +16,7 @@ import {
 	packPackage,
 	type ExecuteResult,
 	type WorkflowJson,
-} from './support/n8n.cjs';
+} from '../../harness/n8n/index.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 
 const SETUP_TIMEOUT = 20 * 60_000;

@@ -83,16 +83,16 @@ describe('the price column: what the API documentation states', () => {
 		['kuaishou/kling-3.0-omni-video', '$0.14–$0.30 by duration and mode; other choices not listed'],
 		['kuaishou/kling-2.6', '$0.032/s'],
 		['suno-ai/lyrics', '$0.012'],
-		// Sora 2's line prices 10 s and 15 s only; the catalog's 5 s and 20 s rows are its own reading.
+		// Sora 2's line prices 10 s and 15 s only; the simulator's 5 s and 20 s rows are its own reading.
 		['openai/sora-2', '10 s: $0.10 · 15 s: $0.15; other choices not listed'],
 		['elevenlabs/text-to-speech', 'not listed'],
 	])('%s: %s', (id, expected) => {
 		expect(priceText(model(id), apiDoc)).toBe(expected);
 	});
 
-	test('a catalog price the documentation does not state is an error, not a silent row', () => {
+	test('a price the documentation does not state is an error, not a silent row', () => {
 		const veo = model('google/veo-3.1-fast');
-		expect(() => priceText({ ...veo, price: { kind: 'flat', usd: 0.99 } }, apiDoc)).toThrow(/0\.99 is not in the API doc/);
+		expect(() => priceText(veo, apiDoc, { kind: 'flat', usd: 0.99 })).toThrow(/0\.99 is not in the API doc/);
 	});
 
 	test('shows a price for every model whose section has a pricing line', () => {

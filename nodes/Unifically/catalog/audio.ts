@@ -1,9 +1,7 @@
-import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
+import type { CrossInputRule, InputSpec, ModelSpec } from './types';
 
 /*
  * Audio models, in the API doc's order (docs/unifically-tasks-api.txt, "Audio Generation").
- * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
- * and says so.
  */
 
 // ---- small input builders ------------------------------------------------------------------
@@ -41,8 +39,6 @@ const undocumentedInputs: InputSpec[] = [
 		'Text input. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
 	),
 ];
-
-const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
 
 // ---- Suno ----------------------------------------------------------------------------------
 
@@ -214,7 +210,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'Suno: Music',
 		description: 'Suno song generation from a description (simple mode) or lyrics and style tags (custom mode)',
 		inputs: sunoMusicInputs,
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -225,7 +220,6 @@ export const audioModels: ModelSpec[] = [
 		description: 'Suno: add vocals to an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -236,7 +230,6 @@ export const audioModels: ModelSpec[] = [
 		description: 'Suno: add an instrumental to an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -247,7 +240,6 @@ export const audioModels: ModelSpec[] = [
 		description: 'Suno: continue an existing clip or audio file from a given time',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -258,7 +250,6 @@ export const audioModels: ModelSpec[] = [
 		description: 'Suno: create a cover version of an existing clip or audio file',
 		inputs: sunoOperationInputs,
 		rules: [clipOrAudio],
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -268,7 +259,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'Suno: Extract Stems',
 		description: 'Suno: split a clip into vocal and instrumental stems',
 		inputs: sunoStemsInputs,
-		price: flat(0.05),
 		documented: true,
 	},
 	{
@@ -278,7 +268,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'Suno: Extract All Stems',
 		description: 'Suno: split a clip into all its instrument stems',
 		inputs: sunoStemsInputs,
-		price: flat(0.2),
 		documented: true,
 	},
 	{
@@ -295,7 +284,6 @@ export const audioModels: ModelSpec[] = [
 				displayName: 'Model Version',
 			}),
 		],
-		price: flat(0.012),
 		documented: true,
 	},
 	{
@@ -305,7 +293,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'Suno: WAV Export',
 		description: 'Suno: export a clip as a WAV file (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.01), // simulator's own choice
 		documented: false,
 	},
 	{
@@ -329,13 +316,6 @@ export const audioModels: ModelSpec[] = [
 			{ key: 'seed', type: 'integer', description: 'Seed for reproducibility' },
 		],
 		rules: [{ kind: 'atLeastOneOf', keys: ['audio_url', 'audio_task_id'] }],
-		price: {
-			kind: 'table',
-			by: ['quality'],
-			table: { standard: 0.25, high: 0.35 },
-			// The API doc gives no default quality; a request without one is priced as standard.
-			defaults: { quality: 'standard' },
-		},
 		documented: true,
 	},
 	{
@@ -365,7 +345,6 @@ export const audioModels: ModelSpec[] = [
 			},
 			percent('stability', 'Stability', 'Higher is steadier, lower is more expressive', 30),
 		],
-		price: flat(0.05),
 		documented: true,
 	},
 	{
@@ -375,7 +354,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'ElevenLabs: Text-to-Speech',
 		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.05), // simulator's own choice
 		documented: false,
 	},
 	{
@@ -385,7 +363,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'ElevenLabs: Multi-Voice Dialogue',
 		description: 'ElevenLabs multi-voice dialogue (eleven_v3) from speaker turns, each with its voice',
 		inputs: dialogueInputs,
-		price: flat(0.08), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -396,7 +373,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'ElevenLabs: Sound Effects',
 		description: 'ElevenLabs sound effect generation from a description (0.5–30 s, or auto)',
 		inputs: soundEffectInputs,
-		price: flat(0.03), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -407,7 +383,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'ElevenLabs: Voice Isolation',
 		description: 'ElevenLabs voice isolation: remove background noise from speech (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.04), // simulator's own choice
 		documented: false,
 	},
 	{
@@ -417,7 +392,6 @@ export const audioModels: ModelSpec[] = [
 		label: 'ElevenLabs: Speech-to-Text',
 		description: 'ElevenLabs speech transcription (Scribe v2), with speakers and timestamps',
 		inputs: speechToTextInputs,
-		price: flat(0.03), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},

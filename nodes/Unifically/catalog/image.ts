@@ -1,10 +1,8 @@
 import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
-import type { InputSpec, ModelSpec, PriceRule } from './types';
+import type { InputSpec, ModelSpec } from './types';
 
 /*
  * Image models, in the API doc's order (docs/unifically-tasks-api.txt, "Image Generation").
- * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
- * and says so.
  */
 
 // ---- small input builders ------------------------------------------------------------------
@@ -41,14 +39,6 @@ const undocumentedInputs: InputSpec[] = [
 			'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
 	},
 ];
-
-const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
-
-const priceBy = (
-	key: string,
-	table: Record<string, number>,
-	defaultValue: string,
-): PriceRule => ({ kind: 'table', by: [key], table, defaults: { [key]: defaultValue } });
 
 // ---- Kling image (public pages, partial) ----------------------------------------------------
 
@@ -91,14 +81,6 @@ const gptImageInputs: InputSpec[] = [
 	}),
 ];
 
-/*
- * The API doc gives no default quality. A request without one is priced as "high": OpenAI's own
- * default ("auto") usually renders at high quality, and over- rather than under-estimating keeps
- * the node's maxTotalCost guard safe.
- */
-const gptImagePrice = (low: number, medium: number, high: number): PriceRule =>
-	priceBy('quality', { low, medium, high }, 'high');
-
 // ---- Flux.2 --------------------------------------------------------------------------------
 
 type FluxVariant = 'pro' | 'flex' | 'max';
@@ -138,9 +120,6 @@ const fluxInputs = (variant: FluxVariant): InputSpec[] => {
 	return inputs;
 };
 
-// The API doc gives no default quality; a request without one is priced as 1K.
-const fluxPrice = (p1k: number, p2k: number): PriceRule => priceBy('quality', { '1K': p1k, '2K': p2k }, '1K');
-
 // ---- the models ----------------------------------------------------------------------------
 
 export const imageModels: ModelSpec[] = [
@@ -151,7 +130,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Google: Nano Banana',
 		description: "Google's Nano Banana image generation and editing from text and reference images",
 		inputs: nanoBananaInputs(false),
-		price: flat(0.03),
 		documented: true,
 	},
 	{
@@ -161,7 +139,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Google: Nano Banana Pro',
 		description: "Google's Nano Banana Pro image generation and editing, up to 4k",
 		inputs: nanoBananaInputs(true),
-		price: flat(0.06),
 		documented: true,
 	},
 	{
@@ -171,7 +148,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'OpenAI: GPT Image 1',
 		description: "OpenAI's GPT Image 1 image generation and editing at low, medium or high quality",
 		inputs: gptImageInputs,
-		price: gptImagePrice(0.01, 0.02, 0.04),
 		documented: true,
 	},
 	{
@@ -181,7 +157,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'OpenAI: GPT Image 1.5',
 		description: "OpenAI's GPT Image 1.5 image generation and editing at low, medium or high quality",
 		inputs: gptImageInputs,
-		price: gptImagePrice(0.02, 0.03, 0.05),
 		documented: true,
 	},
 	{
@@ -201,7 +176,6 @@ export const imageModels: ModelSpec[] = [
 			{ key: 'camera_aperture_id', type: 'string', description: 'Aperture setting ID' },
 			{ key: 'camera_focal_length_id', type: 'string', description: 'Focal length setting ID' },
 		],
-		price: priceBy('resolution', { '1k': 0.03, '2k': 0.03, '4k': 0.06 }, '2k'),
 		documented: true,
 	},
 	{
@@ -211,7 +185,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Black Forest Labs: Flux.2 Pro',
 		description: "Black Forest Labs' Flux.2 Pro image generation with up to 8 reference images",
 		inputs: fluxInputs('pro'),
-		price: fluxPrice(0.02, 0.03),
 		documented: true,
 	},
 	{
@@ -221,7 +194,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Black Forest Labs: Flux.2 Flex',
 		description: "Black Forest Labs' Flux.2 Flex image generation with adjustable steps and guidance, up to 10 reference images",
 		inputs: fluxInputs('flex'),
-		price: fluxPrice(0.04, 0.06),
 		documented: true,
 	},
 	{
@@ -231,7 +203,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Black Forest Labs: Flux.2 Max',
 		description: "Black Forest Labs' top Flux.2 Max image generation with up to 8 reference images and extra aspect ratios",
 		inputs: fluxInputs('max'),
-		price: fluxPrice(0.05, 0.07),
 		documented: true,
 	},
 	{
@@ -241,7 +212,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Kling: O1 Image',
 		description: 'Kling O1 Omni image generation from a prompt and up to 10 reference images (1K or 2K)',
 		inputs: klingImageInputs(['1K', '2K']),
-		price: flat(0.03), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -252,7 +222,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Kling: 3.0 Omni Image',
 		description: 'Kling 3.0 Omni image generation from a prompt and up to 10 reference images (up to 4K)',
 		inputs: klingImageInputs(['1K', '2K', '4K']),
-		price: flat(0.04), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -263,7 +232,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Topaz: Image Upscale',
 		description: 'Topaz Labs image upscaling (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.05), // simulator's own choice
 		documented: false,
 	},
 	{
@@ -273,7 +241,6 @@ export const imageModels: ModelSpec[] = [
 		label: 'Topaz: Image Generative',
 		description: 'Topaz Labs generative image enhancement (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.08), // simulator's own choice
 		documented: false,
 	},
 ];

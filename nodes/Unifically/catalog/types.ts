@@ -1,7 +1,8 @@
 /**
- * The model catalog is data: the node's form (toProperties.ts), its validation before a request
- * (validate.ts) and the local simulator are all derived from these entries. Adding a model to the
- * node is adding an entry here.
+ * The model catalog is data: the node's form (toProperties.ts) and its validation before a request
+ * (validate.ts) are derived from these entries. Adding a model to the node is adding an entry here.
+ * Prices are not here: the node never reads them (Estimate Cost asks the API's `dry_run`); the
+ * simulator has its own model table with prices (simulator/models/*.cts).
  */
 
 export type Resource = 'video' | 'image' | 'audio';
@@ -28,7 +29,7 @@ export interface InputSpec {
 	default?: string | number | boolean;
 	/**
 	 * The form's starting value where the API doc gives no default: the newest version where the API doc
-	 * orders versions, Suno's custom mode. Only pre-fills the form; validation and prices ignore it.
+	 * orders versions, Suno's custom mode. Only pre-fills the form; validation ignores it.
 	 */
 	formDefault?: string | number | boolean;
 	/** Documented numeric range (inclusive). */
@@ -71,26 +72,6 @@ export type CrossInputRule =
 			then: { key: string; in: Array<string | number | boolean> };
 	  };
 
-/**
- * A price rule as the API doc gives it (SPEC "Prices" section reads the lost `$` signs).
- * - flat: one price per task
- * - table: price looked up by the values of `by` inputs joined with '|' (defaults applied first);
- *   `perSecond: true` multiplies the looked-up price by the `duration` input (or `defaultSeconds`)
- * - perSecond: price per second of `duration` (or `defaultSeconds`)
- */
-export type PriceRule =
-	| { kind: 'flat'; usd: number }
-	| { kind: 'perSecond'; usd: number; defaultSeconds: number }
-	| {
-			kind: 'table';
-			by: string[];
-			table: Record<string, number>;
-			/** Values used for `by` inputs the request does not give. */
-			defaults?: Record<string, string | number | boolean>;
-			perSecond?: boolean;
-			defaultSeconds?: number;
-	  };
-
 export interface ModelSpec {
 	/** The API's model id exactly as the API doc lists it, e.g. "google/veo-3.1-fast". */
 	id: string;
@@ -104,7 +85,6 @@ export interface ModelSpec {
 	/** Every documented input. Models the API doc gives no inputs for list just `prompt` (optional). */
 	inputs: InputSpec[];
 	rules?: CrossInputRule[];
-	price?: PriceRule;
 	/** Whether the API doc documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
 	/**

@@ -1,10 +1,10 @@
 import { ASPECT_RATIO_DESCRIPTION, aspectRatioLabels } from './labels';
-import type { CrossInputRule, InputSpec, ModelSpec, PriceRule } from './types';
+import type { CrossInputRule, InputSpec, ModelSpec } from './types';
 
 /*
  * Video models, in the API doc's order (docs/unifically-tasks-api.txt, "Video Generation").
- * Prices follow docs/SPEC.md "Prices"; where a price is not listed it is the simulator's own choice
- * and says so.
+ * Over 500 lines because it is data: 22 entries and the input builders their API doc tables share
+ * (split by provider, the shared builders would be imported back and forth).
  */
 
 // ---- small input builders ------------------------------------------------------------------
@@ -81,8 +81,6 @@ const undocumentedInputs: InputSpec[] = [
 	),
 ];
 
-const flat = (usd: number): PriceRule => ({ kind: 'flat', usd });
-
 // ---- Google Veo 3.1 ------------------------------------------------------------------------
 
 const veoInputs: InputSpec[] = [
@@ -100,13 +98,6 @@ const veoInputs: InputSpec[] = [
 	seed(),
 ];
 
-const veoPrice = (p720: number, p1080: number, p4k: number): PriceRule => ({
-	kind: 'table',
-	by: ['resolution'],
-	table: { '720p': p720, '1080p': p1080, '4k': p4k },
-	defaults: { resolution: '720p' },
-});
-
 // ---- OpenAI Sora 2 -------------------------------------------------------------------------
 
 const soraInputs = (durations: number[]): InputSpec[] => [
@@ -118,19 +109,6 @@ const soraInputs = (durations: number[]): InputSpec[] => [
 	{ key: 'character_prompt', type: 'string', description: 'Description of the cameo character' },
 	{ key: 'safety_instruction', type: 'string', description: 'Safety guidance for the content' },
 ];
-
-/*
- * SPEC: "Sora 2's line is ambiguous (10 s 0.10, 15 s 0.15, 25 s 0.40)". Our reading: 10 s and
- * 15 s are Sora 2 prices (0.01 $/s, so 5 s 0.05 and 20 s 0.20), and 25 s (only Pro offers it) is
- * the Pro price (0.016 $/s, so 10 s 0.16, 15 s 0.24, 20 s 0.32). A request without `duration` is
- * priced as 10 s, the one length both models offer.
- */
-const soraPrice = (table: Record<string, number>): PriceRule => ({
-	kind: 'table',
-	by: ['duration'],
-	table,
-	defaults: { duration: 10 },
-});
 
 // ---- Minimax Hailuo ------------------------------------------------------------------------
 
@@ -230,13 +208,6 @@ const klingTextOrImageInputs = (proOnly: boolean): InputSpec[] => [
 	enableAudio,
 ];
 
-const byDuration = (p5: number, p10: number): PriceRule => ({
-	kind: 'table',
-	by: ['duration'],
-	table: { '5': p5, '10': p10 },
-	defaults: { duration: 5 },
-});
-
 // ---- Kling Omni (O1 and 3.0) -------------------------------------------------------------
 
 /* Kling 3.0 Omni Video is "Same as O1 Video" with: duration 3–15, aspect_ratio adds "auto",
@@ -307,26 +278,6 @@ const klingOmniVideoInputs = (version: 'o1' | '3.0'): InputSpec[] => {
 	return inputs;
 };
 
-/*
- * SPEC prices Kling 3.0 Omni Video at 5 s and 10 s, 720p/1080p, sound off/on. Our reading:
- * mode "std" is 720p and "pro" is 1080p (as for the other Kling models); no documented input
- * switches sound on, so the sound-off prices apply. Durations the SPEC does not price (the
- * model takes 3–15 s) are the simulator's own choice: 3–5 s billed as 5 s, 6–10 s as 10 s,
- * 11–15 s as 1.5 × the 10 s price (a 15 s clip). Without inputs: 5 s, std.
- */
-const klingOmni30Price = ((): PriceRule => {
-	const base = { std: { 5: 0.14, 10: 0.26 }, pro: { 5: 0.16, 10: 0.3 } };
-	const table: Record<string, number> = {};
-	for (const mode of ['std', 'pro'] as const) {
-		for (let seconds = 3; seconds <= 15; seconds++) {
-			const price =
-				seconds <= 5 ? base[mode][5] : seconds <= 10 ? base[mode][10] : base[mode][10] * 1.5;
-			table[`${seconds}|${mode}`] = Math.round(price * 100) / 100;
-		}
-	}
-	return { kind: 'table', by: ['duration', 'mode'], table, defaults: { duration: 5, mode: 'std' } };
-})();
-
 const klingOmniEditInputs: InputSpec[] = [
 	urlInput('video_url', 'Video to reference or transform (the output keeps its length)', {
 		required: true,
@@ -356,19 +307,6 @@ const klingOmniEditInputs: InputSpec[] = [
 		description: 'Up to 4 elements (JSON list of ElementInput, IMAGE or VIDEO)',
 	},
 ];
-
-/*
- * Per-second prices of models whose length is that of an input video (no `duration` input): the
- * simulator cannot measure the video, so it prices 5 s (its own choice). std = 720p, pro = 1080p.
- */
-const perSecondByMode = (std: number, pro: number): PriceRule => ({
-	kind: 'table',
-	by: ['mode'],
-	table: { std, pro },
-	defaults: { mode: 'std' },
-	perSecond: true,
-	defaultSeconds: 5,
-});
 
 const klingMotionControlInputs: InputSpec[] = [
 	urlInput('image_url', 'Image with a person (auto-uploaded to Kling)', { required: true }),
@@ -441,7 +379,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Google: Veo 3.1 Fast',
 		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
-		price: veoPrice(0.3, 0.4, 0.5),
 		documented: true,
 	},
 	{
@@ -451,7 +388,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Google: Veo 3.1 Quality',
 		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4k",
 		inputs: veoInputs,
-		price: veoPrice(0.6, 0.7, 0.8),
 		documented: true,
 	},
 	{
@@ -461,7 +397,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'OpenAI: Sora 2',
 		description: "OpenAI's Sora 2 text-to-video model with optional reference image and cameo, 5–20 s",
 		inputs: soraInputs([5, 10, 15, 20]),
-		price: soraPrice({ '5': 0.05, '10': 0.1, '15': 0.15, '20': 0.2 }),
 		documented: true,
 	},
 	{
@@ -471,7 +406,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'OpenAI: Sora 2 Pro',
 		description: "OpenAI's Sora 2 Pro text-to-video model with optional reference image and cameo, 10–25 s",
 		inputs: soraInputs([10, 15, 20, 25]),
-		price: soraPrice({ '10': 0.16, '15': 0.24, '20': 0.32, '25': 0.4 }),
 		documented: true,
 	},
 	{
@@ -482,7 +416,6 @@ export const videoModels: ModelSpec[] = [
 		description: 'MiniMax Hailuo 2.0: text or image to video (6 or 10 s), with optional end frame',
 		inputs: hailuoInputs('2.0'),
 		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
-		price: flat(0.17),
 		documented: true,
 	},
 	{
@@ -493,7 +426,6 @@ export const videoModels: ModelSpec[] = [
 		description: 'MiniMax Hailuo 2.3: text or image to video (6 or 10 s)',
 		inputs: hailuoInputs('2.3'),
 		rules: [promptOrStartImage, hailuo1080pIsSixSeconds],
-		price: flat(0.17),
 		documented: true,
 	},
 	{
@@ -504,7 +436,6 @@ export const videoModels: ModelSpec[] = [
 		description: 'MiniMax Hailuo 2.3 Fast: image to video (6 or 10 s); a start image is required',
 		inputs: hailuoInputs('2.3-fast'),
 		rules: [hailuo1080pIsSixSeconds],
-		price: flat(0.11),
 		documented: true,
 	},
 	{
@@ -514,7 +445,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Higgsfield: Video Lite',
 		description: 'Higgsfield image-to-video with a motion preset, fastest and cheapest tier',
 		inputs: higgsfieldVideoInputs,
-		price: flat(0.15),
 		documented: true,
 	},
 	{
@@ -524,7 +454,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Higgsfield: Video Turbo',
 		description: 'Higgsfield image-to-video with a motion preset, turbo tier',
 		inputs: higgsfieldVideoInputs,
-		price: flat(0.21),
 		documented: true,
 	},
 	{
@@ -534,7 +463,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Higgsfield: Video Standard',
 		description: 'Higgsfield image-to-video with a motion preset, standard (best) tier',
 		inputs: higgsfieldVideoInputs,
-		price: flat(0.3),
 		documented: true,
 	},
 	{
@@ -544,12 +472,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Higgsfield: Cinematic Studio Video',
 		description: 'Higgsfield Cinematic Studio: image to video (5 or 10 s) with camera presets, sound and slow motion',
 		inputs: cinematicStudioVideoInputs,
-		price: {
-			kind: 'table',
-			by: ['duration', 'sound'],
-			table: { '5|false': 0.1, '5|true': 0.16, '10|false': 0.2, '10|true': 0.36 },
-			defaults: { duration: 5, sound: false },
-		},
 		documented: true,
 	},
 	{
@@ -559,7 +481,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: 3.0 Omni Video',
 		description: 'Kling 3.0 Omni: video from text, images, elements or a reference video, 3–15 s, with multi-shot storyboards',
 		inputs: klingOmniVideoInputs('3.0'),
-		price: klingOmni30Price,
 		documented: true,
 	},
 	{
@@ -569,7 +490,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: 3.0 Omni Video Edit',
 		description: 'Kling 3.0 Omni: edit or restyle an existing video (its length is kept)',
 		inputs: klingOmniEditInputs,
-		price: perSecondByMode(0.04, 0.0533),
 		documented: true,
 	},
 	{
@@ -579,7 +499,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: O1 Video',
 		description: 'Kling O1 Omni: video from text, images, elements or a reference video, 3–10 s',
 		inputs: klingOmniVideoInputs('o1'),
-		price: { kind: 'perSecond', usd: 0.048, defaultSeconds: 5 },
 		documented: true,
 	},
 	{
@@ -590,7 +509,6 @@ export const videoModels: ModelSpec[] = [
 		description: 'Kling 2.6: text or image to video (5 or 10 s) with optional audio',
 		inputs: klingTextOrImageInputs(false),
 		rules: [promptOrStartImage],
-		price: { kind: 'perSecond', usd: 0.032, defaultSeconds: 5 },
 		documented: true,
 	},
 	{
@@ -601,7 +519,6 @@ export const videoModels: ModelSpec[] = [
 		description: 'Kling 2.5: Pro-only text or image to video at 1080p (5 or 10 s), with end frame support',
 		inputs: klingTextOrImageInputs(true),
 		rules: [promptOrStartImage],
-		price: byDuration(0.27, 0.53),
 		documented: true,
 	},
 	{
@@ -618,13 +535,6 @@ export const videoModels: ModelSpec[] = [
 			klingMode(),
 			enableAudio,
 		],
-		price: {
-			kind: 'table',
-			by: ['mode', 'duration'],
-			table: { 'std|5': 0.13, 'std|10': 0.27, 'pro|5': 0.27, 'pro|10': 0.53 },
-			// The API doc gives no default mode; a request without one is priced as std.
-			defaults: { mode: 'std', duration: 5 },
-		},
 		documented: true,
 	},
 	{
@@ -642,7 +552,6 @@ export const videoModels: ModelSpec[] = [
 			enableAudio,
 		],
 		rules: [promptOrStartImage],
-		price: byDuration(0.4, 0.8),
 		documented: true,
 	},
 	{
@@ -652,7 +561,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: 2.5 Turbo Pro',
 		description: 'Kling 2.5 Turbo Pro image-to-video from a start frame (and an end frame at 1080p)',
 		inputs: kling25TurboProInputs,
-		price: flat(0.21), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -663,7 +571,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: 2.6 Motion Control',
 		description: 'Kling 2.6 Motion Control: animate the person of an image with the motion of a reference video',
 		inputs: klingMotionControlInputs,
-		price: perSecondByMode(0.01, 0.0225),
 		documented: true,
 	},
 	{
@@ -673,7 +580,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Kling: 3.0 Motion Control',
 		description: 'Kling 3.0 Motion Control: transfer the motion of a video to the character of an image',
 		inputs: kling30MotionControlInputs,
-		price: flat(0.15), // simulator's own choice
 		documented: false,
 		inputsFrom: 'publicPages',
 	},
@@ -684,7 +590,6 @@ export const videoModels: ModelSpec[] = [
 		label: 'Topaz: Video Upscale',
 		description: 'Topaz Labs video upscaling (inputs not documented: use Extra Input)',
 		inputs: undocumentedInputs,
-		price: flat(0.3), // simulator's own choice
 		documented: false,
 	},
 ];

@@ -2,8 +2,9 @@
  * End-to-end support for n8n's queue mode: Postgres 15 + Redis (started by
  * `scripts/queue-services.sh` on free ports, in a temp folder), one `n8n start` (main), N
  * `n8n worker --concurrency=1` and one `n8n webhook` process, all on one user folder with the packed
- * package installed as a community package (an `N8n` instance from ./n8n gives the folder, the env
- * and the CLI).
+ * package installed as a community package (an `N8n` instance from harness/n8n gives the folder,
+ * the env and the CLI; each process is an `N8nProcess` of harness/n8n/process.cts, as `n8n start` of
+ * an `N8n` is).
  *
  *   const cluster = await QueueCluster.start({ tarball, workers: 2 });
  *   await cluster.n8n.importCredentials([...]); await cluster.importWorkflows([...]);
@@ -14,18 +15,17 @@
  *   await cluster.killWorker(0);                                          // SIGKILL, a crash
  *   await cluster.dispose();                                              // everything stopped, removed
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import {
-	N8N_BIN,
 	N8N_DIR,
 	N8n,
+	N8nProcess,
 	ROOT,
-	StopWaiting,
 	freePort,
 	pathWithNode24,
 	run,
@@ -34,7 +34,7 @@ import {
 	type ExecutionRecord,
 	type RunData,
 	type WorkflowJson,
-} from './n8n.cjs';
+} from '../../../harness/n8n/index.cjs';
 
 const KEEP = process.env.E2E_KEEP === '1';
 const SERVICES_SCRIPT = path.join(ROOT, 'scripts/queue-services.sh');
@@ -43,99 +43,6 @@ interface PgClient {
 	connect(): Promise<void>;
 	query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
 	end(): Promise<void>;
-}
-
-/** One long-running n8n process of the cluster (main, worker or webhook). */
-export class N8nProcess {
-	log = '';
-	private child?: ChildProcess;
-	private exited?: Promise<void>;
-
-	constructor(
-		readonly name: string,
-		private readonly args: string[],
-		private readonly env: NodeJS.ProcessEnv,
-		private readonly cwd: string,
-		/** URL that answers 200 once the process is ready. */
-		readonly readinessUrl: string,
-	) {}
-
-	get running(): boolean {
-		return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
-	}
-
-	get pid(): number | undefined {
-		return this.child?.pid;
-	}
-
-	/** Starts the process (`env`: changes for this start only); resolves when its readiness URL answers. */
-	async start({ timeoutMs = 240_000, env = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<void> {
-		if (this.running) throw new Error(`${this.name} is already running`);
-		this.log += `\n----- n8n ${this.args.join(' ')} (${new Date().toISOString()}) -----\n`;
-		const child = spawn(N8N_BIN, this.args, {
-			cwd: this.cwd,
-			env: { ...this.env, ...env },
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		this.child = child;
-		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
-		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.log += chunk));
-		this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
-		await waitFor(
-			`${this.name} to be ready (${this.readinessUrl})`,
-			async () => {
-				if (!this.running) throw new StopWaiting(`${this.name} exited (${child.exitCode ?? child.signalCode}):\n${this.log.slice(-3000)}`);
-				const response = await fetch(this.readinessUrl).catch(() => undefined);
-				return response?.ok === true;
-			},
-			{ timeoutMs, intervalMs: 500 },
-		).catch(async (error: Error) => {
-			await this.kill();
-			throw new Error(`${error.message}\n--- ${this.name} log ---\n${this.log.slice(-3000)}`);
-		});
-	}
-
-	private signalGroup(signal: NodeJS.Signals): void {
-		const pid = this.child?.pid;
-		if (pid === undefined) return;
-		try {
-			process.kill(-pid, signal); // n8n and its task runner
-		} catch {
-			/* already gone */
-		}
-	}
-
-	/** SIGKILL to the whole process group: a crash, nothing saved, no graceful shutdown. */
-	async kill(): Promise<void> {
-		if (!this.child) return;
-		this.signalGroup('SIGKILL');
-		await this.exited;
-		this.child = undefined;
-	}
-
-	/** SIGTERM (n8n's graceful shutdown), SIGKILL after `timeoutMs`. */
-	async stop({ timeoutMs = 20_000 }: { timeoutMs?: number } = {}): Promise<void> {
-		if (!this.child) return;
-		if (this.running) {
-			this.signalGroup('SIGTERM');
-			let timer: NodeJS.Timeout | undefined;
-			const exited = await Promise.race([
-				this.exited!.then(() => true),
-				new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-			]);
-			clearTimeout(timer);
-			if (!exited) this.signalGroup('SIGKILL');
-		}
-		this.signalGroup('SIGKILL');
-		await this.exited;
-		this.child = undefined;
-	}
-
-	/** Kill without waiting (for process exit handlers). */
-	killNow(): void {
-		this.signalGroup('SIGKILL');
-	}
 }
 
 export interface QueueClusterOptions {
@@ -170,26 +77,29 @@ export class QueueCluster {
 		this.webhookBaseUrl = `http://127.0.0.1:${ports.webhook}`;
 		this.main = new N8nProcess(
 			'n8n main',
+			n8n.bin,
 			['start'],
-			n8n.env({ ...env, N8N_RUNNERS_BROKER_PORT: String(mainBrokerPort) }),
 			n8n.workDir,
 			`${n8n.baseUrl}/healthz/readiness`,
+			n8n.env({ ...env, N8N_RUNNERS_BROKER_PORT: String(mainBrokerPort) }),
 		);
 		this.webhook = new N8nProcess(
 			'n8n webhook',
+			n8n.bin,
 			['webhook'],
-			n8n.env({ ...env, N8N_PORT: String(ports.webhook), N8N_RUNNERS_BROKER_PORT: String(webhookBrokerPort) }),
 			n8n.workDir,
 			`${this.webhookBaseUrl}/healthz/readiness`,
+			n8n.env({ ...env, N8N_PORT: String(ports.webhook), N8N_RUNNERS_BROKER_PORT: String(webhookBrokerPort) }),
 		);
 		this.workers = workerEnvs.map(
 			(workerEnv, index) =>
 				new N8nProcess(
 					`n8n worker ${index}`,
+					n8n.bin,
 					['worker', '--concurrency=1'],
-					n8n.env({ ...env, ...workerEnv }),
 					n8n.workDir,
 					`http://127.0.0.1:${workerEnv.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`,
+					n8n.env({ ...env, ...workerEnv }),
 				),
 		);
 	}

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { INodeType, INodeTypeDescription, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { PACKAGE_NAME, ROOT, UNIFICALLY_TRIGGER, type WorkflowJson } from './n8n.cjs';
+import { PACKAGE_NAME, ROOT, UNIFICALLY_TRIGGER, type WorkflowJson } from '../../../harness/n8n/index.cjs';
 
 /** The package's node types from `dist/` (run `npm run build` first), by full type name. */
 export function loadPackageNodeTypes(): Record<string, INodeTypeDescription> {

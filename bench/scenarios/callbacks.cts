@@ -1,17 +1,19 @@
 /**
- * Callback bursts: how fast Unifically Trigger answers 100 callbacks that arrive together (each sent
- * twice: the second delivery is a duplicate), without and with Verify With API. The trigger runs in
- * n8n-core's real WebhookContext behind a real local HTTP endpoint (harness/webhook.cts),
- * in this process; the tasks are on a simulator with the API's 10 reads/s limit and 60 s ban.
+ * `--only callbacks`, callback bursts: how fast Unifically Trigger answers 100 callbacks that
+ * arrive together (each sent twice: the second delivery is a duplicate), without and with Verify
+ * With API. The trigger runs in n8n-core's real WebhookContext behind a real local HTTP endpoint
+ * (harness/webhook.cts), in this process; the tasks are on a simulator with the API's 10 reads/s limit and 60 s ban.
  *
  * Figures: answer latency (median, p99, max) of the 200 requests, measured by the sender; the time
  * until the last task was emitted; tasks emitted; status reads and 429s.
  */
 import { sleep } from 'n8n-workflow';
 
-import { startTriggerWebhook } from '../harness/webhook.cjs';
-import type { RecordedSimulator } from './recorder.cjs';
-import { seconds, type Row } from './report.cjs';
+import { startTriggerWebhook } from '../../harness/webhook.cjs';
+import type { RecordedSimulator } from '../recorder.cjs';
+import type { BenchContext } from '../results.cjs';
+import { log } from '../settings.cjs';
+import { seconds, type Row } from '../report.cjs';
 
 const BURST = 100;
 const TARGET_MAX_ANSWER_MS = 2000;
@@ -128,4 +130,11 @@ export function callbackRows(results: CallbackBurstResult[] | undefined): Row[] 
 			},
 		];
 	});
+}
+
+/** Last in a run: it loads n8n-core into the bench's own process. */
+export async function runCallbacks({ results, newSimulator, failed }: BenchContext) {
+	const recorded = await newSimulator('callbacks', { taskLatencyMs: 200 });
+	log(`Callbacks: bursts of 100 callbacks (each twice) to Unifically Trigger, without and with Verify With API`);
+	results.callbacks = await runCallbackBursts(recorded).catch(failed('Callback bursts'));
 }

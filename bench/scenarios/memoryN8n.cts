@@ -14,8 +14,11 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 
-import { startSimulator, type Simulator } from '../simulator/server.cjs';
-import { N8n, ensureN8n, freePort, packPackage, parseExecuteOutput, sleep, type WorkflowJson } from '../test/e2e/support/n8n.cjs';
+import { startSimulator, type Simulator } from '../../simulator/server.cjs';
+import { mib, seconds, signedMib, type Row } from '../report.cjs';
+import type { BenchContext, Results } from '../results.cjs';
+import { TARGETS, log as benchLog } from '../settings.cjs';
+import { N8n, ensureN8n, freePort, packPackage, parseExecuteOutput, sleep, type WorkflowJson } from '../../harness/n8n/index.cjs';
 
 export interface MemoryN8nRun {
 	download: boolean;
@@ -201,7 +204,7 @@ async function measureMode(
 		await n8n.start();
 		await n8n.activateWorkflow(id);
 		const [hook] = await n8n.waitForWebhooks(id);
-		const pid = (n8n as unknown as { server?: { pid?: number } }).server?.pid;
+		const pid = n8n.server.pid;
 		if (!pid) throw new Error('no n8n pid');
 		const rssAfterStart = status(pid).rss;
 		const call = async (download: boolean, bytes: number) => {
@@ -278,4 +281,49 @@ export async function runMemoryN8n({
 	} finally {
 		await sim.close();
 	}
+}
+
+/** The scenario as bench/main.cts runs it: one binary data mode at a time. */
+export async function runMemoryN8nScenario({ args, results, failed }: BenchContext) {
+	results.memoryN8n = await runMemoryN8n({ outputBytes: args.outputBytes, log: benchLog }).catch(failed('Memory in a real n8n'));
+}
+
+export function memoryN8nRows(results: Results): Row[] {
+	const rows: Row[] = [];
+	for (const result of results.memoryN8n ?? []) {
+		const section = `Memory in a real n8n ${result.n8nVersion} (n8n start, packed package): ${mib(result.outputBytes, 0)} output, ${result.mode} mode`;
+		const downloads = result.runs.filter((run) => run.download);
+		const complete = downloads.length > 0 && downloads.every((run) => run.binaryBytes === result.outputBytes);
+		const filesystem = result.mode === 'filesystem';
+		rows.push({
+			section,
+			figure: `peak RSS added by the call (VmHWM − RSS before), with download − without (median of ${downloads.length})`,
+			measured: `${signedMib(result.delta)} (${signedMib(result.withDownload)} vs ${signedMib(result.withoutDownload)})${complete ? '' : ' — file incomplete'}${result.resetWorks ? '' : ' — peak not reset'}`,
+			target: filesystem ? `< ${mib(TARGETS.memoryN8nDeltaBytes, 0)} more` : '— (info: n8n keeps the whole file in memory in this mode)',
+			met: filesystem ? complete && result.resetWorks && result.delta < TARGETS.memoryN8nDeltaBytes : undefined,
+		});
+		const worst = Math.max(...downloads.map((run) => run.added)) - result.withoutDownload;
+		rows.push({
+			section,
+			figure: 'the worst run with download − the median without',
+			measured: `${signedMib(worst)}`,
+			target: filesystem ? `< ${mib(TARGETS.memoryN8nDeltaBytes, 0)} more` : '— (info)',
+			met: filesystem ? complete && result.resetWorks && worst < TARGETS.memoryN8nDeltaBytes : undefined,
+		});
+		rows.push({
+			section,
+			figure: 'with download: each run (added / wall); n8n RSS after start',
+			measured: `${downloads.map((run) => `${signedMib(run.added)} / ${seconds(run.wallMs, 1)}`).join(', ')}; ${mib(result.rssAfterStart, 0)}`,
+			target: '— (info)',
+		});
+		if (result.cli) {
+			rows.push({
+				section,
+				figure: '`n8n execute` (a fresh process): lifetime peak RSS with download − without (medians)',
+				measured: `${signedMib(result.cli.delta)} (with: ${result.cli.withDownload.map((bytes) => mib(bytes, 0)).join(', ')}; without: ${result.cli.withoutDownload.map((bytes) => mib(bytes, 0)).join(', ')})`,
+				target: '— (info)',
+			});
+		}
+	}
+	return rows;
 }

@@ -1,9 +1,16 @@
 /**
- * The pattern people build today with HTTP Request + Wait nodes, implemented literally with plain
- * HTTP (no n8n engine, so it is if anything faster than the real thing): for each item, create the
- * task, then wait `pollEveryMs` and read its status until it is done, then go on to the next item.
+ * `--only naive`: the baseline. The pattern people build today with HTTP Request + Wait nodes,
+ * implemented literally with plain HTTP (no n8n engine, so it is if anything faster than the real
+ * thing): for each item, create the task, then wait `pollEveryMs` and read its status until it is
+ * done, then go on to the next item.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { MODEL } from '../protocol.cjs';
+import { seconds, type Row } from '../report.cjs';
+import type { BenchContext, Results } from '../results.cjs';
+import { TASK_MS, log, type Args } from '../settings.cjs';
+import { throughputSection } from './throughput.cjs';
 
 export interface NaiveOptions {
 	simUrl: string;
@@ -97,4 +104,35 @@ export async function runNaiveSequential(options: NaiveOptions): Promise<NaiveRe
 	}
 	result.wallMs = performance.now() - started;
 	return result;
+}
+
+/** The baseline on `--naive-items` items in this process (mostly waiting), extrapolated to `--items`. */
+export async function runNaive({ args, results, newSimulator, failed }: BenchContext) {
+	const recorded = await newSimulator('naive', { taskLatencyMs: TASK_MS });
+	log(`Naive sequential: ${args.naiveItems} items, poll every 1 s`);
+	await runNaiveSequential({
+		simUrl: recorded.sim.url,
+		apiKey: 'sk-bench-naive',
+		items: args.naiveItems,
+		pollEveryMs: 1000,
+		model: MODEL,
+		input: (index) => ({ prompt: `Benchmark image ${index + 1}: a lighthouse at dusk`, aspect_ratio: '1:1' }),
+	}).then((result) => {
+		const mean = result.wallMs / result.items;
+		results.naive = { ...result, extrapolatedMs: mean * args.items, extrapolatedTo: args.items };
+		log(`Naive sequential: ${seconds(result.wallMs)} for ${result.items} items`);
+	}, failed('Naive sequential'));
+}
+
+export function naiveRows(results: Results, args: Args): Row[] {
+	const { throughput, naive } = results;
+	if (!naive) return [];
+	return [
+		{
+			section: throughput ? throughputSection(args) : 'Throughput',
+			figure: `naive sequential measured: ${naive.items} items (create, read every ${naive.pollEveryMs / 1000} s)`,
+			measured: `${seconds(naive.wallMs)} (${seconds(naive.wallMs / naive.items, 2)}/item, ${(naive.statusReads / naive.items).toFixed(1)} reads/task, ${naive.rateLimited} × 429)`,
+			target: '— (info)',
+		},
+	];
 }

@@ -1,0 +1,171 @@
+/**
+ * The simulator's public types: its options, settings, fault rules, counters and handle
+ * (`startSimulator` in server.cts returns a `Simulator`).
+ */
+import type { SimModel } from './modelTypes.cjs';
+import type { SimTask } from './tasks.cjs';
+
+export type CallbackShape = 'wrapped' | 'bare' | 'alternate';
+export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type TaskOutcome = 'success' | 'fail' | 'stuck';
+/**
+ * Which requests a failure rule hits: `create` a real `POST /v1/tasks`, `dryRun` a `POST` with
+ * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `file` a `GET`/`HEAD /files/...`.
+ */
+export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'file';
+
+export interface FailRule {
+	endpoint: FailEndpoint;
+	/** HTTP status to answer with (500, 502, 503, 429, 400 …); 0 = drop the connection without answering. */
+	status: number;
+	/** How many consecutive matching requests fail (default 1). */
+	count?: number;
+	/** `data.message` of the documented error body (a default per status otherwise). */
+	message?: string;
+	/** `data.code` of the documented error body. */
+	code?: string;
+	/** A raw body instead of the documented JSON (e.g. an HTML page from a gateway). */
+	body?: string;
+	/** For 429: the `Retry-After` and the seconds in the message (default 1). No ban is started. */
+	retryAfterSeconds?: number;
+	/** For `create`: the task IS created (and charged), only the response fails — the lost-response case. */
+	afterCreate?: boolean;
+	/** Wait this long before answering (a slow gateway; lets clients hit their timeouts). */
+	delayMs?: number;
+	/**
+	 * A standing fault instead of the next request(s): each matching request fails with this
+	 * probability (0 to 1), until `reset()` or a `configure({ faults })`. Several rate rules of one
+	 * endpoint add up (0.1 of 500 + 0.1 of 502 + 0.1 of 0 = 30 % of requests, a mix); `count`, when
+	 * given, caps how many requests the rule fails. Rules queued without `rate` go first.
+	 */
+	rate?: number;
+	/** Seeds the endpoint's draws for its rate rules (default 1): the same seed, the same faults. */
+	seed?: number;
+}
+
+export interface SimulatorOptions {
+	/** Port to listen on; 0 (default) picks a free one. */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** Time from create to completed/failed (default 3000); `processing` after a third of it. */
+	taskLatencyMs?: number;
+	/** Requests per sliding second per API key, separately for POST and GET /v1/tasks (default 10). */
+	rateLimit?: number;
+	/** Ban length after exceeding the limit (default 60; fractions allowed for tests). */
+	banSeconds?: number;
+	/** Callback body: `{code, success, data}` (default), bare task, or alternating per task. */
+	callbackShape?: CallbackShape;
+	/** Send no `Retry-After` / `X-RateLimit-*` headers at all (real servers and proxies may omit them). */
+	omitRateLimitHeaders?: boolean;
+	/** Size of each output file in bytes (default 64 KiB). */
+	outputBytes?: number;
+	/**
+	 * Serve output files like a bare CDN/object store might: `Content-Type: application/octet-stream`,
+	 * no `Content-Length` (chunked), no `Accept-Ranges`/`ETag`, so the client must sniff the type and
+	 * cannot know the size in advance.
+	 */
+	minimalFileHeaders?: boolean;
+	/**
+	 * Accounts: key → balance in USD. When given, only these keys are valid. By default any key is
+	 * accepted with a large balance, except `invalid-key` (401) and `broke-key` (balance 0 → 402).
+	 */
+	apiKeys?: Record<string, { balance: number }>;
+	/** The models served (default: the simulator's own table, `SIM_MODELS` of models.cts). */
+	models?: readonly SimModel[];
+	/** Base of output file URLs (default: the listening address). */
+	publicUrl?: string;
+	/** Timeout of a callback POST (default 5000 ms). One attempt only. */
+	callbackTimeoutMs?: number;
+	/**
+	 * A real API's latency on `/v1/tasks` (creates and status reads), each drawn at random from
+	 * `[min, max]` ms: `requestDelayMs` before the request is counted against the rate limit (the
+	 * network on the way in: requests sent in order may be counted out of order and bunched),
+	 * `answerDelayMs` after it (the work and the way back). Default none.
+	 */
+	requestDelayMs?: [number, number];
+	answerDelayMs?: [number, number];
+}
+
+/** Settings that can be changed while running (`configure()`, `POST /__sim/config`). */
+export interface SimulatorConfig {
+	taskLatencyMs: number;
+	rateLimit: number;
+	banSeconds: number;
+	callbackShape: CallbackShape;
+	omitRateLimitHeaders: boolean;
+	outputBytes: number;
+	minimalFileHeaders: boolean;
+	callbackTimeoutMs: number;
+	requestDelayMs: [number, number];
+	answerDelayMs: [number, number];
+	/** The standing fault rules (those with `rate`), all endpoints; `[]` for none. */
+	faults: FailRule[];
+}
+
+export interface CallbackRecord {
+	task_id: string;
+	/** The URL exactly as posted to (query string included). */
+	url: string;
+	shape: 'wrapped' | 'bare';
+	/** HTTP status the receiver answered, or null when no answer came (connection error, timeout). */
+	status: number | null;
+	error?: string;
+	/** First 500 characters of the receiver's answer. */
+	responseBody?: string;
+	/** Unix milliseconds the callback was sent. */
+	at: number;
+	durationMs: number;
+}
+
+export interface KeyStats {
+	/** Real tasks created. */
+	creates: number;
+	dryRuns: number;
+	/** Status reads that passed the rate limit and authentication. */
+	statusReads: number;
+	/** 429 answers sent (real bans and injected ones). */
+	rateLimited: number;
+	/** Error answers by HTTP status ("400", "429", "500" …). */
+	errors: Record<string, number>;
+	/** Dollars charged by real creates. */
+	spentUsd: number;
+	/** Most accepted creates seen in one sliding second. */
+	peakCreatesPerSecond: number;
+	/** Most accepted status reads seen in one sliding second. */
+	peakStatusReadsPerSecond: number;
+}
+
+export interface SimulatorStats extends KeyStats {
+	/** Every request the simulator received (any path). */
+	requests: number;
+	tasksCompleted: number;
+	tasksFailed: number;
+	/** Successful file GETs (HEADs are counted in fileHeads). */
+	filesServed: number;
+	fileHeads: number;
+	bytesServed: number;
+	/** Callback POSTs attempted. */
+	callbacksSent: number;
+	/** Callbacks that got no answer or a non-2xx answer. */
+	callbackFailures: number;
+	callbacks: CallbackRecord[];
+	/** The same counters per API key (as sent in `Authorization`; "(none)" when missing). */
+	byKey: Record<string, KeyStats>;
+}
+
+export interface Simulator {
+	/** Base URL, e.g. http://127.0.0.1:4010 (no trailing slash). */
+	url: string;
+	port: number;
+	close(): Promise<void>;
+	/** A snapshot of the counters. */
+	stats(): SimulatorStats;
+	resetStats(): void;
+	/** resetStats + forget pending failure rules, rate-limit windows and bans (tasks are kept). */
+	reset(): void;
+	failNext(rule: FailRule | FailRule[]): void;
+	configure(changes: Partial<SimulatorConfig>): SimulatorConfig;
+	readonly config: Readonly<SimulatorConfig>;
+	tasks: ReadonlyMap<string, SimTask>;
+}
