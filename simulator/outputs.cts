@@ -3,7 +3,7 @@ import type { SimModel } from './modelTypes.cjs';
 import { contentTypeOf } from './files.cjs';
 
 /**
- * What a completed task's `output` looks like. The seed shows only `{video_url}`; the rest follows
+ * What a completed task's `output` looks like. The API doc shows only `{video_url}`; the rest follows
  * the models' nature, deliberately in several shapes (a single URL, a list, a nested map, text with
  * no file) so the node's "collect every http(s) URL in output" is exercised:
  * - video: `{video_url}`; `count` > 1 → `{video_urls: [...]}`

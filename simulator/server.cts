@@ -1,8 +1,8 @@
 /**
  * A local simulator of Unifically's Unified Tasks API (docs/unifically-tasks-api.txt), for tests,
- * the benchmark and the demo. It follows the seed — `POST /v1/tasks` (with `dry_run`),
+ * the benchmark and the demo. It follows the API doc — `POST /v1/tasks` (with `dry_run`),
  * `GET /v1/tasks/:task_id`, the documented error format, 10 req/s per key and endpoint kind with a
- * 60 s ban — and offers the seed's variations the node must survive (wrapped or bare callbacks,
+ * 60 s ban — and offers the API doc's variations the node must survive (wrapped or bare callbacks,
  * 429s without rate-limit headers) plus test controls:
  *
  * - task input keys (the API accepts unknown keys; the node sends them via `extraInput`):

@@ -7,7 +7,7 @@
  * (published through n8n's REST API once the server runs; the trigger's with the CLI before it), so
  * no test pays for an `n8n execute` or other CLI process of its own. Executions
  * are followed in n8n's database. What differs between n8n versions in driving n8n (publish:workflow
- * vs update:workflow --active) is handled by test/e2e/support/n8n.cts; what differs for the package is
+ * vs update:workflow --active) is handled by harness/n8n/n8n.cts; what differs for the package is
  * handled by the package itself (feature detection), so the tests below are the same for every version.
  *
  * The other e2e files go deeper on 2.41.1 only; this file proves the cross-version subset:
@@ -202,7 +202,7 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 		await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
 		const ids = await n8n.importWorkflows(workflows().filter((workflow) => !current || ON_CURRENT_N8N.includes(workflow.id!)));
 		// The trigger's workflow is published with the CLI (publish:workflow on 2.x, update:workflow
-		// --active on 1.x: test/e2e/support/n8n.cts), the others through the REST API once n8n runs.
+		// --active on 1.x: harness/n8n/n8n.cts), the others through the REST API once n8n runs.
 		if (ids.includes(TRIGGER_WORKFLOW)) await n8n.publishWorkflow(TRIGGER_WORKFLOW);
 		const starting = Date.now();
 		await n8n.start();

@@ -27,7 +27,7 @@ const TEST_TIMEOUT = 5 * 60_000;
 
 /** Task time of the batches (the simulator's latency): short, so the creates dominate. */
 const TASK_MS = 3_000;
-/** The API's budget for creates per key (the simulator's, as the seed's). */
+/** The API's budget for creates per key (the simulator's, as the API doc's). */
 const API_RATE = 10;
 /** Bull lock settings shortened for the crash scene (n8n's defaults: 60 s, 10 s, 30 s). */
 const LOCK_MS = 20_000;

@@ -1,6 +1,6 @@
 /**
  * The node's form as n8n's editor would show it (n8n-workflow's own display logic over the node
- * description): usable as a tool, every model of the seed under its resource, and for a given model
+ * description): usable as a tool, every model of the API doc under its resource, and for a given model
  * exactly that model's inputs — required ones top-level, optional ones in Additional Fields, choices
  * as options, ranges as min/max; and the credential's form. The form as the editor changes it is
  * unifically.editor.test.cts; a model given by an expression (SPEC: "an expression may give any
@@ -41,14 +41,14 @@ describe('Unifically node description', () => {
 		expect(operationsOf('task')).toEqual(['get', 'wait']);
 	});
 
-	it.each(['video', 'image', 'audio'] as const)('lists every %s model of the seed, and only those, by its API id', (resource) => {
+	it.each(['video', 'image', 'audio'] as const)('lists every %s model of the API doc, and only those, by its API id', (resource) => {
 		const picker = form({ resource, operation: 'generate' }).byName('model');
 		const values = (picker?.options as INodePropertyOptions[]).map((option) => option.value);
 		expect([...values].sort()).toEqual(modelsOf(resource).map((model) => model.id).sort());
 		expect(new Set(values).size).toBe(values.length);
 	});
 
-	it('has 50 models in all (the seed lists 22 video, 12 image, 16 audio)', () => {
+	it('has 50 models in all (the API doc lists 22 video, 12 image, 16 audio)', () => {
 		expect([modelsOf('video').length, modelsOf('image').length, modelsOf('audio').length]).toEqual([22, 12, 16]);
 	});
 
@@ -167,7 +167,7 @@ describe('Unifically node description', () => {
 		expect(simple.additional).toEqual(['extraInput', 'makeInstrumental', 'title']);
 	});
 
-	it('a model whose inputs the seed does not document takes prompt and Extra Input', () => {
+	it('a model whose inputs the API doc does not document takes prompt and Extra Input', () => {
 		const topaz = media('video', 'topaz-labs/video-upscale');
 		expect(topaz.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
 		expect(topaz.additional).toEqual(['extraInput']);

@@ -1,12 +1,9 @@
 /**
- * The catalog against its sources: the model list and parameter tables of the API seed
- * (docs/unifically-tasks-api.txt). The seed is parsed here, so a catalog entry that drifts from it
- * (a missing model or input, a wrong requiredness, range, default or list limit) fails. The node has
+ * The catalog against its sources: the model list and parameter tables of the API doc
+ * (docs/unifically-tasks-api.txt), parsed by support/apiDoc.cts, so a catalog entry that drifts from
+ * it (a missing model or input, a wrong requiredness, range, default or list limit) fails. The node has
  * no prices: the simulator's are checked in test/unit/simulatorPrices.test.cts.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
 import {
 	findModel,
 	MODELS,
@@ -19,124 +16,12 @@ import {
 } from '../../nodes/Unifically/catalog/index';
 import { findInputProblems } from '../../nodes/Unifically/catalog/validate';
 
-const root = path.join(__dirname, '..', '..');
-const seedLines = fs
-	.readFileSync(path.join(root, 'docs', 'unifically-tasks-api.txt'), 'utf8')
-	.split(/\r?\n/)
-	.map((line) => line.trim());
+import { parseAvailableModels, parseParameterTables, type ApiDocRow, type ApiDocTable } from './support/apiDoc.cjs';
 
-const ID = /^[a-z0-9-]+\/[a-z0-9.-]+$/;
-
-// ---- seed parsing --------------------------------------------------------------------------
-
-interface SeedModel {
-	id: string;
-	name: string;
-	resource: Resource;
-}
-
-function parseAvailableModels(): SeedModel[] {
-	const start = seedLines.indexOf('Available Models');
-	const end = seedLines.indexOf('Model Parameters');
-	expect(start).toBeGreaterThan(-1);
-	expect(end).toBeGreaterThan(start);
-	const headings: Record<string, Resource> = {
-		'Video Generation': 'video',
-		'Image Generation': 'image',
-		'Audio Generation': 'audio',
-	};
-	const models: SeedModel[] = [];
-	let resource: Resource | undefined;
-	for (const line of seedLines.slice(start + 1, end)) {
-		if (headings[line]) {
-			resource = headings[line];
-			continue;
-		}
-		// "google/veo-3.1-fastGoogle Veo 3.1 Fast (720p, 1080p, 4k)": ids are lower case, names start upper case.
-		const match = /^([a-z0-9-]+\/[a-z0-9.-]+)([A-Z].*)$/.exec(line);
-		if (!match) continue;
-		if (!resource) throw new Error(`model line before any resource heading: ${line}`);
-		models.push({ id: match[1], name: match[2], resource });
-	}
-	return models;
-}
-
-type SeedRequired = 'Yes' | 'Yes*' | 'Yes**' | 'No';
-
-interface SeedRow {
-	key: string;
-	seedType: string;
-	required: SeedRequired;
-	description: string;
-}
-
-interface SeedTable {
-	line: string;
-	modelIds: string[];
-	rows: SeedRow[];
-}
-
-/** A model documented by reference to another's table ("Same as O1 Video with these differences: …"). */
-interface DerivedModel {
-	id: string;
-	baseId: string;
-	differences: string;
-}
-
-const ROW =
-	/^([a-z][a-z0-9_]*?)(string\[\]|string|integer|number|boolean|array|ElementInput\[\])(Yes\*\*|Yes\*|Yes|No)(.*)$/;
-
-function idsIn(text: string): string[] {
-	return text
-		.split(/[\s,]+/)
-		.map((token) => token.replace(/[.,;:]+$/, ''))
-		.filter((token) => ID.test(token));
-}
-
-function parseParameterTables(): { tables: SeedTable[]; derived: DerivedModel[] } {
-	const start = seedLines.indexOf('Model Parameters');
-	const end = seedLines.indexOf('Rate Limiting');
-	const tables: SeedTable[] = [];
-	const derived: DerivedModel[] = [];
-	let modelLine: string | undefined;
-	for (let index = start; index < end; index++) {
-		const line = seedLines[index];
-		const modelMatch = /^Models?:\s*(.*)$/.exec(line);
-		if (modelMatch) {
-			modelLine = modelMatch[1];
-			const same = /Same as (.+?) with these differences:(.*)$/.exec(modelLine);
-			if (same) {
-				const [id] = idsIn(modelLine);
-				const baseName = same[1].toLowerCase().replace(/\s+/g, '-'); // "O1 Video" → "o1-video"
-				derived.push({ id, baseId: `kuaishou/kling-${baseName}`, differences: same[2] });
-				modelLine = undefined;
-			}
-			continue;
-		}
-		if (line !== 'ParameterTypeRequiredDescription') continue;
-		if (!modelLine) throw new Error(`parameter table without a Model(s) line at seed line ${index + 1}`);
-		const table: SeedTable = { line: modelLine, modelIds: idsIn(modelLine), rows: [] };
-		for (index++; index < end; index++) {
-			const row = ROW.exec(seedLines[index]);
-			if (!row) break;
-			table.rows.push({
-				key: row[1],
-				seedType: row[2],
-				required: row[3] as SeedRequired,
-				description: row[4],
-			});
-		}
-		index--;
-		tables.push(table);
-		modelLine = undefined;
-	}
-	return { tables, derived };
-}
-
-const seedModels = parseAvailableModels();
+const apiDocModels = parseAvailableModels();
 const { tables, derived } = parseParameterTables();
 
-const TYPE_OF_SEED: Record<string, InputType> = {
+const TYPE_OF_API_DOC: Record<string, InputType> = {
 	string: 'string',
 	integer: 'integer',
 	number: 'number',
@@ -162,11 +47,11 @@ function idNames(modelId: string, label: string): boolean {
 }
 
 /** "(minimax-2.0 only, …)", "Flex only: …", "Pro only: …": the row exists only for that model. */
-function rowQualifier(row: SeedRow): string | undefined {
+function rowQualifier(row: ApiDocRow): string | undefined {
 	return /(?:^|\()([A-Za-z0-9.-]+) only\b/.exec(row.description)?.[1];
 }
 
-function rowAppliesTo(row: SeedRow, table: SeedTable, modelId: string): boolean {
+function rowAppliesTo(row: ApiDocRow, table: ApiDocTable, modelId: string): boolean {
 	const qualifier = rowQualifier(row);
 	// In a single-model table "Pro only" speaks of the value (Kling modes), not of a model.
 	if (!qualifier || table.modelIds.length === 1) return true;
@@ -179,27 +64,27 @@ function atLeastOneOfRules(spec: ModelSpec): string[][] {
 
 // ---- the model list ------------------------------------------------------------------------
 
-describe('catalog: the seed model list', () => {
-	it('parses the seed (22 video, 12 image, 16 audio models)', () => {
-		expect(seedModels.filter((m) => m.resource === 'video')).toHaveLength(22);
-		expect(seedModels.filter((m) => m.resource === 'image')).toHaveLength(12);
-		expect(seedModels.filter((m) => m.resource === 'audio')).toHaveLength(16);
+describe('catalog: the API doc model list', () => {
+	it('parses the API doc (22 video, 12 image, 16 audio models)', () => {
+		expect(apiDocModels.filter((m) => m.resource === 'video')).toHaveLength(22);
+		expect(apiDocModels.filter((m) => m.resource === 'image')).toHaveLength(12);
+		expect(apiDocModels.filter((m) => m.resource === 'audio')).toHaveLength(16);
 	});
 
-	it('has exactly the seed models, 50 in all, in the seed order', () => {
+	it('has exactly the API doc models, 50 in all, in the API doc order', () => {
 		expect(MODELS).toHaveLength(50);
-		expect(MODELS.map((m) => m.id)).toEqual(seedModels.map((m) => m.id));
+		expect(MODELS.map((m) => m.id)).toEqual(apiDocModels.map((m) => m.id));
 	});
 
 	it.each(['video', 'image', 'audio'] as Resource[])('lists the %s models under their resource', (resource) => {
 		expect(modelsOf(resource).map((m) => m.id)).toEqual(
-			seedModels.filter((m) => m.resource === resource).map((m) => m.id),
+			apiDocModels.filter((m) => m.resource === resource).map((m) => m.id),
 		);
 		for (const spec of modelsOf(resource)) expect(spec.resource).toBe(resource);
 	});
 
-	it('names each model with the seed description', () => {
-		expect(MODELS.map((m) => [m.id, m.name])).toEqual(seedModels.map((m) => [m.id, m.name]));
+	it('names each model with the API doc description', () => {
+		expect(MODELS.map((m) => [m.id, m.name])).toEqual(apiDocModels.map((m) => [m.id, m.name]));
 	});
 
 	it('has unique ids, each found by findModel', () => {
@@ -218,10 +103,10 @@ describe('catalog: the seed model list', () => {
 
 // ---- the parameter tables ------------------------------------------------------------------
 
-describe('catalog: the seed parameter tables', () => {
+describe('catalog: the API doc parameter tables', () => {
 	const documentedIds = new Set([...tables.flatMap((t) => t.modelIds), ...derived.map((d) => d.id)]);
 
-	it('parses every table of the seed, naming known models', () => {
+	it('parses every table of the API doc, naming known models', () => {
 		expect(tables).toHaveLength(22);
 		expect(derived).toEqual([
 			expect.objectContaining({ id: 'kuaishou/kling-3.0-omni-video', baseId: 'kuaishou/kling-o1-video' }),
@@ -230,12 +115,12 @@ describe('catalog: the seed parameter tables', () => {
 			expect(table.modelIds.length).toBeGreaterThan(0);
 			expect(table.rows.length).toBeGreaterThan(0);
 		}
-		const known = new Set(seedModels.map((m) => m.id));
+		const known = new Set(apiDocModels.map((m) => m.id));
 		for (const id of documentedIds) expect(known.has(id)).toBe(true);
 		expect(documentedIds.size).toBe(37);
 	});
 
-	it('marks as documented exactly the models the seed documents', () => {
+	it('marks as documented exactly the models the API doc documents', () => {
 		for (const spec of MODELS) expect([spec.id, spec.documented]).toEqual([spec.id, documentedIds.has(spec.id)]);
 	});
 
@@ -248,21 +133,21 @@ describe('catalog: the seed parameter tables', () => {
 	});
 
 	/** [model id, its seed rows]: the derived model gets its base table's rows. */
-	const documentedRows: Array<[string, SeedRow[], SeedTable]> = [
+	const documentedRows: Array<[string, ApiDocRow[], ApiDocTable]> = [
 		...tables.flatMap((table) =>
-			table.modelIds.map((id): [string, SeedRow[], SeedTable] => [
+			table.modelIds.map((id): [string, ApiDocRow[], ApiDocTable] => [
 				id,
 				table.rows.filter((row) => rowAppliesTo(row, table, id)),
 				table,
 			]),
 		),
-		...derived.map((d): [string, SeedRow[], SeedTable] => {
+		...derived.map((d): [string, ApiDocRow[], ApiDocTable] => {
 			const base = tables.find((table) => table.modelIds.includes(d.baseId))!;
 			return [d.id, base.rows, base];
 		}),
 	];
 
-	/** Inputs required only in their mode (`shownWhen`), where the seed says "No". */
+	/** Inputs required only in their mode (`shownWhen`), where the API doc says "No". */
 	const MODE_REQUIRED = ['suno-ai/music:gpt_description_prompt'];
 
 	it.each(documentedRows.map(([id, rows, table]) => [id, rows, table] as const))(
@@ -271,10 +156,10 @@ describe('catalog: the seed parameter tables', () => {
 			const spec = model(id);
 			for (const row of rows) {
 				const found = input(spec, row.key);
-				expect([row.key, found?.type]).toEqual([row.key, TYPE_OF_SEED[row.seedType]]);
+				expect([row.key, found?.type]).toEqual([row.key, TYPE_OF_API_DOC[row.apiDocType]]);
 				const required = Boolean(found?.required);
 				if (row.required === 'Yes') expect([row.key, required]).toEqual([row.key, true]);
-				// A mode's main input is required while that mode is on (issue #18), though the seed says No.
+				// A mode's main input is required while that mode is on (issue #18), though the API doc says No.
 				const modeRequired = MODE_REQUIRED.includes(`${id}:${row.key}`) && !!found?.shownWhen;
 				if (row.required === 'No') expect([row.key, required]).toEqual([row.key, modeRequired]);
 				if (row.required === 'Yes**') {
@@ -301,7 +186,7 @@ describe('catalog: the seed parameter tables', () => {
 				else expect(group && [...group].sort()).toEqual([...starred].sort());
 			}
 
-			// Rows the seed restricts to other models of the table ("Flex only") are absent.
+			// Rows the API doc restricts to other models of the table ("Flex only") are absent.
 			for (const row of table.rows.filter((r) => !rowAppliesTo(r, table, id))) {
 				expect([row.key, input(spec, row.key)]).toEqual([row.key, undefined]);
 			}
@@ -345,7 +230,7 @@ describe('catalog: the seed parameter tables', () => {
 				const maxLength = /Max (\d+) chars/i.exec(description)?.[1];
 				expect([row.key, found.maxLength]).toEqual([row.key, maxLength === undefined ? undefined : Number(maxLength)]);
 
-				// Every option is a value the seed names for this input (or in the derived model's differences).
+				// Every option is a value the API doc names for this input (or in the derived model's differences).
 				for (const option of found.options ?? []) {
 					const haystack = `${row.description} ${differences ?? ''}`.toLowerCase();
 					const value = String(option).toLowerCase();
@@ -359,7 +244,7 @@ describe('catalog: the seed parameter tables', () => {
 		},
 	);
 
-	it('documents no input the seed does not list (except Kling 3.0 multi_shot)', () => {
+	it('documents no input the API doc does not list (except Kling 3.0 multi_shot)', () => {
 		for (const [id, rows] of documentedRows) {
 			const keys = new Set(rows.map((row) => row.key));
 			if (id === 'kuaishou/kling-3.0-omni-video') keys.add('multi_shot');
@@ -496,7 +381,7 @@ describe('catalog: consistency', () => {
 });
 
 /**
- * Models the seed lists without inputs, typed from Unifically's public pages
+ * Models the API doc lists without inputs, typed from Unifically's public pages
  * (../shared/reference/unifically-public-docs-facts.md; docs/api-doc-differences.md): keys, types,
  * choices, ranges, defaults and required markers as the pages give them.
  */

@@ -121,7 +121,7 @@ function disagreements(): string[] {
 
 /**
  * Where the node deliberately reads the API doc differently from the simulator, and why
- * (docs/api-doc-differences.md "Where the node's form reads the seed more strictly than the
+ * (docs/api-doc-differences.md "Where the node's form reads the API doc more strictly than the
  * simulator"). Each line must still be a disagreement (a deviation that is gone must leave this list).
  */
 const SECONDS_NOT_NEGATIVE =
@@ -134,7 +134,7 @@ const DEVIATIONS: Array<[string, string]> = [
 	),
 	[
 		'suno-ai/music: gpt_description_prompt.required: node true / simulator undefined',
-		'The API doc marks it "No"; the node requires the Song Description in simple mode (shownWhen custom = false) because simple mode has nothing else to write a song from (docs/api-doc-differences.md "Suno Music: required while its mode is on" and "Where the node\'s form reads the seed more strictly"). The simulator, as the API, accepts it.',
+		'The API doc marks it "No"; the node requires the Song Description in simple mode (shownWhen custom = false) because simple mode has nothing else to write a song from (docs/api-doc-differences.md "Suno Music: required while its mode is on" and "Where the node\'s form reads the API doc more strictly"). The simulator, as the API, accepts it.',
 	],
 	[
 		'elevenlabs/text-to-dialogue: language_code.default: node undefined / simulator "auto"',
