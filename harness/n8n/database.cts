@@ -11,7 +11,9 @@ import type { BinaryMeta, ExecutionRecord, RunData } from './runData.cjs';
 export function withDb<T>(n8nFolder: string, fn: (db: import('node:sqlite').DatabaseSync) => T): T {
 	// getBuiltinModule: Jest's module registry does not know prefix-only built-ins like node:sqlite.
 	const { DatabaseSync } = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite');
-	const db = new DatabaseSync(path.join(n8nFolder, 'database.sqlite'), { readOnly: true });
+	// timeout: a running n8n holds the write lock for a moment now and then (1.x while it saves an
+	// execution); wait for it instead of failing with "database is locked".
+	const db = new DatabaseSync(path.join(n8nFolder, 'database.sqlite'), { readOnly: true, timeout: 10_000 });
 	try {
 		return fn(db);
 	} finally {
