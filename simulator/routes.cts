@@ -14,17 +14,29 @@ import { accountOf, countError, isPlainObject, keyState, type SimContext } from 
 import { createTask, delay } from './tasks.cjs';
 import { inputProblems, isHttpUrl } from './validate.cjs';
 
-export async function handleCreate(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse) {
-	const raw = await readBody(req);
+/**
+ * What every API request goes through first, creates and status reads alike: the way in, the rate
+ * count of its kind, the way back, then 429 (rate limited or banned) or 401 (no valid key) answered
+ * here. Returns the key's state, the rate-limit headers and the account when the request may go on.
+ */
+async function admit(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, kind: 'create' | 'status') {
 	const token = bearerToken(req.headers.authorization);
 	const state = keyState(sim, token ?? '(none)');
 	await delay(sim, sim.config.requestDelayMs);
-	const rate = checkRate(sim, state, 'create', Date.now());
+	const rate = checkRate(sim, state, kind, Date.now());
 	await delay(sim, sim.config.answerDelayMs);
-	if (!rate.allowed) return sendRateLimited(sim, res, state, rate.retryAfter, rate.headers);
+	if (!rate.allowed) return void sendRateLimited(sim, res, state, rate.retryAfter, rate.headers);
 	const headers = rate.headers;
 	const account = token ? accountOf(sim, token) : undefined;
-	if (!account || !account.valid) return sendError(sim, res, state, 401, 'Invalid API key', 'unauthorized', headers);
+	if (!account || !account.valid) return void sendError(sim, res, state, 401, 'Invalid API key', 'unauthorized', headers);
+	return { token, state, headers, account };
+}
+
+export async function handleCreate(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse) {
+	const raw = await readBody(req);
+	const admitted = await admit(sim, req, res, 'create');
+	if (!admitted) return;
+	const { token, state, headers, account } = admitted;
 	if (raw === undefined) return sendError(sim, res, state, 413, undefined, undefined, headers);
 
 	let body: unknown;
@@ -88,15 +100,9 @@ export async function handleCreate(sim: SimContext, req: http.IncomingMessage, r
 
 export async function handleStatus(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, taskId: string) {
 	await readBody(req);
-	const token = bearerToken(req.headers.authorization);
-	const state = keyState(sim, token ?? '(none)');
-	await delay(sim, sim.config.requestDelayMs);
-	const rate = checkRate(sim, state, 'status', Date.now());
-	await delay(sim, sim.config.answerDelayMs);
-	if (!rate.allowed) return sendRateLimited(sim, res, state, rate.retryAfter, rate.headers);
-	const headers = rate.headers;
-	const account = token ? accountOf(sim, token) : undefined;
-	if (!account || !account.valid) return sendError(sim, res, state, 401, 'Invalid API key', 'unauthorized', headers);
+	const admitted = await admit(sim, req, res, 'status');
+	if (!admitted) return;
+	const { token, state, headers } = admitted;
 	state.stats.statusReads++;
 	sim.stats.statusReads++;
 	const failure = takeFailure(sim, 'status');

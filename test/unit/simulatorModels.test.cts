@@ -35,9 +35,10 @@ function defined(facts: Facts): Facts {
 	return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined && value !== false));
 }
 
-function catalogInput(spec: InputSpec): Facts {
+/** What both readings say of one input, in the same words (the catalog's type in the simulator's terms). */
+function inputFacts(spec: InputSpec | SimInput, type: SimInput['type']): Facts {
 	return defined({
-		type: TYPES[spec.type],
+		type,
 		required: spec.required,
 		options: spec.options,
 		default: spec.default,
@@ -49,19 +50,8 @@ function catalogInput(spec: InputSpec): Facts {
 	});
 }
 
-function simInput(spec: SimInput): Facts {
-	return defined({
-		type: spec.type,
-		required: spec.required,
-		options: spec.options,
-		default: spec.default,
-		min: spec.min,
-		max: spec.max,
-		maxLength: spec.maxLength,
-		maxItems: spec.maxItems,
-		url: spec.url,
-	});
-}
+const catalogInput = (spec: InputSpec): Facts => inputFacts(spec, TYPES[spec.type]);
+const simInput = (spec: SimInput): Facts => inputFacts(spec, spec.type);
 
 function catalogRules(model: ModelSpec): string[] {
 	return (model.rules ?? [])
