@@ -319,6 +319,34 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(result.after).toBe(8);
 	});
 
+	test('RESTART_AFTER_BAN: after the pause, one request until its answer, then one more per answer (every process resumes at that moment)', async () => {
+		const result = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 100, clock);
+			// Up to speed first: the key this process's alone.
+			for (let index = 0; index < 20; index++) (await limiter.acquire())({ limit: 10, remaining: 9 });
+			limiter.pause(500);
+			const ended = clock.now();
+			const grants: number[] = [];
+			const releases: Array<(headers?: RateLimitHeaders) => void> = [];
+			const waiting = Array.from({ length: 3 }, async () => {
+				const release = await limiter.acquire();
+				grants.push(clock.now() - ended);
+				releases.push(release);
+			});
+			await clock.sleep(700);
+			const grantedBeforeAnswer = grants.length;
+			releases[0]({ limit: 10, remaining: 9 });
+			await clock.sleep(100);
+			const grantedAfterOneAnswer = grants.length;
+			for (const release of releases.slice(1)) release({ limit: 10, remaining: 8 });
+			await Promise.all(waiting);
+			return { first: grants[0], grantedBeforeAnswer, grantedAfterOneAnswer };
+		});
+		expect(result.first).toBe(500);
+		expect(result.grantedBeforeAnswer).toBe(1);
+		expect(result.grantedAfterOneAnswer).toBe(2);
+	});
+
 	test('AFTER_429: a second 429 halves it again, never below MIN_SHARE', () => {
 		const limiter = new RateLimiter(4, 50, new VirtualClock(0));
 		for (let index = 0; index < 5; index++) limiter.rateLimited(0);

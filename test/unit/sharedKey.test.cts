@@ -51,6 +51,36 @@ describe('named scenarios', () => {
 		expect(result.bans).toBe(0);
 	});
 
+	test('newcomers one at a time, 1.1 s apart, while a process spends the key at full rate: never banned', async () => {
+		const result = await run({
+			processes: [{ startMs: 0, items: 300 }, ...[5000, 6100, 7200, 8300].map((startMs) => ({ startMs, items: 30 }))],
+			...near,
+		});
+		expect(result.bans).toBe(0);
+		expect(result.peak).toBeLessThanOrEqual(10);
+	});
+
+	test('the same against a distant API (0–400 ms each way), newcomers 2 s apart: never banned', async () => {
+		const result = await run({
+			processes: [{ startMs: 0, items: 300 }, ...[5000, 7000, 9000, 11_000].map((startMs) => ({ startMs, items: 30 }))],
+			requestDelayMs: [0, 400],
+			answerDelayMs: [0, 400],
+		});
+		expect(result.bans).toBe(0);
+	});
+
+	test('after a ban every process resumes at the same moment (RESTART_AFTER_BAN): never a second ban', async () => {
+		// Sweep scenarios where two batches starting blind within a second banned the key while a
+		// third spent it at full rate, and the processes, going on at half their rates together when
+		// the ban ended, banned it again.
+		const bannedAgain: string[] = [];
+		for (const seed of [672, 1305, 2075, 2525, 3041, 5489, 5971]) {
+			const outcome = await runSharedKey(sweepScenario(seed));
+			if (outcome.bans > 1) bannedAgain.push(`seed ${seed}: ${outcome.bans} bans`);
+		}
+		expect(bannedAgain).toEqual([]);
+	});
+
 	test('two processes starting together: never banned', async () => {
 		const result = await run({ processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...near });
 		expect(result.bans).toBe(0);
@@ -73,28 +103,39 @@ describe('named scenarios', () => {
  * moments in the first 30 s, a third of them with two or three starting within the same second,
  * batches of 5–300 items, the API 0–400 ms away each way, the default credential or a split by
  * hand). Prints the ban rate and the slowdown's distribution.
+ *
+ * "One at a time" is read physically (support/sharedKey.cts, `oneAtATime`): a process starts once
+ * the others have seen the previous newcomer and a window has passed since it started. Issue #22
+ * worded it "after the others have had an answer since the last start"; that reading cannot be
+ * kept by any limiter that has only the API's headers: answers can come milliseconds after a start
+ * and say nothing of it, and what the API counted stays in its window for a second whatever the
+ * processes learn. With k spare requests, k + 1 newcomers within one second ban the key whatever
+ * came back in between (docs/scaling.md). Bans under the issue's wording are printed too.
  */
 describe('randomized sweep', () => {
 	const SCENARIOS = Number(process.env.SWEEP_SCENARIOS ?? 500);
+	const FIRST = Number(process.env.SWEEP_FIRST_SEED ?? 1);
 
 	test(`${SCENARIOS} seeded scenarios: no ban when processes start one at a time; blind starts within the same second rarely`, async () => {
 		let sequentialBans = 0;
 		let blindBans = 0;
+		let bansAfterAnAnswer = 0;
 		let starts = 0;
 		let blindScenarioStarts = 0;
 		const ratios: number[] = [];
 		const banned: string[] = [];
-		for (let seed = 1; seed <= SCENARIOS; seed++) {
+		for (let seed = FIRST; seed < FIRST + SCENARIOS; seed++) {
 			const scenario = sweepScenario(seed);
 			const outcome = await runSharedKey(scenario);
 			starts += scenario.processes.length;
-			const blind = outcome.blindStarts.some(Boolean);
+			const blind = !outcome.oneAtATime.every(Boolean);
 			if (blind) {
 				blindBans += outcome.bans;
 				blindScenarioStarts += scenario.processes.length;
 			} else {
 				sequentialBans += outcome.bans;
 			}
+			if (outcome.afterAnAnswer.every(Boolean)) bansAfterAnAnswer += outcome.bans;
 			ratios.push(outcome.ratio);
 			if (outcome.bans > 0) banned.push(`seed ${seed}${blind ? ' (blind starts)' : ''}: ${outcome.bans} ban(s)`);
 		}
@@ -102,8 +143,9 @@ describe('randomized sweep', () => {
 		const quantile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))].toFixed(2);
 		console.log(
 			[
-				`shared-key sweep: ${SCENARIOS} scenarios, ${starts} process starts (${blindScenarioStarts} in scenarios with blind starts)`,
+				`shared-key sweep: ${SCENARIOS} scenarios from seed ${FIRST}, ${starts} process starts (${blindScenarioStarts} in scenarios with blind starts)`,
 				`bans: ${sequentialBans} where processes started one at a time; ${blindBans} where some started blind = ${((1000 * blindBans) / Math.max(1, starts)).toFixed(2)} per 1,000 process starts`,
+				`bans where every start came after an answer since the one before (issue #22's wording): ${bansAfterAnAnswer}`,
 				`slowdown vs each scenario's bound: p10 ${quantile(0.1)}, median ${quantile(0.5)}, p90 ${quantile(0.9)}, p99 ${quantile(0.99)}, max ${quantile(1)}`,
 				...banned,
 			].join('\n'),

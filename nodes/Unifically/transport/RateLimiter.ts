@@ -47,8 +47,9 @@ interface Sent {
  *    in proportion to its use. (Sweep; bench "two processes, one key".)
  * 6. STALE_PROBE: while others use the key and the last answer's word is older than the others'
  *    memory, one request at a time until a fresh answer. (Sweep: long round trips.)
- * 7. AFTER_429: every request of the key waits out the ban (`pause`), then this process goes on at
- *    half its rate for HOLD_WINDOWS_AFTER_429. (Unit: "after a 429".)
+ * 7. AFTER_429: every request of the key waits out the ban (`pause`), then starts slowly again
+ *    (RESTART_AFTER_BAN: every process resumes at the same moment) and goes on at most at half its
+ *    rate for HOLD_WINDOWS_AFTER_429. (Unit: "after a 429"; sweep: no second ban.)
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no headers
  * leaves rules 1, 2, 3 and 7: with several processes on such a key, split Requests per Second by hand.
@@ -127,16 +128,22 @@ export class RateLimiter {
 		};
 	}
 
-	/** Holds every request back until `ms` from now (a 429's Retry-After). */
+	/**
+	 * Holds every request back until `ms` from now (a 429's Retry-After), then RESTART_AFTER_BAN:
+	 * slow start again. Every process on the key waits for the same end of the ban and the API's
+	 * window is empty then, so they all start again at once, each as blind as a newcomer: one
+	 * request each until its first answer shows the others. (Sweep: a second ban right after the
+	 * first, when the processes went on at half their rates together.)
+	 */
 	pause(ms: number) {
 		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+		this.startSlots = 1;
 	}
 
 	/** AFTER_429: after the pause, go on at half the rate for a while. */
 	rateLimited(pauseMs: number) {
 		const now = this.clock.now();
 		this.currentShare = Math.max(RULES.minShare, this.currentShare / 2);
-		this.startSlots = undefined;
 		this.holdUntil = Math.max(this.holdUntil, now + pauseMs + RULES.holdWindowsAfter429 * this.windowMs);
 		this.shareUpdatedAt = Math.max(now, this.holdUntil);
 	}
@@ -155,7 +162,11 @@ export class RateLimiter {
 		const now = request.answeredAt!;
 		const view = this.model.observe({ grantedAt: request.grantedAt, answeredAt: now, headers }, this.grants);
 		this.growStartSlots(view.used > view.own);
-		if (now < this.holdUntil) return;
+		if (now < this.holdUntil) {
+			// AFTER_429's hold keeps the rate from growing, never from being cut to this process's part.
+			if (view.shared) this.currentShare = Math.min(this.currentShare, nextShare(this.currentShare, view, this.budget, this.cap, 0));
+			return;
+		}
 		const elapsed = Math.max(0, now - this.shareUpdatedAt) / this.windowMs;
 		this.shareUpdatedAt = now;
 		if (view.shared) this.currentShare = nextShare(this.currentShare, view, this.budget, this.cap, elapsed);

@@ -49,10 +49,19 @@ export interface SharedKeyOutcome {
 	/** spanMs / boundMs. */
 	ratio: number;
 	/**
-	 * Per process in order of start: whether it started blind — while a process that had started
-	 * before it (and was still running) had had no answer since the start before it.
+	 * Per process in order of start: whether it started after an answer, as issue #22 words "one at
+	 * a time" — every process that had started before it (and was still running) had had an answer
+	 * since the start before it. An answer can come milliseconds after a start and say nothing of it.
 	 */
-	blindStarts: boolean[];
+	afterAnAnswer: boolean[];
+	/**
+	 * Per process in order of start: whether it started once the key could have made room for it —
+	 * every process still running had had an answer to a request the API counted after the previous
+	 * newcomer's first request (it had seen that newcomer), and a window had passed since that
+	 * start (what the API counted before cannot leave its window sooner). A start that is not is
+	 * blind: nothing any process can do makes room for it (docs/scaling.md, "the risk that remains").
+	 */
+	oneAtATime: boolean[];
 }
 
 /** The ideal schedule's last request: every item sent at the limit as soon as its batch has started. */
@@ -103,6 +112,10 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 
 	const order = scenario.processes.map((process, index) => ({ ...process, index })).sort((a, b) => a.startMs - b.startMs);
 	const answers: number[][] = scenario.processes.map(() => []);
+	/** Per process: [when the API counted a request, when its answer came back]. */
+	const seen: Array<Array<[number, number]>> = scenario.processes.map(() => []);
+	/** Per process: when the API counted its first request that it let in. */
+	const firstCounted: number[] = scenario.processes.map(() => Number.POSITIVE_INFINITY);
 	const finishedAt: number[] = scenario.processes.map(() => Number.POSITIVE_INFINITY);
 
 	async function runProcess(process: SharedKeyProcess, index: number) {
@@ -114,12 +127,15 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 					const release = await limiter.acquire();
 					const grantedAt = clock.now() - began;
 					await clock.sleep(draw(scenario.requestDelayMs));
+					const countedAt = clock.now() - began;
 					const answer = count();
+					if (answer.allowed) firstCounted[index] = Math.min(firstCounted[index], countedAt);
 					scenario.trace?.push(
 						`p${index} granted ${grantedAt} counted ${clock.now() - began} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
 					);
 					await clock.sleep(draw(scenario.answerDelayMs));
 					answers[index].push(clock.now() - began);
+					seen[index].push([countedAt, clock.now() - began]);
 					if (answer.allowed) {
 						release(answer.headers);
 						return;
@@ -141,20 +157,30 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 	await clock.runUntil(() => done);
 	await all;
 
-	const blindStarts = order.map((process, position) => {
-		if (position === 0) return false;
+	const running = (earlier: { index: number }, at: number) => finishedAt[earlier.index] > at;
+	const afterAnAnswer = order.map((process, position) => {
+		if (position === 0) return true;
 		const previousStart = order[position - 1].startMs;
 		return order
 			.slice(0, position)
-			.some(
+			.every((earlier) => !running(earlier, process.startMs) || answers[earlier.index].some((at) => at > previousStart && at <= process.startMs));
+	});
+	const oneAtATime = order.map((process, position) => {
+		if (position === 0) return true;
+		const previous = order[position - 1];
+		if (process.startMs - previous.startMs < 1000) return false;
+		const newcomerCounted = firstCounted[previous.index];
+		return order
+			.slice(0, position - 1)
+			.every(
 				(earlier) =>
-					finishedAt[earlier.index] > process.startMs &&
-					!answers[earlier.index].some((at) => at > previousStart && at <= process.startMs),
+					!running(earlier, process.startMs) ||
+					seen[earlier.index].some(([countedAt, answeredAt]) => countedAt > newcomerCounted && answeredAt <= process.startMs),
 			);
 	});
 	const spanMs = counted[counted.length - 1] - began - order[0].startMs;
 	const boundMs = Math.max(1, idealSpanMs(scenario.processes, limit));
-	return { bans, rateLimited, peak, spanMs, boundMs, ratio: spanMs / boundMs, blindStarts };
+	return { bans, rateLimited, peak, spanMs, boundMs, ratio: spanMs / boundMs, afterAnAnswer, oneAtATime };
 }
 
 /**
