@@ -273,6 +273,18 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(grantsAfter).toBe(0);
 	});
 
+	test('a request waiting for an answer goes the moment the answer comes, not at the next look', async () => {
+		const second = await onClock(async (clock) => {
+			const limiter = new RateLimiter(10, 1000, clock);
+			const release = await limiter.acquire();
+			const next = limiter.acquire().then(() => clock.now());
+			await clock.sleep(250);
+			release({ limit: 10, remaining: 9 });
+			return await next;
+		});
+		expect(second).toBe(250);
+	});
+
 	test('a pause (a 429) holds every request back', async () => {
 		const at = await onClock(async (clock) => {
 			const limiter = new RateLimiter(10, 100, clock);

@@ -113,7 +113,7 @@ describe('named scenarios', () => {
  * came back in between (docs/scaling.md). Bans under the issue's wording are printed too.
  */
 describe('randomized sweep', () => {
-	const SCENARIOS = Number(process.env.SWEEP_SCENARIOS ?? 500);
+	const SCENARIOS = Number(process.env.SWEEP_SCENARIOS ?? 2000);
 	const FIRST = Number(process.env.SWEEP_FIRST_SEED ?? 1);
 
 	test(`${SCENARIOS} seeded scenarios: no ban when processes start one at a time; blind starts within the same second rarely`, async () => {
@@ -151,6 +151,6 @@ describe('randomized sweep', () => {
 			].join('\n'),
 		);
 		expect(sequentialBans).toBe(0);
-		expect((1000 * blindBans) / starts).toBeLessThanOrEqual(2);
+		expect((1000 * blindBans) / starts).toBeLessThanOrEqual(1);
 	}, 600_000);
 });

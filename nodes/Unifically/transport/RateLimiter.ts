@@ -17,8 +17,12 @@ export const systemClock: Clock = {
 	},
 };
 
-/** How often a waiting request looks again when nothing it waits for has a known time (an answer, fresh headers). */
-const RECHECK_MS = 20;
+/**
+ * How often a waiting request looks again when nothing it waits for has a known time. An answer
+ * (which may free a slot or bring fresh headers) and a pause wake it at once; this only catches
+ * what changes with time alone (the others' use aging out of memory, the key forgotten as shared).
+ */
+const RECHECK_MS = 100;
 
 interface Sent {
 	grantedAt: number;
@@ -79,6 +83,9 @@ export class RateLimiter {
 
 	private queue: Promise<void> = Promise.resolve();
 
+	/** Wakes the waiting request: something it waits for may have changed (an answer, a pause). */
+	private wake: (() => void) | undefined;
+
 	constructor(
 		private cap: number,
 		private readonly windowMs: number,
@@ -125,6 +132,7 @@ export class RateLimiter {
 			sent.answeredAt = this.clock.now();
 			if (headers) this.observe(sent, headers);
 			else this.growStartSlots(false);
+			this.changed();
 		};
 	}
 
@@ -138,6 +146,13 @@ export class RateLimiter {
 	pause(ms: number) {
 		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
 		this.startSlots = 1;
+		this.changed();
+	}
+
+	private changed() {
+		const wake = this.wake;
+		this.wake = undefined;
+		wake?.();
 	}
 
 	/** AFTER_429: after the pause, go on at half the rate for a while. */
@@ -208,7 +223,7 @@ export class RateLimiter {
 			const othersLately = this.model.othersLately(now);
 			// 4. ROOM: this request, ours in the window and the others' must fit the planned budget.
 			if (this.sent.length + othersLately + 1 > this.budget && !(isHandSplit(this.cap, this.model.limit) && othersLately === 0)) {
-				return this.sent.length > 0 ? untilSlotFrees : RECHECK_MS;
+				return this.sent.length > 0 ? untilSlotFrees : Math.max(1, this.model.othersLatelyChangesAt(now) - now);
 			}
 			// 6. STALE_PROBE: no fresh word about the others: one request at a time.
 			const view = this.model.lastView;
@@ -237,8 +252,13 @@ export class RateLimiter {
 				this.nextGrantAt = late <= interval / 2 ? this.nextGrantAt + interval : now + interval;
 				return sent;
 			}
-			// Re-check at least every RECHECK_MS: an answer may free a slot or bring fresh headers.
-			await this.clock.sleep(Math.max(1, Math.min(delay, RECHECK_MS)));
+			// Look again when the delay is over, at the latest after RECHECK_MS, or at once when an
+			// answer or a pause comes.
+			await new Promise<void>((resolve) => {
+				this.wake = resolve;
+				void this.clock.sleep(Math.max(1, Math.min(delay, RECHECK_MS))).then(resolve);
+			});
+			this.wake = undefined;
 		}
 	}
 }

@@ -187,6 +187,14 @@ export class KeyModel {
 		return most;
 	}
 
+	/** The next moment an answer that showed others leaves OTHERS_MEMORY_WINDOWS (when `othersLately` may fall). */
+	othersLatelyChangesAt(now: number): number {
+		const memoryMs = RULES.othersMemoryWindows * this.windowMs;
+		let next = Number.POSITIVE_INFINITY;
+		for (const entry of this.recent) if (entry.others > 0 && entry.at >= now - memoryMs) next = Math.min(next, entry.at + memoryMs);
+		return next;
+	}
+
 	/** Others were seen within FORGET_WINDOWS. */
 	isShared(now: number): boolean {
 		return now - this.othersSeenAt <= RULES.forgetWindows * this.windowMs;
