@@ -8,7 +8,7 @@
 #   gathering): 6 minutes of wall time for under a minute of CPU on one Jest worker. JEST_WORKERS
 #   workers (6 unless set) run them side by side on 2 cores. (So many workers on 2 cores need the
 #   test setup test/regex-guard.cts: n8n-workflow's 250 ms guard on regular expressions at 5 s.)
-# - The shared-key sweep (test/unit/sharedKey.test.cts: 500 scenarios on a virtual clock, about a
+# - The shared-key sweep (test/unit/sharedKey.test.cts: 2,000 scenarios on a virtual clock, about a
 #   minute of CPU) runs beside lint, not beside the tests, which it would slow down; a virtual clock
 #   does not mind a busy CPU.
 #
