@@ -111,9 +111,8 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 	}
 
 	const order = scenario.processes.map((process, index) => ({ ...process, index })).sort((a, b) => a.startMs - b.startMs);
-	const answers: number[][] = scenario.processes.map(() => []);
-	/** Per process: [when the API counted a request, when its answer came back]. */
-	const seen: Array<Array<[number, number]>> = scenario.processes.map(() => []);
+	/** Per process, per answer: [when the API counted the request, when its answer came back]. */
+	const answers: Array<Array<[number, number]>> = scenario.processes.map(() => []);
 	/** Per process: when the API counted its first request that it let in. */
 	const firstCounted: number[] = scenario.processes.map(() => Number.POSITIVE_INFINITY);
 	const finishedAt: number[] = scenario.processes.map(() => Number.POSITIVE_INFINITY);
@@ -131,11 +130,10 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 					const answer = count();
 					if (answer.allowed) firstCounted[index] = Math.min(firstCounted[index], countedAt);
 					scenario.trace?.push(
-						`p${index} granted ${grantedAt} counted ${clock.now() - began} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
+						`p${index} granted ${grantedAt} counted ${countedAt} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
 					);
 					await clock.sleep(draw(scenario.answerDelayMs));
-					answers[index].push(clock.now() - began);
-					seen[index].push([countedAt, clock.now() - began]);
+					answers[index].push([countedAt, clock.now() - began]);
 					if (answer.allowed) {
 						release(answer.headers);
 						return;
@@ -163,7 +161,7 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 		const previousStart = order[position - 1].startMs;
 		return order
 			.slice(0, position)
-			.every((earlier) => !running(earlier, process.startMs) || answers[earlier.index].some((at) => at > previousStart && at <= process.startMs));
+			.every((earlier) => !running(earlier, process.startMs) || answers[earlier.index].some(([, at]) => at > previousStart && at <= process.startMs));
 	});
 	const oneAtATime = order.map((process, position) => {
 		if (position === 0) return true;
@@ -175,7 +173,7 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 			.every(
 				(earlier) =>
 					!running(earlier, process.startMs) ||
-					seen[earlier.index].some(([countedAt, answeredAt]) => countedAt > newcomerCounted && answeredAt <= process.startMs),
+					answers[earlier.index].some(([countedAt, answeredAt]) => countedAt > newcomerCounted && answeredAt <= process.startMs),
 			);
 	});
 	const spanMs = counted[counted.length - 1] - began - order[0].startMs;
