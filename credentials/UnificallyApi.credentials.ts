@@ -36,6 +36,14 @@ export class UnificallyApi implements ICredentialType {
 				'The API address. Change it only to go through a proxy. If the connection test says ECONNREFUSED, ENOTFOUND or ETIMEDOUT, nothing answers at this address: check it and your network.',
 		},
 		{
+			displayName: 'Upload URL',
+			name: 'uploadUrl',
+			type: 'string',
+			default: 'https://files.storagecdn.online/upload',
+			description:
+				"Unifically's file storage: files the workflow holds (binary data) are uploaded here before a model reads them. Change it only for a proxy. The key is sent to the Base URL and to this address, nowhere else.",
+		},
+		{
 			displayName: 'Requests per Second',
 			name: 'requestsPerSecond',
 			type: 'number',

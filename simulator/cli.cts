@@ -4,7 +4,7 @@
  *   node dist/simulator/cli.cjs [--port 4010] [--host 127.0.0.1] [--latency-ms 3000] [--rate-limit 10]
  *     [--ban-seconds 60] [--callback-shape wrapped|bare|alternate] [--output-bytes N]
  *     [--omit-rate-limit-headers] [--minimal-file-headers] [--public-url URL] [--api-key KEY=BALANCE ...]
- *     [--request-delay-ms MIN-MAX] [--answer-delay-ms MIN-MAX]
+ *     [--request-delay-ms MIN-MAX] [--answer-delay-ms MIN-MAX] [--max-upload-bytes N] [--fetch-input-urls]
  */
 import { startSimulator, type CallbackShape, type SimulatorOptions } from './server.cjs';
 
@@ -22,6 +22,8 @@ const USAGE = `Usage: node dist/simulator/cli.cjs [options]
   --api-key KEY=BALANCE       only accept these keys (repeatable); default: any key except invalid-key, broke-key has 0 balance
   --request-delay-ms MIN-MAX  random delay before a /v1/tasks request is counted (network in; default 0)
   --answer-delay-ms MIN-MAX   random delay after it is counted, before the answer (default 0)
+  --max-upload-bytes N        largest file PUT /upload stores; bigger: 413 (default: no limit)
+  --fetch-input-urls          fetch tasks' input URLs on other hosts; one that fails fails the task
 `;
 
 function fail(message: string): never {
@@ -88,6 +90,12 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				break;
 			case '--minimal-file-headers':
 				options.minimalFileHeaders = true;
+				break;
+			case '--max-upload-bytes':
+				options.maxUploadBytes = Math.floor(numberArg(flag, next()));
+				break;
+			case '--fetch-input-urls':
+				options.fetchInputUrls = true;
 				break;
 			case '--public-url':
 				options.publicUrl = next() ?? fail('--public-url needs a value');

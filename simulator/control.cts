@@ -1,5 +1,5 @@
 /**
- * The test controls: `/__sim/*` routes (health, stats, reset, fail, config, tasks) and the
+ * The test controls: `/__sim/*` routes (health, stats, reset, fail, config, tasks, uploads) and the
  * `reset`, `failNext` and `configure` of the `Simulator` handle.
  */
 import type * as http from 'node:http';
@@ -8,6 +8,7 @@ import { addRateFailure, clearRateFailures, currentFaults, validateRule } from '
 import { readBody, sendError, sendJson } from './responses.cjs';
 import { isPlainObject, resetStats, snapshot, type SimContext } from './state.cjs';
 import type { FailEndpoint, FailRule, SimulatorConfig } from './types.cjs';
+import { listUploads } from './uploads.cjs';
 
 export async function handleControl(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, path: string) {
 	const raw = await readBody(req);
@@ -51,6 +52,7 @@ export async function handleControl(sim: SimContext, req: http.IncomingMessage, 
 			200,
 			[...sim.tasks.values()].map((task) => ({ ...task.view(), model: task.model, created_at: task.createdAt })),
 		);
+	if (path === '/__sim/uploads' && method === 'GET') return sendJson(res, 200, listUploads(sim));
 	const match = /^\/__sim\/tasks\/([^/]+)$/.exec(path);
 	if (match && method === 'GET') {
 		const task = sim.tasks.get(decodeURIComponent(match[1]));
@@ -118,5 +120,12 @@ export function configure(sim: SimContext, changes: Partial<SimulatorConfig>): S
 	}
 	if (changes.omitRateLimitHeaders !== undefined) sim.config.omitRateLimitHeaders = !!changes.omitRateLimitHeaders;
 	if (changes.minimalFileHeaders !== undefined) sim.config.minimalFileHeaders = !!changes.minimalFileHeaders;
+	if (changes.maxUploadBytes !== undefined) {
+		const value = changes.maxUploadBytes;
+		if (value !== null && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
+			throw new Error('maxUploadBytes must be a non-negative number of bytes, or null for no limit');
+		sim.config.maxUploadBytes = value === null ? null : Math.floor(value);
+	}
+	if (changes.fetchInputUrls !== undefined) sim.config.fetchInputUrls = !!changes.fetchInputUrls;
 	return { ...sim.config, faults: currentFaults(sim) };
 }

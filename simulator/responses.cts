@@ -69,6 +69,17 @@ export function sendRateLimited(sim: SimContext, res: http.ServerResponse, state
 	);
 }
 
+/** A failure rule's raw `body` (an HTML page from a gateway, plain text …) instead of JSON. */
+export function sendRawBody(res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+	if (res.headersSent || res.destroyed) return;
+	res.writeHead(status, {
+		...headers,
+		'Content-Type': body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+		'Content-Length': String(Buffer.byteLength(body)),
+	});
+	res.end(body);
+}
+
 export async function sendFailure(sim: SimContext, 
 	req: http.IncomingMessage,
 	res: http.ServerResponse,
@@ -84,13 +95,7 @@ export async function sendFailure(sim: SimContext,
 	}
 	if (rule.body !== undefined) {
 		countError(sim, state, rule.status);
-		if (res.headersSent || res.destroyed) return;
-		res.writeHead(rule.status, {
-			...headers,
-			'Content-Type': rule.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
-			'Content-Length': String(Buffer.byteLength(rule.body)),
-		});
-		res.end(rule.body);
+		sendRawBody(res, rule.status, rule.body, headers);
 		return;
 	}
 	if (rule.status === 429) {

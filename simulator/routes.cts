@@ -1,6 +1,7 @@
 /**
  * The API's routes: `POST /v1/tasks` (create and dry_run), `GET /v1/tasks/:id`, the output files
- * under `/files/`, and the dispatch of every request (the control routes are in control.cts).
+ * under `/files/`, and the dispatch of every request (the control routes are in control.cts, the
+ * storage upload and its files in uploads.cts).
  */
 import type * as http from 'node:http';
 
@@ -12,6 +13,7 @@ import { checkRate } from './rateLimit.cjs';
 import { bearerToken, readBody, sendError, sendFailure, sendJson, sendRateLimited } from './responses.cjs';
 import { accountOf, countError, isPlainObject, keyState, type SimContext } from './state.cjs';
 import { createTask, delay } from './tasks.cjs';
+import { handleUpload, handleUploadedFile } from './uploads.cjs';
 import { inputProblems, isHttpUrl } from './validate.cjs';
 
 /**
@@ -193,6 +195,10 @@ export async function handle(sim: SimContext, req: http.IncomingMessage, res: ht
 	if (path.startsWith('/__sim/')) return handleControl(sim, req, res, path);
 	const fileMatch = /^\/files\/([^/]+)\/([^/]+)$/.exec(path);
 	if (fileMatch) return handleFile(sim, req, res, decodeURIComponent(fileMatch[1]), decodeURIComponent(fileMatch[2]));
+	// The storage upload is another host for the real service (files.storagecdn.online): same server here.
+	if (path === '/upload' || path === '/upload/') return handleUpload(sim, req, res);
+	const uploadMatch = /^\/uploads\/([^/]+)\/([^/]+)$/.exec(path);
+	if (uploadMatch) return handleUploadedFile(sim, req, res, uploadMatch[1], uploadMatch[2]);
 	if (path === '/v1/tasks' || path === '/v1/tasks/') {
 		if (method === 'POST') return handleCreate(sim, req, res);
 		await readBody(req);

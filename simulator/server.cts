@@ -14,13 +14,20 @@
  *   `seed` draws the same faults for the same sequence of requests). Rate rules are also the
  *   `faults` of `configure()` / `POST /__sim/config` (which replaces them; `[]` clears them).
  * - `GET /__sim/stats`, `POST /__sim/reset`, `POST /__sim/config`, `GET /__sim/tasks[/:id]`,
- *   `GET /__sim/health` (none of these, nor `/files/*`, is rate limited or needs a key).
+ *   `GET /__sim/uploads`, `GET /__sim/health` (none of these, nor `/files/*`, is rate limited or needs a key).
+ *
+ * It also serves Unifically's storage upload (the real one is `PUT https://files.storagecdn.online/upload`):
+ * `PUT /upload` with the API key, a multipart `file` part (streamed to a temporary directory) or JSON
+ * `{"base64"}`, answers `{success: true, file_url}`; the file is served at `GET /uploads/<id>/<name>`.
+ * Not rate limited; `failNext({endpoint: 'upload', …})` fails it; `maxUploadBytes` caps it. A task whose
+ * input names an `/uploads/` URL of this simulator that was never uploaded (by its key) ends `failed`.
  *
  * The models, their input rules and prices are the simulator's own reading of the API doc
  * (models.cts); nothing is imported from the node (nodes/). No runtime dependencies: node:http(s),
- * node:crypto, node:stream. Files by concern: types.cts (options,
+ * node:crypto, node:stream, node:fs, node:os, node:path. Files by concern: types.cts (options,
  * stats, the handle), state.cts, rateLimit.cts, faults.cts, responses.cts, routes.cts, control.cts,
- * tasks.cts, callbacks.cts, validate.cts, pricing.cts, outputs.cts, files.cts.
+ * tasks.cts, callbacks.cts, validate.cts, pricing.cts, outputs.cts, files.cts, uploads.cts (the
+ * storage upload), multipart.cts, inputUrls.cts (tasks' input files).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +40,7 @@ import { handle } from './routes.cjs';
 import { emptyStats, resetStats, snapshot, type SimContext } from './state.cjs';
 import { SimTask } from './tasks.cjs';
 import type { Simulator, SimulatorOptions } from './types.cjs';
+import { listUploads, removeUploads } from './uploads.cjs';
 
 export type * from './types.cjs';
 export { seededRandom, SimTask };
@@ -52,16 +60,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
 			requestDelayMs: options.requestDelayMs ?? [0, 0],
 			answerDelayMs: options.answerDelayMs ?? [0, 0],
+			maxUploadBytes: options.maxUploadBytes ?? null,
+			fetchInputUrls: options.fetchInputUrls ?? false,
 		},
 		models: new Map((options.models ?? SIM_MODELS).map((model) => [model.id, model])),
 		tasks: new Map(),
 		accounts: new Map(),
 		keyStates: new Map(),
-		failures: { create: [], dryRun: [], status: [], file: [] },
-		rateFailures: { create: [], dryRun: [], status: [], file: [] },
+		failures: { create: [], dryRun: [], status: [], file: [], upload: [] },
+		rateFailures: { create: [], dryRun: [], status: [], file: [], upload: [] },
 		draws: {},
 		timers: new Set(),
 		callbackRequests: new Set(),
+		inputProbes: new Set(),
+		uploads: new Map(),
+		uploadDir: undefined,
 		stats: emptyStats(),
 		taskCounter: 0,
 		baseUrl: '',
@@ -96,10 +109,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		sim.timers.clear();
 		for (const request of sim.callbackRequests) request.destroy();
 		sim.callbackRequests.clear();
+		for (const request of sim.inputProbes) request.destroy();
+		sim.inputProbes.clear();
 		await new Promise<void>((resolve) => {
 			server.close(() => resolve());
 			server.closeAllConnections();
 		});
+		await removeUploads(sim);
 	}
 
 	return {
@@ -115,5 +131,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			return { ...sim.config, faults: currentFaults(sim) };
 		},
 		tasks: sim.tasks,
+		uploads: () => listUploads(sim),
 	};
 }

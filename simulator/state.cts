@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { SimModel } from './modelTypes.cjs';
 import type { SimTask } from './tasks.cjs';
+import type { StoredUpload } from './uploads.cjs';
 import type { FailEndpoint, FailRule, KeyStats, SimulatorConfig, SimulatorOptions, SimulatorStats } from './types.cjs';
 
 export interface SimContext {
@@ -23,6 +24,12 @@ export interface SimContext {
 	readonly draws: Partial<Record<FailEndpoint, () => number>>;
 	readonly timers: Set<NodeJS.Timeout>;
 	readonly callbackRequests: Set<http.ClientRequest>;
+	/** Requests fetching tasks' input URLs (`fetchInputUrls`), destroyed on close. */
+	readonly inputProbes: Set<http.ClientRequest>;
+	/** Files stored by `PUT /upload`, by id, in upload order. */
+	readonly uploads: Map<string, StoredUpload>;
+	/** This simulator's temporary directory of uploaded files (made at the first upload, removed on close). */
+	uploadDir: string | undefined;
 	stats: SimulatorStats;
 	taskCounter: number;
 	/** Base of output file URLs. */
@@ -63,6 +70,10 @@ export function emptyStats(): SimulatorStats {
 		callbacksSent: 0,
 		callbackFailures: 0,
 		callbacks: [],
+		uploads: 0,
+		uploadBytes: 0,
+		uploadsInFlight: 0,
+		peakUploadsInFlight: 0,
 		byKey: {},
 	};
 }
@@ -135,7 +146,10 @@ export function snapshot(sim: SimContext): SimulatorStats {
 }
 
 export function resetStats(sim: SimContext) {
+	// Uploads still in flight end after the reset (and count themselves down): keep them.
+	const inFlight = sim.stats.uploadsInFlight;
 	sim.stats = emptyStats();
+	sim.stats.uploadsInFlight = sim.stats.peakUploadsInFlight = inFlight;
 	for (const [key, state] of sim.keyStates) {
 		state.stats = emptyKeyStats();
 		sim.stats.byKey[key] = state.stats;

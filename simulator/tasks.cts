@@ -1,8 +1,10 @@
 /**
  * Tasks: their life on the clock (pending, processing, then completed or failed; `stuck` never
- * finishes), their creation from a request (with the `sim_*` test controls) and their end.
+ * finishes), their creation from a request (with the `sim_*` test controls and the check of their
+ * input files, inputUrls.cts) and their end.
  */
 import { sendCallback } from './callbacks.cjs';
+import { inputUrls, missingUploadError, remoteInputError, remoteUrls } from './inputUrls.cjs';
 import type { SimModel } from './modelTypes.cjs';
 import { planOutput, type PlannedOutput } from './outputs.cjs';
 import { newId, numberInput, type SimContext } from './state.cjs';
@@ -13,6 +15,9 @@ export class SimTask {
 	readonly finishesAt: number;
 	/** The callback sent for this task, once sent. */
 	callback?: CallbackRecord;
+	/** While its input URLs are being fetched (`fetchInputUrls`) the task cannot finish. */
+	checkingInputs = false;
+	private finished = false;
 
 	constructor(
 		readonly id: string,
@@ -22,8 +27,9 @@ export class SimTask {
 		readonly owner: string,
 		readonly createdAt: number,
 		readonly latencyMs: number,
-		readonly outcome: TaskOutcome,
-		readonly errorMessage: string,
+		/** Set at creation; an input URL that cannot be fetched (`fetchInputUrls`) may still turn it to `fail`. */
+		public outcome: TaskOutcome,
+		public errorMessage: string,
 		readonly cost: number,
 		readonly planned: PlannedOutput,
 		readonly callbackUrl: string | undefined,
@@ -34,9 +40,16 @@ export class SimTask {
 
 	statusAt(now: number): TaskStatus {
 		const elapsed = now - this.createdAt;
-		if (this.outcome === 'stuck') return elapsed < this.latencyMs / 3 ? 'pending' : 'processing';
+		if (this.outcome === 'stuck' || this.checkingInputs) return elapsed < this.latencyMs / 3 ? 'pending' : 'processing';
 		if (elapsed >= this.latencyMs) return this.outcome === 'fail' ? 'failed' : 'completed';
 		return elapsed < this.latencyMs / 3 ? 'pending' : 'processing';
+	}
+
+	/** True the first time only: the task's end (stats, callback) happens once. */
+	markFinished(): boolean {
+		if (this.finished) return false;
+		this.finished = true;
+		return true;
 	}
 
 	get status(): TaskStatus {
@@ -68,7 +81,7 @@ export async function delay(sim: SimContext, [min, max]: [number, number]) {
 }
 
 export function finish(sim: SimContext, task: SimTask) {
-	if (sim.closed) return;
+	if (sim.closed || task.outcome === 'stuck' || task.checkingInputs || !task.markFinished()) return;
 	if (task.outcome === 'fail') sim.stats.tasksFailed++;
 	else sim.stats.tasksCompleted++;
 	if (task.callbackUrl) sendCallback(sim, task, task.callbackUrl);
@@ -80,12 +93,21 @@ export function createTask(sim: SimContext, model: SimModel, input: Record<strin
 	const latency = numberInput(input.sim_latency_ms) ?? sim.config.taskLatencyMs;
 	const outputBytes = Math.floor(numberInput(input.sim_output_bytes) ?? sim.config.outputBytes);
 	const requested = String(input.sim_outcome ?? 'success').toLowerCase();
-	const outcome: TaskOutcome =
-		requested === 'fail' || requested === 'failed' ? 'fail' : requested === 'stuck' || requested === 'hang' ? 'stuck' : 'success';
+	// An input file the model cannot download fails the task whatever the test controls ask.
+	const urls = inputUrls(input);
+	const missing = missingUploadError(sim, urls, owner);
+	const outcome: TaskOutcome = missing
+		? 'fail'
+		: requested === 'fail' || requested === 'failed'
+			? 'fail'
+			: requested === 'stuck' || requested === 'hang'
+				? 'stuck'
+				: 'success';
 	const errorMessage =
-		typeof input.sim_error_message === 'string' && input.sim_error_message
+		missing ??
+		(typeof input.sim_error_message === 'string' && input.sim_error_message
 			? input.sim_error_message
-			: 'Generation failed: the content was flagged by the provider (simulated failure)';
+			: 'Generation failed: the content was flagged by the provider (simulated failure)');
 	const shapeOverride = input.sim_callback_shape;
 	const shape: 'wrapped' | 'bare' =
 		shapeOverride === 'wrapped' || shapeOverride === 'bare'
@@ -111,6 +133,19 @@ export function createTask(sim: SimContext, model: SimModel, input: Record<strin
 		shape,
 	);
 	sim.tasks.set(id, task);
-	if (outcome !== 'stuck') schedule(sim, latency, () => finish(sim, task));
+	const remote = !missing && sim.config.fetchInputUrls ? remoteUrls(sim, urls) : [];
+	if (remote.length) {
+		// Fetched now; the task finishes at its time or when the fetches end, whichever is later.
+		task.checkingInputs = true;
+		void remoteInputError(sim, remote).then((error) => {
+			task.checkingInputs = false;
+			if (error) {
+				task.outcome = 'fail';
+				task.errorMessage = error;
+			}
+			if (Date.now() >= task.finishesAt) finish(sim, task);
+		});
+	}
+	if (outcome !== 'stuck' || remote.length) schedule(sim, latency, () => finish(sim, task));
 	return task;
 }

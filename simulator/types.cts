@@ -10,17 +10,22 @@ export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export type TaskOutcome = 'success' | 'fail' | 'stuck';
 /**
  * Which requests a failure rule hits: `create` a real `POST /v1/tasks`, `dryRun` a `POST` with
- * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `file` a `GET`/`HEAD /files/...`.
+ * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `file` a `GET`/`HEAD /files/...`, `upload` a
+ * `PUT /upload` with a valid key (the storage upload; the files it serves under `/uploads/` are never failed).
  */
-export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'file';
+export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'file' | 'upload';
 
 export interface FailRule {
 	endpoint: FailEndpoint;
-	/** HTTP status to answer with (500, 502, 503, 429, 400 …); 0 = drop the connection without answering. */
+	/**
+	 * HTTP status to answer with (500, 502, 503, 429, 400 …); 0 = drop the connection without answering.
+	 * For `upload` the answer is the storage's `{success: false, message}`, and 200 is allowed too: HTTP 200
+	 * with `success: false` (a failure only the body tells); 413 answers before the body is read.
+	 */
 	status: number;
 	/** How many consecutive matching requests fail (default 1). */
 	count?: number;
-	/** `data.message` of the documented error body (a default per status otherwise). */
+	/** `data.message` of the documented error body, or `message` of an upload's (a default per status otherwise). */
 	message?: string;
 	/** `data.code` of the documented error body. */
 	code?: string;
@@ -85,6 +90,14 @@ export interface SimulatorOptions {
 	 */
 	requestDelayMs?: [number, number];
 	answerDelayMs?: [number, number];
+	/** Largest file `PUT /upload` stores, in bytes; bigger ones get 413 "File too large" (default: no limit). */
+	maxUploadBytes?: number;
+	/**
+	 * Also fetch a new task's input URLs on other hosts (HEAD, GET when HEAD is refused; 2 s timeout) and
+	 * fail the task when one cannot be fetched (default false: only the simulator's own `/uploads/` URLs
+	 * are checked, in memory).
+	 */
+	fetchInputUrls?: boolean;
 }
 
 /** Settings that can be changed while running (`configure()`, `POST /__sim/config`). */
@@ -99,6 +112,9 @@ export interface SimulatorConfig {
 	callbackTimeoutMs: number;
 	requestDelayMs: [number, number];
 	answerDelayMs: [number, number];
+	/** null: no limit. */
+	maxUploadBytes: number | null;
+	fetchInputUrls: boolean;
 	/** The standing fault rules (those with `rate`), all endpoints; `[]` for none. */
 	faults: FailRule[];
 }
@@ -150,8 +166,26 @@ export interface SimulatorStats extends KeyStats {
 	/** Callbacks that got no answer or a non-2xx answer. */
 	callbackFailures: number;
 	callbacks: CallbackRecord[];
+	/** Files stored by `PUT /upload` (successful uploads), and their bytes. */
+	uploads: number;
+	uploadBytes: number;
+	/** `PUT /upload` requests being received or answered now, and the most seen at once. */
+	uploadsInFlight: number;
+	peakUploadsInFlight: number;
 	/** The same counters per API key (as sent in `Authorization`; "(none)" when missing). */
 	byKey: Record<string, KeyStats>;
+}
+
+/** A file stored by `PUT /upload`, as `uploads()` and `GET /__sim/uploads` list it. */
+export interface UploadInfo {
+	id: string;
+	fileName: string;
+	contentType: string;
+	size: number;
+	/** Hex sha256 of the stored bytes. */
+	sha256: string;
+	/** The `file_url` the upload answered: `<baseUrl>/uploads/<id>/<url-encoded fileName>`. */
+	url: string;
 }
 
 export interface Simulator {
@@ -162,10 +196,12 @@ export interface Simulator {
 	/** A snapshot of the counters. */
 	stats(): SimulatorStats;
 	resetStats(): void;
-	/** resetStats + forget pending failure rules, rate-limit windows and bans (tasks are kept). */
+	/** resetStats + forget pending failure rules, rate-limit windows and bans (tasks and uploaded files are kept). */
 	reset(): void;
 	failNext(rule: FailRule | FailRule[]): void;
 	configure(changes: Partial<SimulatorConfig>): SimulatorConfig;
 	readonly config: Readonly<SimulatorConfig>;
 	tasks: ReadonlyMap<string, SimTask>;
+	/** The files stored by `PUT /upload`, oldest first. */
+	uploads(): UploadInfo[];
 }

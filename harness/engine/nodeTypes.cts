@@ -17,6 +17,7 @@ import { NodeHelpers, UnexpectedError } from 'n8n-workflow';
 import { PACKAGE_NAME, REPO_ROOT } from './environment.cjs';
 import { ManualTrigger } from '../nodes/ManualTrigger.node.cjs';
 import { SetItems } from '../nodes/SetItems.node.cjs';
+import { BinaryItems } from '../nodes/BinaryItems.node.cjs';
 
 type NodeTypeFactory = () => INodeType | IVersionedNodeType;
 
@@ -39,9 +40,11 @@ export function fromSource(relativePath: string, className: string): NodeTypeFac
 
 const manualTrigger = new ManualTrigger();
 const setItems = new SetItems();
+const binaryItems = new BinaryItems();
 const BUILT_IN_NODE_TYPES: ReadonlyMap<string, NodeTypeFactory> = new Map<string, NodeTypeFactory>([
 	['n8n-nodes-base.manualTrigger', () => manualTrigger],
 	['test.items', () => setItems],
+	['test.binaryItems', () => binaryItems],
 	[`${PACKAGE_NAME}.unifically`, fromSource('nodes/Unifically/Unifically.node', 'Unifically')],
 	[
 		`${PACKAGE_NAME}.unificallyTrigger`,
@@ -97,5 +100,6 @@ export function getNodeType(
 /** Node type names of the stand-ins and of this package's nodes, for workflows in tests. */
 export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
 export const SET_ITEMS = 'test.items';
+export const BINARY_ITEMS = 'test.binaryItems';
 export const UNIFICALLY = `${PACKAGE_NAME}.unifically`;
 export const UNIFICALLY_TRIGGER = `${PACKAGE_NAME}.unificallyTrigger`;

@@ -11,7 +11,7 @@ import { Workflow } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { MODELS, fieldName, modelsOf, parameterName } from '../../nodes/Unifically/catalog/index';
+import { MODELS, binaryFieldName, fieldName, isMediaInput, modelsOf, parameterName } from '../../nodes/Unifically/catalog/index';
 import { isMainVideoInput } from '../../nodes/Unifically/catalog/toProperties';
 import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
 import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
@@ -29,6 +29,7 @@ describe('Unifically node description', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect((resource.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([
 			'audio',
+			'file',
 			'image',
 			'task',
 			'video',
@@ -39,6 +40,13 @@ describe('Unifically node description', () => {
 		};
 		for (const value of ['video', 'image', 'audio']) expect(operationsOf(value)).toEqual(['create', 'estimateCost', 'generate']);
 		expect(operationsOf('task')).toEqual(['get', 'wait']);
+		expect(operationsOf('file')).toEqual(['upload']);
+	});
+
+	it('File → Upload shows the input binary field (n8n\'s binaryDataProperty) and no model', () => {
+		const upload = form({ resource: 'file', operation: 'upload' });
+		expect(upload.names).toEqual(['resource', 'operation', 'binaryPropertyName']);
+		expect(upload.byName('binaryPropertyName')).toMatchObject({ default: 'data', required: true, typeOptions: { binaryDataProperty: true } });
 	});
 
 	it.each(['video', 'image', 'audio'] as const)('lists every %s model of the API doc, and only those, by its API id', (resource) => {
@@ -54,7 +62,7 @@ describe('Unifically node description', () => {
 
 	it('Veo 3.1 Fast: prompt (required), aspect ratio and resolution top-level; the other optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
-		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
+		expect(veo.names).toEqual(['resource', 'operation', 'model', 'inputType', 'prompt', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
 		expect(veo.byName('prompt')?.required).toBe(true);
 		expect(veo.additional).toEqual(['endImageUrl', 'extraInput', 'seed', 'startImageUrl']);
 		const choices = (name: string) => (veo.byName(name)?.options as INodePropertyOptions[]).map((option) => option.value);
@@ -105,7 +113,7 @@ describe('Unifically node description', () => {
 
 	it('Nano Banana: prompt and aspect ratio required top-level; resolution only on Pro', () => {
 		const nano = media('image', 'google/nano-banana');
-		expect(nano.names).toEqual(['resource', 'operation', 'model', 'prompt', 'aspectRatio', 'additionalFields', 'options']);
+		expect(nano.names).toEqual(['resource', 'operation', 'model', 'inputType', 'prompt', 'aspectRatio', 'additionalFields', 'options']);
 		expect(nano.byName('aspectRatio')?.required).toBe(true);
 		expect(nano.byName('prompt')?.required).toBe(true);
 		expect(nano.additional).toEqual(['extraInput', 'imageUrls']);
@@ -224,12 +232,41 @@ describe('Unifically node description', () => {
 			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
 			const topLevel = inputs.filter(isTop).map(fieldName);
 			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
-			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
+			const hasMedia = inputs.some(isMediaInput);
+			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options', 'inputType'].includes(name));
 			expect(modelFields.sort()).toEqual([...topLevel].sort());
 			expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
 			for (const spec of inputs.filter((candidate) => candidate.required)) {
 				expect(shown.byName(fieldName(spec))?.required).toBe(true);
 			}
+			// Input Type only for a model with media inputs, URL by default: the form above is the URL form.
+			expect(shown.names.includes('inputType')).toBe(hasMedia);
+			if (hasMedia) expect(shown.byName('inputType')?.default).toBe('url');
+		},
+	);
+
+	it.each(MODELS.filter((model) => model.inputs.some(isMediaInput)).map((model) => [model.id, model] as const))(
+		'%s with Input Type "Binary File": every URL input (and only those) becomes binary field names, where its URL field was',
+		(_id, model) => {
+			const shown = form({ resource: model.resource, operation: 'generate', model: model.id, inputType: 'binary' });
+			const applies = (spec: (typeof model.inputs)[number]) =>
+				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
+			const inputs = model.inputs.filter(applies);
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
+			const nameOf = (spec: (typeof model.inputs)[number]) => (isMediaInput(spec) ? binaryFieldName(spec) : fieldName(spec));
+			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options', 'inputType'].includes(name));
+			expect(modelFields.sort()).toEqual(inputs.filter(isTop).map(nameOf).sort());
+			expect(shown.additional).toEqual([...inputs.filter((spec) => !isTop(spec)).map(nameOf), 'extraInput'].sort());
+			for (const spec of inputs.filter(isMediaInput)) {
+				const field = isTop(spec) ? shown.byName(binaryFieldName(spec)) : shown.additionalField(binaryFieldName(spec));
+				expect(field?.type).toBe('string');
+				expect(!!field?.required).toBe(!!spec.required);
+				expect(field?.displayName).toMatch(spec.type === 'stringList' ? / Binary Fields$/ : / Binary Field$/);
+				if (spec.type !== 'stringList') expect(field?.typeOptions?.binaryDataProperty).toBe(true);
+			}
+			// The model's first required media input starts at "data", as n8n's file nodes name their output.
+			const firstRequired = inputs.find((spec) => spec.required && isMediaInput(spec));
+			if (firstRequired) expect(shown.byName(binaryFieldName(firstRequired))?.default).toBe('data');
 		},
 	);
 
@@ -266,7 +303,8 @@ describe('Unifically API credential form', () => {
 	it('speaks to users of the real API: no permanent notice, no word of the local simulator or npm', () => {
 		const { properties } = new UnificallyApi();
 		expect(properties.map((property) => property.type)).not.toContain('notice');
-		expect(properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'requestsPerSecond']);
+		expect(properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'uploadUrl', 'requestsPerSecond']);
+		expect(properties.find((property) => property.name === 'uploadUrl')?.default).toBe('https://files.storagecdn.online/upload');
 		const text = JSON.stringify(properties.map((property) => [property.displayName, property.description, property.placeholder]));
 		expect(text).not.toMatch(/simulator|npm|127\.0\.0\.1|localhost/i);
 		// What a network error code of the connection test means is still said, on Base URL.

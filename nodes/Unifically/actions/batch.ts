@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withUploadedFiles } from '../helpers/files';
 import { readTaskRequest, type TaskRequest } from '../helpers/input';
 import { pollUntilSettled, type PendingTask, type PollOutcome } from '../helpers/polling';
 import { createTask, estimateCost, isSucceeded, mapWithConcurrency, taskFailedMessage, type Task } from '../helpers/tasks';
@@ -114,7 +115,9 @@ export class Batch {
 		cancel: CancelSignal,
 	): Promise<{ request: TaskRequest; task?: Task; createdAt?: number; error?: Error }> {
 		try {
-			const task = await createTask(this.context, request, callbackUrl(request), cancel);
+			// The item's binary inputs go to Unifically's storage first; a failed upload creates nothing.
+			const uploaded = await withUploadedFiles(this.context, request, cancel);
+			const task = await createTask(this.context, uploaded, callbackUrl(request), cancel);
 			this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
 			return { request, task, createdAt: Date.now() };
 		} catch (error) {

@@ -6,8 +6,9 @@ import * as create from './create.operation';
 import * as estimateCost from './estimateCost.operation';
 import * as generate from './generate.operation';
 import * as get from './get.operation';
-import { MEDIA_RESOURCES } from './resources';
+import { MEDIA_RESOURCES, RESOURCES } from './resources';
 import { nodeOnly, toolProperties } from './tool';
+import * as upload from './upload.operation';
 import * as wait from './wait.operation';
 
 const resourceProperty: INodeProperties = {
@@ -17,6 +18,7 @@ const resourceProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Audio', value: 'audio' },
+		{ name: 'File', value: 'file' },
 		{ name: 'Image', value: 'image' },
 		{ name: 'Task', value: 'task' },
 		{ name: 'Video', value: 'video' },
@@ -78,6 +80,16 @@ const taskOperationProperty: INodeProperties = {
 	default: 'get',
 };
 
+const fileOperationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['file'] } },
+	options: [upload.operation],
+	default: 'upload',
+};
+
 /** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
 export const unificallyProperties: INodeProperties[] = [
 	resourceProperty,
@@ -85,12 +97,14 @@ export const unificallyProperties: INodeProperties[] = [
 	mediaOperationProperty('image'),
 	mediaOperationProperty('audio'),
 	taskOperationProperty,
+	fileOperationProperty,
 	// As an AI Agent's tool the model's form gives way to fields the agent fills (tool.ts).
-	...nodeOnly(MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS))),
+	...nodeOnly(MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS, RESOURCES))),
 	...nodeOnly(generate.description),
 	...create.description,
 	...estimateCost.description,
 	...nodeOnly(get.description),
 	...nodeOnly(wait.description),
+	...upload.description,
 	...toolProperties,
 ];

@@ -138,9 +138,9 @@ const WAITS = `up to its timeout (${TOOL_TIMEOUT_SECONDS} seconds unless set oth
 const GET_LATER = 'the Unifically tool that gets a task by its task_id reads its result later';
 const toolDescriptionTexts: Record<string, (noun: string) => string> = {
 	generate: (noun) =>
-		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments give its inputs (other_inputs lists the inputs each model takes) and, when the tool lets the agent choose, the model. A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
+		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments give its inputs (other_inputs lists the inputs each model takes) and, when the tool lets the agent choose, the model. Images, videos and audio are given as public URLs: the tool cannot take binary files. A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
 	create: (noun) =>
-		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments give its inputs and, when the tool lets the agent choose, the model); ${GET_LATER} (tasks take from seconds to a few minutes).`,
+		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments give its inputs, files as public URLs, and, when the tool lets the agent choose, the model); ${GET_LATER} (tasks take from seconds to a few minutes).`,
 	estimateCost: (noun) =>
 		`Prices ${noun} request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.`,
 	get: () =>

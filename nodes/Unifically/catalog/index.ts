@@ -35,3 +35,16 @@ export function applies(
 ): boolean {
 	return !spec.shownWhen || spec.shownWhen.in.includes(valueOf(spec.shownWhen.key) as string | number | boolean);
 }
+
+/**
+ * A media input: a URL (or list of URLs) of a file the model reads. The form offers each one as
+ * binary fields of the item too ("Input Type: Binary File"), uploaded to Unifically's storage first.
+ */
+export function isMediaInput(spec: { type: string; url?: boolean }): boolean {
+	return spec.url === true && (spec.type === 'string' || spec.type === 'stringList');
+}
+
+/** The form parameter naming a media input's binary field(s): `start_image_url` → `startImageBinaryField`, `image_urls` → `imageBinaryFields`. */
+export function binaryFieldName(spec: { key: string; type: string }): string {
+	return parameterName(spec.key.replace(/_urls?$/, '')) + (spec.type === 'stringList' ? 'BinaryFields' : 'BinaryField');
+}

@@ -1,12 +1,10 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { fieldName, parameterName } from './index';
+import { binaryFieldName, fieldName, isMediaInput, parameterName } from './index';
 import type { InputSpec, ModelSpec, Resource } from './types';
 
 /** Operations whose form shows a model and its inputs. */
 export const MODEL_OPERATIONS = ['generate', 'create', 'estimateCost'];
-
-const RESOURCES = ['video', 'image', 'audio', 'task'];
 
 const ACRONYMS: Record<string, string> = { url: 'URL', urls: 'URLs', id: 'ID', cfg: 'CFG', mv: 'MV', gpt: 'GPT', s: 'S' };
 
@@ -92,6 +90,48 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 			};
 	}
 }
+
+/**
+ * A media input given as binary data of the item (n8n's "Input Data Field Name"): the field's name, or
+ * for a list several names. The model's first required media input starts at `data`, where n8n's
+ * nodes put a file (Read/Write Files, HTTP Request, a trigger's upload, this node's own output).
+ */
+export function binaryInputProperty(spec: InputSpec, asRequired: boolean, firstRequired: boolean): INodeProperties {
+	const list = spec.type === 'stringList';
+	const what = displayNameOf(spec).replace(/ URLs?$/, '');
+	const limit = spec.maxItems !== undefined ? ` (max ${spec.maxItems})` : '';
+	const defaultField = firstRequired ? 'data' : '';
+	return {
+		displayName: `${what} Binary ${list ? 'Fields' : 'Field'}`,
+		name: binaryFieldName(spec),
+		type: 'string',
+		default: defaultField,
+		...(asRequired ? { required: true } : {}),
+		placeholder: list ? 'data, data_1' : 'data',
+		...(list ? {} : { typeOptions: { binaryDataProperty: true } }),
+		hint: list
+			? `Names of the item's binary fields${limit}, comma-separated: each file is uploaded to Unifically and its URL sent as ${spec.key}`
+			: `The item's binary field holding the file: it is uploaded to Unifically and its URL sent as ${spec.key}`,
+		description: (spec.description + describeLimits(spec)).replace(/\.$/, ''),
+	};
+}
+
+/** "Input Type": whether the model's media inputs are URLs (as typed) or binary files of the item. */
+export const inputTypeProperty: INodeProperties = {
+	displayName: 'Input Type',
+	name: 'inputType',
+	type: 'options',
+	options: [
+		{ name: 'URL', value: 'url', description: 'Give each image, video or audio input as a public URL' },
+		{
+			name: 'Binary File',
+			value: 'binary',
+			description: "Give them as binary fields of the input item: each file is uploaded to Unifically's storage first",
+		},
+	],
+	default: 'url',
+	description: 'How the model\'s files (images, videos, audio) are given',
+};
 
 /** The unit a listed value is shown with ("5 s"). */
 const withUnit = (spec: InputSpec, value: string | number | boolean) =>
@@ -256,11 +296,13 @@ function groupFields(
 	models: readonly ModelSpec[],
 	pick: (model: ModelSpec, spec: InputSpec) => boolean,
 	required: (model: ModelSpec, spec: InputSpec) => boolean,
+	toProperty: (model: ModelSpec, spec: InputSpec, asRequired: boolean) => INodeProperties = (model, spec, asRequired) =>
+		inputToProperty(spec, asRequired, isMainVideoInput(model, spec)),
 ): FieldGroup[] {
 	const groups = new Map<string, FieldGroup>();
 	for (const model of models) {
 		for (const spec of model.inputs.filter((input) => pick(model, input))) {
-			const property = inputToProperty(spec, required(model, spec), isMainVideoInput(model, spec));
+			const property = toProperty(model, spec, required(model, spec));
 			const conditions = shownWhenConditions(spec, model);
 			const dependsOn = conditions.length
 				? { name: parameterName(spec.shownWhen!.key), conditions }
@@ -283,10 +325,19 @@ function groupFields(
  * - the editor's "remove values that are no longer valid options" step (run on the parameters that
  *   differ from their defaults) sees the rules even when Resource or Operation are at their defaults.
  */
-export function resourceModelProperties(resource: Resource, models: readonly ModelSpec[]): INodeProperties[] {
+export function resourceModelProperties(
+	resource: Resource,
+	models: readonly ModelSpec[],
+	allResources: readonly string[],
+): INodeProperties[] {
 	const ofResource = models.filter((model) => model.resource === resource);
 	const ids = ofResource.map((model) => model.id);
-	const otherResources = RESOURCES.filter((other) => other !== resource);
+	const otherResources = allResources.filter((other) => other !== resource);
+	const withMedia = ofResource.filter((model) => model.inputs.some(isMediaInput)).map((model) => model.id);
+	// Each media input shows as a URL field or as binary field names, as Input Type says.
+	const byInputType = (spec: InputSpec, binary: boolean) => (isMediaInput(spec) ? [binary ? 'url' : 'binary'] : undefined);
+	const binaryOf = (model: ModelSpec, spec: InputSpec, asRequired: boolean) =>
+		binaryInputProperty(spec, asRequired, asRequired && model.inputs.find((input) => input.required && isMediaInput(input)) === spec);
 	const notFor = (modelIds: string[]) => ids.filter((id) => !modelIds.includes(id));
 	const firstModelId = ids[0] ?? '';
 
@@ -306,16 +357,40 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		})),
 	};
 
-	const topLevel = groupFields(ofResource, isTopLevel, (_model, spec) => !!spec.required).map((group) => ({
-		...group.property,
-		displayOptions: {
-			hide: {
-				resource: otherResources,
-				model: [...notFor(group.modelIds), EXPRESSION],
-				...(group.dependsOn ? { [group.dependsOn.name]: group.dependsOn.conditions } : {}),
-			},
-		},
-	}));
+	const inputType: INodeProperties = {
+		...inputTypeProperty,
+		displayOptions: { hide: { resource: otherResources, model: [...notFor(withMedia), EXPRESSION] } },
+	};
+
+	const topLevelGroups = (binary: boolean) =>
+		groupFields(
+			ofResource,
+			(model, spec) => isTopLevel(model, spec) && (!binary || isMediaInput(spec)),
+			(_model, spec) => !!spec.required,
+			binary ? binaryOf : undefined,
+		).map((group) => {
+			const inputTypes = byInputType(group.spec, binary);
+			const property: INodeProperties = {
+				...group.property,
+				displayOptions: {
+					hide: {
+						resource: otherResources,
+						model: [...notFor(group.modelIds), EXPRESSION],
+						...(group.dependsOn ? { [group.dependsOn.name]: group.dependsOn.conditions } : {}),
+						...(inputTypes ? { inputType: inputTypes } : {}),
+					},
+				},
+			};
+			return { spec: group.spec, property };
+		});
+	// Each binary field right after its URL field: the form keeps its order whichever Input Type is on.
+	const binaryGroups = topLevelGroups(true);
+	const topLevel = topLevelGroups(false).flatMap(({ spec, property }) => {
+		if (!isMediaInput(spec)) return [property];
+		const mine = binaryGroups.filter((entry) => entry.property.name === binaryFieldName(spec));
+		binaryGroups.splice(0, binaryGroups.length, ...binaryGroups.filter((entry) => !mine.includes(entry)));
+		return [property, ...mine.map((entry) => entry.property)];
+	});
 
 	// A model given by an expression (or an id the node does not know yet): the generic Prompt.
 	const genericPrompt: INodeProperties = {
@@ -329,11 +404,18 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 	};
 
 	const optional = groupFields(ofResource, (model, spec) => !isTopLevel(model, spec), () => false);
-	const children: INodeProperties[] = optional.map((group) => {
+	const optionalBinary = groupFields(
+		ofResource,
+		(model, spec) => !isTopLevel(model, spec) && isMediaInput(spec),
+		() => false,
+		binaryOf,
+	);
+	const children: INodeProperties[] = [...optional.map((group) => ({ group, binary: false })), ...optionalBinary.map((group) => ({ group, binary: true }))].map(({ group, binary }) => {
 		const sameNamed = optional
 			.filter((other) => other !== group && other.property.name === group.property.name)
 			.map((other) => other.spec);
-		const invalid = staleValueConditions(group.spec, sameNamed);
+		const invalid = binary ? [] : staleValueConditions(group.spec, sameNamed);
+		const inputTypes = byInputType(group.spec, binary);
 		return {
 			...group.property,
 			displayOptions: {
@@ -341,6 +423,7 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 					'/model': [...notFor(group.modelIds), EXPRESSION],
 					...(group.dependsOn ? { [`/${group.dependsOn.name}`]: group.dependsOn.conditions } : {}),
 					...(invalid.length ? { [group.property.name]: invalid } : {}),
+					...(inputTypes ? { '/inputType': inputTypes } : {}),
 				},
 			},
 		};
@@ -357,5 +440,5 @@ export function resourceModelProperties(resource: Resource, models: readonly Mod
 		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
-	return [picker, ...topLevel, genericPrompt, additionalFields];
+	return [picker, inputType, ...topLevel, genericPrompt, additionalFields];
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { applies, fieldName, findModel, parameterName } from '../catalog';
+import { applies, binaryFieldName, fieldName, findModel, isMediaInput, parameterName } from '../catalog';
 import { displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
@@ -10,6 +10,82 @@ export interface TaskRequest {
 	itemIndex: number;
 	model: string;
 	input: IDataObject;
+	/**
+	 * Media inputs given as binary fields of the item: until they are uploaded (Batch's create),
+	 * `input` holds a placeholder URL naming each file (what Estimate Cost sends).
+	 */
+	files?: FileInput[];
+}
+
+/** One binary field standing for a media input's URL (`position` within a list input). */
+export interface FileInput {
+	key: string;
+	position?: number;
+	/** The item's binary field. */
+	field: string;
+	/** The form's parameter that named it, for error messages. */
+	parameter: string;
+}
+
+/**
+ * Where a file not yet uploaded is named in a request: Estimate Cost and the spending guard price
+ * with it (nothing is uploaded for a dry run), and the catalog's URL checks accept it.
+ */
+export const NOT_UPLOADED_BASE = 'https://files.storagecdn.online/not-uploaded';
+
+/** "data, data_1" or an expression's array → the field names. */
+function binaryFieldNames(raw: unknown): string[] {
+	const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\n,]/) : raw == null ? [] : [raw];
+	return values.map((value) => String(value).trim()).filter((value) => value !== '');
+}
+
+/**
+ * A media input given as binary fields: each field must be on the item and hold bytes (checked here,
+ * before any request); `input` gets a placeholder URL per file until the upload.
+ */
+function readBinaryInput(
+	context: IExecuteFunctions,
+	spec: InputSpec,
+	raw: unknown,
+	itemIndex: number,
+	files: FileInput[],
+): string | string[] | undefined {
+	const node = context.getNode();
+	const parameter = binaryFieldName(spec);
+	const label = `Parameter "${displayNameOf(spec).replace(/ URLs?$/, '')} Binary ${spec.type === 'stringList' ? 'Fields' : 'Field'}" (${parameter})`;
+	const names = binaryFieldNames(raw);
+	if (names.length === 0 && spec.required) {
+		throw new NodeOperationError(node, `${label} is required`, {
+			itemIndex,
+			description: 'Name the binary field holding the file (often "data"), or switch Input Type to URL.',
+		});
+	}
+	if (spec.maxItems !== undefined && names.length > spec.maxItems) {
+		throw new NodeOperationError(node, `${label} takes at most ${spec.maxItems} files (got ${names.length})`, { itemIndex });
+	}
+	if (spec.type !== 'stringList' && names.length > 1) {
+		throw new NodeOperationError(node, `${label} takes one binary field, got ${names.length}: ${names.join(', ')}`, { itemIndex });
+	}
+	const urls = names.map((field, position) => {
+		const item = context.getInputData()[itemIndex];
+		const binary = item?.binary?.[field];
+		if (!binary) {
+			const available = Object.keys(item?.binary ?? {});
+			throw new NodeOperationError(node, `${label}: the item has no binary field "${field}"`, {
+				itemIndex,
+				description: available.length
+					? `Its binary fields: ${available.join(', ')}. Name one of them, or switch Input Type to URL.`
+					: 'The item carries no binary data: put a node before this one that reads or downloads the file (Read/Write Files, HTTP Request), or switch Input Type to URL.',
+			});
+		}
+		if (binary.bytes === 0 || (!binary.id && !binary.data)) {
+			throw new NodeOperationError(node, `${label}: the binary field "${field}" is an empty file`, { itemIndex });
+		}
+		files.push({ key: spec.key, position: spec.type === 'stringList' ? position : undefined, field, parameter });
+		return `${NOT_UPLOADED_BASE}/${encodeURIComponent(binary.fileName || field)}`;
+	});
+	if (urls.length === 0) return undefined;
+	return spec.type === 'stringList' ? urls : urls[0];
 }
 
 function readParameter(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
@@ -107,7 +183,16 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const rawAdditional = (node.parameters.additionalFields ?? {}) as IDataObject;
 
 	const inputs: InputSpec[] = model?.inputs ?? [{ key: 'prompt', type: 'string', description: 'Prompt' }];
+	const binaryInputs = model !== undefined && readParameter(context, 'inputType', itemIndex) === 'binary';
+	const files: FileInput[] = [];
 	for (const spec of inputs) {
+		if (binaryInputs && isMediaInput(spec)) {
+			const name = binaryFieldName(spec);
+			const raw = isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
+			const value = readBinaryInput(context, spec, raw, itemIndex, files);
+			if (value !== undefined) input[spec.key] = value;
+			continue;
+		}
 		// An input of the other mode (Suno's simple / custom) is not sent: its field may hold this mode's text.
 		if (!applies(spec, (key) => input[key] ?? model?.inputs.find((other) => other.key === key)?.formDefault)) continue;
 		const name = fieldName(spec);
@@ -131,7 +216,7 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	}
 	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
 	if (model) checkAgainstCatalog(context, model, input, itemIndex, emptyExpressions);
-	return { itemIndex, model: modelId, input };
+	return { itemIndex, model: modelId, input, ...(files.length ? { files } : {}) };
 }
 
 /** Stops with the first problem the catalog finds in a request's input, named as the form names it. */

@@ -31,8 +31,12 @@ export class CancelledError extends Error {
 	}
 }
 
+export const DEFAULT_UPLOAD_URL = 'https://files.storagecdn.online/upload';
+
 interface Connection {
 	baseUrl: string;
+	/** Unifically's storage upload, the only other host the key is sent to. */
+	uploadUrl: string;
 	fingerprint: string;
 	requestsPerSecond: number;
 }
@@ -49,7 +53,7 @@ function fingerprintOf(text: string): string {
 
 const connections = new WeakMap<object, Promise<Connection>>();
 
-async function connectionOf(context: ApiContext): Promise<Connection> {
+export async function connectionOf(context: ApiContext): Promise<Connection> {
 	let connection = connections.get(context);
 	if (!connection) {
 		connection = context.getCredentials(CREDENTIAL_TYPE).then((credentials) => {
@@ -57,6 +61,7 @@ async function connectionOf(context: ApiContext): Promise<Connection> {
 			const requestsPerSecond = Number(credentials.requestsPerSecond) > 0 ? Number(credentials.requestsPerSecond) : 10;
 			return {
 				baseUrl,
+				uploadUrl: String(credentials.uploadUrl || DEFAULT_UPLOAD_URL).trim(),
 				requestsPerSecond,
 				fingerprint: fingerprintOf(`${baseUrl}\u0000${String(credentials.apiKey ?? '')}`),
 			};
@@ -97,7 +102,7 @@ export function retryAfterMs(response: FullResponse): number {
 	return DEFAULT_BAN_MS;
 }
 
-function networkErrorCode(error: unknown): string | undefined {
+export function networkErrorCode(error: unknown): string | undefined {
 	for (let current = error as Record<string, unknown> | undefined, depth = 0; current && depth < 4; depth++) {
 		if (typeof current.code === 'string' && /^E[A-Z]+/.test(current.code)) return current.code;
 		current = (current.cause ?? current.context) as Record<string, unknown> | undefined;
@@ -113,7 +118,7 @@ function networkErrorCode(error: unknown): string | undefined {
  */
 export const retryBackoff = { baseMs: 1000, maxMs: 16_000, untilDeadlineMaxMs: 30_000 };
 
-const backoffMs = (attempt: number) => Math.min(retryBackoff.maxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15));
+export const backoffMs = (attempt: number) => Math.min(retryBackoff.maxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15));
 
 /** Failures of a status read that only delay it (5xx, 408, 429, a non-JSON answer, a network error or timeout). */
 const transientFailures = new WeakSet<Error>();

@@ -11,6 +11,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameter
 
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/server.cjs';
 import {
+	BINARY_ITEMS,
 	MANUAL_TRIGGER,
 	SET_ITEMS,
 	UNIFICALLY,
@@ -20,8 +21,15 @@ import {
 	type RunWorkflowOptions,
 	type WorkflowRunResult,
 } from '../../../harness/engine.cjs';
+import type { BinaryFileSpec } from '../../../harness/nodes/BinaryItems.node.cjs';
+export { patternBytes } from '../../../harness/nodes/BinaryItems.node.cjs';
 
 export const NODE_NAME = 'Unifically';
+
+export interface BinaryItemSpec {
+	json?: IDataObject;
+	binary?: Record<string, BinaryFileSpec>;
+}
 
 /** A key the simulator accepts with a large balance. `invalid-key` → 401, `broke-key` → 402. */
 export const API_KEY = 'sk-engine-test-key-0123456789';
@@ -42,6 +50,7 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 		if (!sim) return;
 		sim.reset();
 		tasksBeforeTest.set(sim, new Set(sim.tasks.keys()));
+		uploadsBeforeTest.set(sim, sim.uploads().length);
 	});
 	return () => {
 		if (!sim) throw new Error('The simulator is not started (use the getter inside a test)');
@@ -50,6 +59,12 @@ export function useSimulator(options: SimulatorOptions = {}): () => Simulator {
 }
 
 const tasksBeforeTest = new WeakMap<Simulator, Set<string>>();
+const uploadsBeforeTest = new WeakMap<Simulator, number>();
+
+/** The files uploaded to the simulator since the current test started (oldest first). */
+export function uploadsOfThisTest(sim: Simulator) {
+	return sim.uploads().slice(uploadsBeforeTest.get(sim) ?? 0);
+}
 
 /** The tasks the simulator created since the current test started (in creation order). */
 export function tasksOfThisTest(sim: Simulator) {
@@ -62,12 +77,14 @@ export function credentialsFor(
 	apiKey = API_KEY,
 	extra: ICredentialDataDecryptedObject = {},
 ): Record<string, ICredentialDataDecryptedObject> {
-	return { unificallyApi: { apiKey, baseUrl: sim.url, requestsPerSecond: 10, ...extra } };
+	return { unificallyApi: { apiKey, baseUrl: sim.url, uploadUrl: `${sim.url}/upload`, requestsPerSecond: 10, ...extra } };
 }
 
 export interface UnificallyRun {
 	/** Items fed to the node (each one item's json) through a Set Items node; default one empty item. */
 	items?: IDataObject[];
+	/** Items carrying binary files instead (stored through n8n's binary data service, as a Read Files node's). */
+	binaryItems?: BinaryItemSpec[];
 	apiKey?: string;
 	credentials?: ICredentialDataDecryptedObject;
 	/** Continue On Fail (`onError: 'continueRegularOutput'`). */
@@ -84,6 +101,9 @@ export function unificallyWorkflow(parameters: INodeParameters, run: UnificallyR
 	const names = ['Start'];
 	if (run.items) {
 		nodes.push(node('Items', SET_ITEMS, { itemsJson: JSON.stringify(run.items) }));
+		names.push('Items');
+	} else if (run.binaryItems) {
+		nodes.push(node('Items', BINARY_ITEMS, { itemsJson: JSON.stringify(run.binaryItems) }));
 		names.push('Items');
 	}
 	nodes.push(node(name, UNIFICALLY, parameters, run.continueOnFail ? { onError: 'continueRegularOutput' } : {}));
