@@ -126,32 +126,64 @@ IMPORT_DIR="$DEMO_DIR/import"
 rm -rf "$IMPORT_DIR" && mkdir -p "$IMPORT_DIR/workflows"
 cat >"$IMPORT_DIR/credentials.json" <<EOF
 [{ "id": "$CREDENTIAL_ID", "name": "$CREDENTIAL_NAME", "type": "unificallyApi",
-   "data": { "apiKey": "sim-demo-key", "baseUrl": "http://127.0.0.1:$SIM_PORT", "requestsPerSecond": 10 } }]
+   "data": { "apiKey": "sim-demo-key", "baseUrl": "http://127.0.0.1:$SIM_PORT", "uploadUrl": "http://127.0.0.1:$SIM_PORT/upload", "requestsPerSecond": 10 } }]
 EOF
 n8n_cli import:credentials --input="$IMPORT_DIR/credentials.json" || die "importing the credential failed"
-IMPORTED_MARK="$DEMO_DIR/.n8n/.demo-examples-imported"
+IMPORTED_MARK="$DEMO_DIR/.n8n/.demo-examples-imported" # the port, then the ids of the examples imported
+# import_examples [ID...]: the example workflows (all, or those with these ids) into n8n; those that
+# start with a Unifically Trigger are published. Sets $imported and $published (the counts).
+import_examples() {
+	rm -rf "$IMPORT_DIR/workflows" && mkdir -p "$IMPORT_DIR/workflows"
+	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
+	node scripts/demo-examples.js copy "$IMPORT_DIR/workflows" "$DEMO_PORT" "$@" || die "copying the examples failed"
+	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
+	local ids id
+	ids=$(node scripts/demo-examples.js published "$@") || die "reading the examples failed"
+	for id in $ids; do
+		n8n_cli publish:workflow --id="$id" || die "publishing the example workflow $id failed"
+	done
+	imported=$(find "$IMPORT_DIR/workflows" -name '*.json' | wc -l)
+	published=$(echo $ids | wc -w)
+}
 # The examples hold n8n's own URL (the trigger's Callback URL): import them again when the port changed.
 previous_port=""
-if [ -f "$IMPORTED_MARK" ]; then previous_port=$(cat "$IMPORTED_MARK"); fi
+if [ -f "$IMPORTED_MARK" ]; then previous_port=$(head -1 "$IMPORTED_MARK"); fi
 if [ -f "$IMPORTED_MARK" ] && [ "$previous_port" != "$DEMO_PORT" ]; then
 	info "the examples were imported for another port (${previous_port:-an earlier version of this script}): importing them again for $DEMO_PORT"
 	rm -f "$IMPORTED_MARK"
 fi
 if [ ! -f "$IMPORTED_MARK" ]; then
-	# The examples are written for http://localhost:5678; follow DEMO_PORT if it differs.
-	node scripts/demo-examples.js copy "$IMPORT_DIR/workflows" "$DEMO_PORT" || die "copying the examples failed"
-	n8n_cli import:workflow --separate --input="$IMPORT_DIR/workflows" || die "importing the examples failed"
-	published=$(node scripts/demo-examples.js published) || die "reading the examples failed"
-	for id in $published; do
-		n8n_cli publish:workflow --id="$id" || die "publishing the example workflow $id failed"
-	done
-	echo "$DEMO_PORT" >"$IMPORTED_MARK"
-	info "imported $(find "$IMPORT_DIR/workflows" -name '*.json' | wc -l) example workflows; published $(echo $published | wc -w) (the one(s) starting with a Unifically Trigger)"
+	import_examples
+	{ echo "$DEMO_PORT"; node scripts/demo-examples.js ids; } >"$IMPORTED_MARK" || die "writing $IMPORTED_MARK failed"
+	info "imported $imported example workflows; published $published (the one(s) starting with a Unifically Trigger)"
 else
-	info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
+	# Imported once, so that your edits survive; examples added to examples/ since then are imported now.
+	known=$(tail -n +2 "$IMPORTED_MARK")
+	if [ -z "$known" ]; then
+		# Written by an earlier version of this script (the port only): ask n8n which workflows it has.
+		list_log="$DEMO_DIR/logs/list-workflows.log"
+		: >"$list_log"
+		N8N_CLI_LOG="$list_log" n8n_cli list:workflow --onlyId || die "listing the demo's workflows failed"
+		known=$(grep -oE '^[A-Za-z0-9]{16}$' "$list_log" || true)
+	fi
+	# shellcheck disable=SC2086 # one id per word
+	added=$(node scripts/demo-examples.js missing $known) || die "reading the examples failed"
+	if [ -n "$added" ]; then
+		# shellcheck disable=SC2086
+		import_examples $added
+		info "examples were imported on an earlier start; imported the $imported added to examples/ since then (npm start -- --reset to import all afresh)"
+	else
+		info "examples were imported on an earlier start (npm start -- --reset to import them afresh)"
+	fi
+	{ echo "$DEMO_PORT"; echo "$known"; echo "$added"; } | grep -v '^$' >"$IMPORTED_MARK.new" && mv "$IMPORTED_MARK.new" "$IMPORTED_MARK" ||
+		die "writing $IMPORTED_MARK failed"
 fi
-# The scheduled-batch example reads its prompts from n8n's working folder (.demo): a sample, kept once edited.
-[ -f "$DEMO_DIR/unifically-prompts.csv" ] || cp examples/unifically-prompts.csv "$DEMO_DIR/unifically-prompts.csv"
+# Files the examples read by a path relative to n8n's working folder ($SHOW_DIR, which n8n_env lets
+# "Read/Write Files from Disk" read: N8N_RESTRICT_FILE_ACCESS_TO): the scheduled batch's prompts and
+# the picture of local-picture-to-video. Samples, copied once: yours stay when you replace them.
+for file in unifically-prompts.csv unifically-picture.png; do
+	[ -f "$DEMO_DIR/$file" ] || cp "examples/$file" "$DEMO_DIR/$file" || die "copying examples/$file to $DEMO_DIR failed"
+done
 
 # ---- 7. n8n ------------------------------------------------------------------------------------------
 step "Starting n8n on http://localhost:$DEMO_PORT (log: $SHOW_DIR/logs/n8n.log)"
@@ -201,7 +233,8 @@ ${green}${bold}Ready.${reset} Open ${bold}http://localhost:$DEMO_PORT${reset} in
     $login
 
 $guide
-  (unifically-results/ is ${bold}$SHOW_DIR/unifically-results/${reset}.)
+  (unifically-results/ is ${bold}$SHOW_DIR/unifically-results/${reset}; the files the examples read,
+  unifically-picture.png and unifically-prompts.csv, are in $SHOW_DIR/ too.)
 
   Everything talks to the local simulator (credential "${CREDENTIAL_NAME}" → http://127.0.0.1:$SIM_PORT,
   tasks take ${SIM_LATENCY_MS} ms, nothing is charged). To go live, create a credential with your real

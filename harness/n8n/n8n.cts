@@ -215,7 +215,13 @@ export class N8n {
 				id,
 				name,
 				type: 'unificallyApi',
-				data: { apiKey: input.apiKey ?? 'sim-e2e-key', baseUrl: input.baseUrl, requestsPerSecond: input.requestsPerSecond ?? 10 },
+				data: {
+					apiKey: input.apiKey ?? 'sim-e2e-key',
+					baseUrl: input.baseUrl,
+					// The simulator is also Unifically's storage (PUT /upload).
+					uploadUrl: input.uploadUrl ?? `${input.baseUrl.replace(/\/+$/, '')}/upload`,
+					requestsPerSecond: input.requestsPerSecond ?? 10,
+				},
 			},
 		]);
 		return { id, name };

@@ -68,6 +68,8 @@ export interface UnificallyCredentialInput {
 	name?: string;
 	apiKey?: string;
 	baseUrl: string;
+	/** Default: the Base URL's `/upload` (the simulator serves the storage upload too). */
+	uploadUrl?: string;
 	requestsPerSecond?: number;
 }
 

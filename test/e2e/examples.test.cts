@@ -4,11 +4,15 @@
  * Headless: `n8n execute` for the manual ones, `n8n start` for the published trigger. The examples
  * that chain into S3 and Telegram (generate-to-s3, scheduled-batch-to-s3, generate-to-telegram) need
  * those servers: test/e2e/chains.test.cts runs them against local ones; here they are only imported.
+ * The two binary-input examples (local-picture-to-video, image-to-video-chain) run here: what was
+ * uploaded to the simulator's storage is checked byte for byte against the file it came from.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import {
+	EXAMPLES_DIR,
 	N8n,
 	UNIFICALLY_NODE,
 	UNIFICALLY_TRIGGER,
@@ -23,6 +27,7 @@ import {
 	waitFor,
 	webhookPathOf,
 } from '../../harness/n8n/index.cjs';
+import { fileBytes } from '../../simulator/files.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 import { checkPackageNodes, loadPackageNodeTypes } from './support/workflows.cjs';
 
@@ -31,6 +36,13 @@ const RUN_TIMEOUT = 4 * 60_000;
 
 const TRIGGER_WORKFLOW = 'unifExCbTrigger1';
 const CREATE_WORKFLOW = 'unifExCbCreate01';
+/**
+ * The picture examples/local-picture-to-video.json reads, by a path relative to n8n's working folder
+ * (where `npm start` copies it too; N8N_RESTRICT_FILE_ACCESS_TO is that folder).
+ */
+const PICTURE = 'unifically-picture.png';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('example workflows in a real n8n', () => {
 	let tarball: string;
@@ -45,6 +57,7 @@ describe('example workflows in a real n8n', () => {
 		await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
 		for (const file of listExamples()) await n8n.importWorkflow(loadExample(file));
 		await n8n.publishWorkflow(TRIGGER_WORKFLOW);
+		fs.copyFileSync(path.join(EXAMPLES_DIR, PICTURE), path.join(n8n.workDir, PICTURE));
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
@@ -61,6 +74,8 @@ describe('example workflows in a real n8n', () => {
 			'generate-to-s3.json',
 			'generate-to-telegram.json',
 			'generate-video.json',
+			'image-to-video-chain.json',
+			'local-picture-to-video.json',
 			'scheduled-batch-to-s3.json',
 		]);
 	});
@@ -131,6 +146,60 @@ describe('example workflows in a real n8n', () => {
 		});
 		expect(new Set(items.map((item) => item.json.task_id)).size).toBe(4);
 		expect(sim.stats()).toMatchObject({ creates: 4, tasksCompleted: 4 });
+	}, RUN_TIMEOUT);
+
+	test('a picture from disk into a video: Read/Write Files reads it, its exact bytes are uploaded and are the start frame', async () => {
+		sim.resetStats();
+		const before = new Set(sim.uploads().map((upload) => upload.id));
+		const picture = fs.readFileSync(path.join(EXAMPLES_DIR, PICTURE));
+		const result = await n8n.execute('unifExLocalPic01', { timeoutMs: RUN_TIMEOUT });
+		expect(result.error).toBeUndefined();
+
+		const [read] = nodeItems(result.run!, 'Read Picture');
+		expect(read.binary?.data).toMatchObject({ fileName: PICTURE, mimeType: 'image/png' });
+
+		const uploads = sim.uploads().filter((upload) => !before.has(upload.id));
+		expect(uploads).toHaveLength(1);
+		expect(uploads[0]).toMatchObject({ fileName: PICTURE, contentType: 'image/png', size: picture.length, sha256: sha256(picture) });
+
+		const [item, ...rest] = nodeItems(result.run!, 'Generate Video');
+		expect(rest).toHaveLength(0);
+		expect(item.json).toMatchObject({ status: 'completed', model: 'hailuo/minimax-2.3-fast' });
+		const task = sim.tasks.get(String(item.json.task_id));
+		expect(task?.input).toMatchObject({ start_image_url: uploads[0].url });
+		expect(item.binary?.data?.mimeType).toMatch(/^video\//);
+		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+		expect(sim.stats()).toMatchObject({ creates: 1, tasksCompleted: 1, uploads: 1 });
+	}, RUN_TIMEOUT);
+
+	test('image → video, no URL typed: the generated image, uploaded as it was downloaded, is the video\'s start frame', async () => {
+		sim.resetStats();
+		const before = new Set(sim.uploads().map((upload) => upload.id));
+		const result = await n8n.execute('unifExImgToVid01', { timeoutMs: RUN_TIMEOUT });
+		expect(result.error).toBeUndefined();
+
+		const [image, ...moreImages] = nodeItems(result.run!, 'Generate Image');
+		expect(moreImages).toHaveLength(0);
+		expect(image.json).toMatchObject({ status: 'completed', model: 'google/nano-banana' });
+		expect(image.binary?.data?.mimeType).toBe('image/png');
+		// The file the simulator served for the image task, as its bytes are generated (simulator/files.cts).
+		const imageTask = sim.tasks.get(String(image.json.task_id))!;
+		const [served, ...moreFiles] = [...imageTask.planned.files.values()];
+		expect(moreFiles).toHaveLength(0);
+		const servedSha = sha256(fileBytes(imageTask.id, served.name, served.size));
+		expect(sha256(n8n.readBinary(image.binary!.data))).toBe(servedSha);
+
+		const uploads = sim.uploads().filter((upload) => !before.has(upload.id));
+		expect(uploads).toHaveLength(1);
+		expect(uploads[0]).toMatchObject({ contentType: 'image/png', size: served.size, sha256: servedSha });
+
+		const [video, ...moreVideos] = nodeItems(result.run!, 'Generate Video');
+		expect(moreVideos).toHaveLength(0);
+		expect(video.json).toMatchObject({ status: 'completed', model: 'hailuo/minimax-2.3-fast' });
+		expect(sim.tasks.get(String(video.json.task_id))?.input).toMatchObject({ start_image_url: uploads[0].url });
+		expect(video.binary?.data?.mimeType).toMatch(/^video\//);
+		expect(n8n.readBinary(video.binary!.data).length).toBe(sim.config.outputBytes);
+		expect(sim.stats()).toMatchObject({ creates: 2, tasksCompleted: 2, uploads: 1 });
 	}, RUN_TIMEOUT);
 
 	test('a bad API key: the execution stops with the API\'s message, and the key is nowhere', async () => {
