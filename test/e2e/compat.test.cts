@@ -12,14 +12,22 @@
  *
  * The other e2e files go deeper on 2.41.1 only; this file proves the cross-version subset:
  * install as a community package, credential test, Generate with download, Estimate Cost,
- * Create → Wait → Get, bad input, the trigger with a callback, and Generate "Until Callback".
+ * Create → Wait → Get, bad input, the trigger with a callback, Generate "Until Callback", and a file
+ * from the workflow as a model's input (Read/Write Files from Disk → Input Type: Binary File).
  * On the current n8n (N8N_VERSION, 2.41.1) it runs only what no other e2e file runs there (the
- * credential test, Create → Wait → Get, bad input): each other test names the test that covers it
- * on 2.41.1 (`olderVersionsOnly`), and its workflows are not imported there.
+ * credential test, Create → Wait → Get, bad input, the binary input): each other test names the
+ * test that covers it on 2.41.1 (`olderVersionsOnly`), and its workflows are not imported there.
+ *
+ * Binary data: this file's n8n runs in filesystem mode on every version (harness/n8n), so the binary
+ * input is streamed from n8n's binary store. Where a version's own default mode is another one
+ * (n8n 1.x: "default", in memory), the binary input test runs a second time on a small n8n of that
+ * version left in its default mode, where the file goes from its buffer (about 15 s more).
  *
  * E2E_COMPAT_VERSIONS=1.123.81 (comma-separated) runs a subset of the versions.
  */
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 import {
 	EXAMPLE_CREDENTIAL,
@@ -39,6 +47,7 @@ import {
 	type ExecutionRecord,
 	type WorkflowJson,
 } from '../../harness/n8n/index.cjs';
+import { pngPicture, sha256 } from './support/pictures.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 import { unificallyTriggerNode, webhookNode } from './support/workflows.cjs';
 
@@ -57,6 +66,7 @@ const FLOWS = {
 	badInput: { id: 'unifCompatBadInp', path: 'compat-bad-input' },
 	createWithCallback: { id: 'unifCompatCbCrea', path: 'compat-create-callback' },
 	untilCallback: { id: 'unifCompatUntilC', path: 'compat-until-callback' },
+	binaryStartImage: { id: 'unifCompatBinImg', path: 'compat-binary-start-image' },
 } as const;
 const TRIGGER_WORKFLOW = 'unifCompatTrigg1';
 const TRIGGER_WEBHOOK_ID = 'b7f0c7d2-6a43-4c55-9d0e-5e2f3f0a7c11';
@@ -124,7 +134,68 @@ function triggerWorkflow(): WorkflowJson {
 
 const VEO = { resource: 'video', model: 'google/veo-3.1-fast' } as const;
 
-function workflows(): WorkflowJson[] {
+/**
+ * The picture the binary input test writes into n8n's working folder, the only place n8n's file
+ * nodes may read (harness/n8n: N8N_RESTRICT_FILE_ACCESS_TO; n8n 2.x also blocks its own folders).
+ * 512 × 400 pixels of noise, about 600 KB: more than one of the chunks the node streams.
+ */
+const PICTURE = { folder: 'pictures', name: 'start-frame-compat.png', width: 512, height: 400 } as const;
+const picturePath = (instance: N8n) => path.join(instance.workDir, PICTURE.folder, PICTURE.name);
+const BINARY_PROMPT = 'The picture comes to life';
+
+/**
+ * Webhook → n8n's Read/Write Files from Disk (read the picture: binary field `data`) → Video →
+ * Generate with Hailuo 2.3 Fast, its required start image given as Input Type: Binary File.
+ */
+function binaryStartImageWorkflow(instance: N8n): WorkflowJson {
+	const flow = FLOWS.binaryStartImage;
+	return {
+		id: flow.id,
+		name: 'compat: a file from disk as the start image',
+		nodes: [
+			webhookNode(flow.path),
+			{
+				id: randomUUID(),
+				name: 'Read Picture',
+				type: 'n8n-nodes-base.readWriteFile',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { operation: 'read', fileSelector: picturePath(instance), options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Animate Picture',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: {
+					resource: 'video',
+					operation: 'generate',
+					model: 'hailuo/minimax-2.3-fast',
+					prompt: BINARY_PROMPT,
+					inputType: 'binary',
+					startImageBinaryField: 'data',
+					options: { download: false },
+				},
+				credentials: { unificallyApi: EXAMPLE_CREDENTIAL },
+			},
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Read Picture', type: 'main', index: 0 }]] },
+			'Read Picture': { main: [[{ node: 'Animate Picture', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * The binary data mode an n8n version uses when N8N_DEFAULT_BINARY_DATA_MODE is not set (regular
+ * mode): "default" (in memory, inline base64) on 1.x, "filesystem" since 2.0. The test checks it on
+ * the binary the Read/Write Files node outputs (an id in filesystem mode, inline data in memory).
+ */
+const defaultBinaryMode = (major: number): 'default' | 'filesystem' => (major >= 2 ? 'filesystem' : 'default');
+
+function workflows(instance: N8n): WorkflowJson[] {
 	return [
 		viaWebhook('estimate-cost', FLOWS.estimate),
 		viaWebhook('generate-video', FLOWS.generate),
@@ -169,11 +240,12 @@ function workflows(): WorkflowJson[] {
 				},
 			},
 		]),
+		binaryStartImageWorkflow(instance),
 	];
 }
 
 /** The workflows the tests on the current n8n use (the others are covered there by other e2e files). */
-const ON_CURRENT_N8N: string[] = [FLOWS.createWaitGet.id, FLOWS.badInput.id];
+const ON_CURRENT_N8N: string[] = [FLOWS.createWaitGet.id, FLOWS.badInput.id, FLOWS.binaryStartImage.id];
 
 describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 	const current = version === N8N_VERSION;
@@ -200,7 +272,7 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 		sim = await startTestSimulator();
 		n8n = await N8n.create({ version, tarball, name: `unifically-compat-${version}` });
 		await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
-		const ids = await n8n.importWorkflows(workflows().filter((workflow) => !current || ON_CURRENT_N8N.includes(workflow.id!)));
+		const ids = await n8n.importWorkflows(workflows(n8n).filter((workflow) => !current || ON_CURRENT_N8N.includes(workflow.id!)));
 		// The trigger's workflow is published with the CLI (publish:workflow on 2.x, update:workflow
 		// --active on 1.x: harness/n8n/n8n.cts), the others through the REST API once n8n runs.
 		if (ids.includes(TRIGGER_WORKFLOW)) await n8n.publishWorkflow(TRIGGER_WORKFLOW);
@@ -224,46 +296,47 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 	}, 60_000);
 
 	/** POSTs to a workflow's production webhook; resolves with the execution once it has ended. */
-	async function run(flow: { id: string; path: string }, body: unknown = {}, timeoutMs = 120_000): Promise<ExecutionRecord> {
-		const started = await startExecution(flow, body);
-		return await waitForEnd(started.id, timeoutMs);
+	async function run(flow: { id: string; path: string }, body: unknown = {}, timeoutMs = 120_000, instance = n8n): Promise<ExecutionRecord> {
+		const started = await startExecution(flow, body, instance);
+		return await waitForEnd(started.id, timeoutMs, instance);
 	}
 
-	async function startExecution(flow: { id: string; path: string }, body: unknown): Promise<ExecutionRecord> {
-		const before = new Set(n8n.executions({ workflowId: flow.id }).map((execution) => execution.id));
-		const response = await fetch(n8n.webhookUrl(flow.path), {
+	async function startExecution(flow: { id: string; path: string }, body: unknown, instance = n8n): Promise<ExecutionRecord> {
+		const before = new Set(instance.executions({ workflowId: flow.id }).map((execution) => execution.id));
+		const response = await fetch(instance.webhookUrl(flow.path), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),
 		});
 		expect(response.status).toBe(200);
-		return await waitFor('the new execution', () => n8n.executions({ workflowId: flow.id }).find((execution) => !before.has(execution.id)), {
+		return await waitFor('the new execution', () => instance.executions({ workflowId: flow.id }).find((execution) => !before.has(execution.id)), {
 			timeoutMs: 30_000,
 		});
 	}
 
-	function execution(id: string, includeData = false): ExecutionRecord {
-		const found = n8n.executions({ includeData }).find((record) => record.id === id);
+	function execution(id: string, includeData = false, instance = n8n): ExecutionRecord {
+		const found = instance.executions({ includeData }).find((record) => record.id === id);
 		if (!found) throw new Error(`execution ${id} not found`);
 		return found;
 	}
 
 	/**
-	 * The execution once it has ended and its data is saved. n8n 1.x writes the status of a resumed
-	 * execution a moment before its run data (the waiting node's run is briefly missing): wait for both.
+	 * The execution once it has ended and its data is saved. n8n 1.x writes the status of an
+	 * execution a moment before its run data (a resumed one's waiting node briefly has no run; a
+	 * webhook-started one may briefly have no run data at all): wait for both.
 	 */
-	async function waitForEnd(id: string, timeoutMs: number): Promise<ExecutionRecord> {
+	async function waitForEnd(id: string, timeoutMs: number, instance = n8n): Promise<ExecutionRecord> {
 		return await waitFor(
 			`execution ${id} to end`,
 			() => {
-				if (['new', 'running', 'waiting', 'unknown'].includes(execution(id).status)) return undefined;
-				const record = execution(id, true);
+				if (['new', 'running', 'waiting', 'unknown'].includes(execution(id, false, instance).status)) return undefined;
+				const record = execution(id, true, instance);
 				const runs = Object.values(record.run?.data.resultData.runData ?? {});
-				return record.status !== 'success' || runs.every((nodeRuns) => nodeRuns.length > 0) ? record : undefined;
+				return record.status !== 'success' || (runs.length > 0 && runs.every((nodeRuns) => nodeRuns.length > 0)) ? record : undefined;
 			},
 			{ timeoutMs, intervalMs: 250 },
 		).catch((error: Error) => {
-			throw new Error(`${error.message}\n--- n8n log ---\n${n8n.logs().split('\n').slice(-40).join('\n')}`);
+			throw new Error(`${error.message}\n--- n8n log ---\n${instance.logs().split('\n').slice(-40).join('\n')}`);
 		});
 	}
 
@@ -428,4 +501,70 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 		expect(sim.stats().callbacks.map((callback) => callback.status)).toEqual([200]);
 		expect(sim.stats()).toMatchObject({ creates: 1 });
 	}, TEST_TIMEOUT);
+
+	/**
+	 * Writes the picture where the workflow reads it, runs the workflow on `instance`, and checks that
+	 * the file n8n read is the one uploaded (bytes, name, type) and the task's start image. Returns
+	 * the binary n8n's Read/Write Files node output (its `id` says where n8n kept it).
+	 */
+	async function binaryStartImageRun(instance: N8n): Promise<{ stored: string; uploadMs: number }> {
+		const picture = pngPicture(PICTURE.width, PICTURE.height, `compat-${version}-${instance.port}`);
+		fs.mkdirSync(path.dirname(picturePath(instance)), { recursive: true });
+		fs.writeFileSync(picturePath(instance), picture);
+		sim.resetStats();
+		const uploadsBefore = new Set(sim.uploads().map((upload) => upload.id));
+		const ended = await run(FLOWS.binaryStartImage, {}, 120_000, instance);
+		expectSuccess(ended);
+
+		const [read] = nodeItems(ended.run!, 'Read Picture');
+		expect(read.binary?.data).toMatchObject({ fileName: PICTURE.name, mimeType: 'image/png' });
+		const [generated, ...rest] = nodeItems(ended.run!, 'Animate Picture');
+		expect(rest).toHaveLength(0);
+		expect(generated.json).toMatchObject({ status: 'completed', model: 'hailuo/minimax-2.3-fast', task_id: expect.any(String) });
+
+		// Exactly the file's bytes went up, once, with its name and type …
+		const uploads = sim.uploads().filter((upload) => !uploadsBefore.has(upload.id));
+		expect(uploads).toHaveLength(1);
+		expect(uploads[0]).toMatchObject({ fileName: PICTURE.name, contentType: 'image/png', size: picture.length, sha256: sha256(picture) });
+		// … and the task the node created reads it from the upload's URL.
+		const task = sim.tasks.get(String(generated.json.task_id));
+		expect(task?.input).toEqual({ prompt: BINARY_PROMPT, start_image_url: uploads[0].url });
+		expect(sim.stats()).toMatchObject({ creates: 1, uploads: 1, tasksCompleted: 1 });
+		const runs = ended.run!.data.resultData.runData['Animate Picture'];
+		return { stored: read.binary!.data.id ?? 'inline', uploadMs: runs[0].executionTime };
+	}
+
+	test(`binary input: Read/Write Files from Disk → Video Generate (Hailuo 2.3 Fast, Input Type: Binary File) in filesystem mode${
+		defaultBinaryMode(Number(version.split('.')[0])) === 'filesystem' ? " (this n8n's default)" : ''
+	}: the picture is streamed from n8n's binary store, uploaded with its bytes, name and type, and is the task's start image`, async () => {
+		const { stored, uploadMs } = await binaryStartImageRun(n8n);
+		// Filesystem mode: n8n keeps the file on disk and passes an id, so the node streams it (getBinaryStream).
+		expect(stored).toMatch(/^filesystem(-v2)?:/);
+		timings.push(`binary input, filesystem mode (${stored.split(':')[0]}): the Unifically node ran ${uploadMs} ms (upload + create + wait)`);
+	}, TEST_TIMEOUT);
+
+	if (defaultBinaryMode(Number(version.split('.')[0])) !== 'filesystem') {
+		test(`binary input: the same in n8n ${version}'s default binary data mode ("${defaultBinaryMode(Number(version.split('.')[0]))}", in memory): the picture goes from its buffer`, async () => {
+			// A second, small n8n of this version (this workflow only) left in its own default mode.
+			const from = Date.now();
+			const tarball = await packPackage();
+			const inMemory = await N8n.create({ version, tarball, name: `unifically-compat-${version}-default-mode`, env: { N8N_DEFAULT_BINARY_DATA_MODE: undefined } });
+			try {
+				await inMemory.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
+				await inMemory.importWorkflows([binaryStartImageWorkflow(inMemory)]);
+				await inMemory.start();
+				await inMemory.activateWorkflow(FLOWS.binaryStartImage.id);
+				await inMemory.waitForWebhooks(FLOWS.binaryStartImage.id);
+				const ready = Date.now();
+				const { stored, uploadMs } = await binaryStartImageRun(inMemory);
+				// No id: n8n keeps the file inline in the item (base64), the node sends it from its buffer.
+				expect(stored).toBe('inline');
+				timings.push(
+					`binary input, default mode on a second n8n: setup (install, import, start, publish) ${ready - from} ms; the Unifically node ran ${uploadMs} ms`,
+				);
+			} finally {
+				await inMemory.dispose();
+			}
+		}, TEST_TIMEOUT);
+	}
 });

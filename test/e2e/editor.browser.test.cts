@@ -3,7 +3,8 @@
  * `chromium`, installed by scripts/ensure-chromium.sh when missing) driven by playwright-core, one n8n
  * (packed package installed, credential and the "generate a video" example imported, owner created)
  * and one browser for the whole file. The tests run in order, on the same page, like one session:
- * log in → open the example → nodes panel → switch models → clear a required input → run.
+ * log in → open the example → nodes panel → switch models → clear a required input → run; then
+ * issue #18's traps, and a file from the workflow as a model's input (Input Type: Binary File), run.
  *
  * Over 500 lines on purpose: the file is that one session, each test starting where the previous
  * one left the page; split in two, the second half would need its own n8n, browser, login and
@@ -11,6 +12,8 @@
  *
  * A failing test leaves a screenshot in .cache/e2e/screenshots/ (its path is printed); with
  * E2E_SCREENSHOTS=1 the states asserted below are kept there too (to see what the assertions see).
+ * The binary input test photographs its form for the docs: .cache/e2e/screenshots/binary-input.png,
+ * and docs/images/binary-input.png when that is missing or UPDATE_DOCS_IMAGES=1.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -33,6 +36,7 @@ import {
 	waitFor,
 	type WorkflowJson,
 } from '../../harness/n8n/index.cjs';
+import { pngPicture, sha256 } from './support/pictures.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 
 const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed
@@ -48,6 +52,46 @@ const TRIGGER_ID = 'unifEditorTrig01';
 const TRIGGER_WEBHOOK = '5d0c1a44-7f1e-4c7e-9b55-2f5e0b8f3a18';
 const LYRICS = '[Verse] Windows down, the sun is high';
 const credential = { unificallyApi: EXAMPLE_CREDENTIAL };
+
+/** A file from the workflow as the start image: Read/Write Files from Disk → the node (Veo at first). */
+const BINARY_ID = 'unifEditorBinIn1';
+const BINARY_NODE = 'Animate Picture';
+const PICTURE = { name: 'start-frame-editor.png', field: 'picture' } as const;
+const BINARY_PROMPT = 'The picture comes to life, the camera slowly pushes in';
+const DOCS_IMAGE = path.join(ROOT, 'docs/images/binary-input.png');
+
+function binaryInputWorkflow(picturePath: string): WorkflowJson {
+	return {
+		id: BINARY_ID,
+		name: 'Editor: a file from disk as the start image',
+		nodes: [
+			{ id: 'c1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'c2',
+				name: 'Read Picture',
+				type: 'n8n-nodes-base.readWriteFile',
+				typeVersion: 1,
+				position: [240, 0],
+				// The file lands in the binary field "picture" (not the default "data"): the form must be told.
+				parameters: { operation: 'read', fileSelector: picturePath, options: { dataPropertyName: PICTURE.field } },
+			},
+			{
+				id: 'c3',
+				name: BINARY_NODE,
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [480, 0],
+				parameters: { resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast', prompt: BINARY_PROMPT, options: {} },
+				credentials: credential,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Read Picture', type: 'main', index: 0 }]] },
+			'Read Picture': { main: [[{ node: BINARY_NODE, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 function trapsWorkflow(): WorkflowJson {
 	return {
@@ -118,6 +162,8 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 	let context: BrowserContext;
 	let page: Page;
 	let profile: string;
+	/** The picture the binary input test's workflow reads (in n8n's working folder: the file nodes may read there only). */
+	let picture: Buffer;
 	/** The example's prompt, as it is in examples/generate-video.json. */
 	const originalPrompt = String(loadExample('generate-video').nodes.find((node) => node.name === NODE_NAME)!.parameters.prompt);
 
@@ -129,7 +175,11 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		sim = await startTestSimulator();
 		n8n = await N8n.create({ tarball, name: 'unifically-editor' });
 		await n8n.importUnificallyCredential({ baseUrl: sim.url });
-		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow()]);
+		picture = pngPicture(480, 270, 'editor-binary-input');
+		const picturePath = path.join(n8n.workDir, 'pictures', PICTURE.name);
+		fs.mkdirSync(path.dirname(picturePath), { recursive: true });
+		fs.writeFileSync(picturePath, picture);
+		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow(), binaryInputWorkflow(picturePath)]);
 		await n8n.publishWorkflow(TRIGGER_ID);
 		await n8n.start();
 		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
@@ -532,5 +582,106 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		expect(item.json.download_error).toBeUndefined();
 		expect(item.binary?.data?.mimeType).toMatch(/^image\//);
 		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+	});
+
+	// ---- a file from the workflow as a model's input -----------------------------------------------
+
+	/** The docs' picture of the form: the panel from its top to the last of the given fields. */
+	async function photographForm(fields: string[]): Promise<void> {
+		await page.mouse.move(2, 400); // no hover effects in the picture
+		await page.addStyleTag({ content: '[data-test-id="floating-node"] { visibility: hidden !important; }' });
+		await page.waitForTimeout(1_000); // fonts and icons settle
+		const box = (await ndv().boundingBox())!;
+		let bottom = box.y;
+		for (const name of fields) {
+			const field = await ndv().getByTestId(`parameter-input-${name}`).boundingBox();
+			if (field) bottom = Math.max(bottom, field.y + field.height);
+		}
+		const clip = { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, bottom - box.y + 40) };
+		const cached = path.join(SCREENSHOTS, 'binary-input.png');
+		await page.screenshot({ path: cached, clip });
+		if (process.env.UPDATE_DOCS_IMAGES === '1' || !fs.existsSync(DOCS_IMAGE)) {
+			fs.copyFileSync(cached, DOCS_IMAGE);
+			process.stderr.write(`[e2e] wrote ${path.relative(ROOT, DOCS_IMAGE)}\n`);
+		}
+	}
+
+	uiTest('Input Type → Binary File: Start Image URL becomes Start Image Binary Field ("data"), another name is saved, and the file from Read/Write Files is uploaded and used', async () => {
+		await openWorkflow(BINARY_ID, BINARY_NODE);
+		await openNode(BINARY_NODE);
+		await choose('model', /Hailuo 2\.3 Fast/, 'Hailuo 2.3 Fast');
+		const inputType = ndv().getByTestId('parameter-input-inputType').locator('input').first();
+		// URL first (the default): the required Start Image URL, no binary field.
+		expect(await inputType.inputValue()).toBe('URL');
+		await ndv().getByTestId('parameter-input-startImageUrl').waitFor();
+		expect(await ndv().getByTestId('parameter-input-startImageBinaryField').count()).toBe(0);
+
+		await choose('inputType', /Binary File/);
+		expect(await inputType.inputValue()).toBe('Binary File');
+		const field = ndv().getByTestId('parameter-input-startImageBinaryField').locator('input').first();
+		await field.waitFor();
+		expect(await labelOf('startImageBinaryField')).toMatch(/^Start Image Binary Field/);
+		expect(await field.inputValue()).toBe('data');
+		expect(await ndv().getByTestId('parameter-input-startImageUrl').count()).toBe(0);
+		expect(await promptValue()).toBe(BINARY_PROMPT);
+		expect(await parameterProblems()).toEqual([]);
+		await snap('binary-input-default');
+
+		// The previous node puts the file in "picture": the user types that.
+		await field.fill(PICTURE.field);
+		await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click(); // leave the field
+		expect(await field.inputValue()).toBe(PICTURE.field);
+		expect(await parameterProblems()).toEqual([]);
+		await closeNode();
+		await expect(canvasNode(BINARY_NODE).getByTestId('node-issues').count()).resolves.toBe(0);
+		await page.keyboard.press('Control+s');
+		const saved = await waitFor(
+			'the workflow saved with the binary input',
+			async () => {
+				const { data } = await n8n.rest<{ data: WorkflowJson }>('GET', `/rest/workflows/${BINARY_ID}`);
+				const parameters = data.nodes.find((node) => node.name === BINARY_NODE)!.parameters;
+				return parameters.inputType === 'binary' && parameters.startImageBinaryField === PICTURE.field ? parameters : undefined;
+			},
+			{ timeoutMs: 20_000, intervalMs: 500 },
+		);
+		// (n8n saves what differs from a parameter's default: Resource "Video" and Operation "Generate" are.)
+		expect(saved).toMatchObject({ model: 'hailuo/minimax-2.3-fast', prompt: BINARY_PROMPT, inputType: 'binary', startImageBinaryField: PICTURE.field });
+
+		// Run it: Read/Write Files reads the picture, the node uploads it and creates the task with its URL.
+		sim.resetStats();
+		const uploadsBefore = new Set(sim.uploads().map((upload) => upload.id));
+		const executionsBefore = n8n.executions({ workflowId: BINARY_ID }).length;
+		await page.getByTestId('execute-workflow-button').click();
+		const node = canvasNode(BINARY_NODE);
+		await node
+			.getByTestId('canvas-node-status-success')
+			.or(node.getByTestId('canvas-node-status-error'))
+			.or(page.getByText('Workflow execution cannot start'))
+			.first()
+			.waitFor({ timeout: 120_000 });
+		expect(await page.getByText('Workflow execution cannot start').count()).toBe(0);
+		expect(await node.getByTestId('canvas-node-status-error').count()).toBe(0);
+		const execution = await waitFor(
+			'the run saved',
+			() => n8n.executions({ workflowId: BINARY_ID, includeData: true }).slice(executionsBefore).find((record) => record.status === 'success'),
+			{ timeoutMs: 30_000, intervalMs: 500 },
+		);
+		const [read] = nodeItems(execution.run!, 'Read Picture');
+		expect(read.binary?.[PICTURE.field]).toMatchObject({ fileName: PICTURE.name, mimeType: 'image/png', id: expect.stringMatching(/^filesystem/) });
+		const uploads = sim.uploads().filter((upload) => !uploadsBefore.has(upload.id));
+		expect(uploads).toHaveLength(1);
+		expect(uploads[0]).toMatchObject({ fileName: PICTURE.name, contentType: 'image/png', size: picture.length, sha256: sha256(picture) });
+		const [generated] = nodeItems(execution.run!, BINARY_NODE);
+		expect(generated.json).toMatchObject({ status: 'completed', model: 'hailuo/minimax-2.3-fast' });
+		expect(sim.tasks.get(String(generated.json.task_id))?.input).toEqual({ prompt: BINARY_PROMPT, start_image_url: uploads[0].url });
+		expect(sim.stats()).toMatchObject({ creates: 1, uploads: 1 });
+
+		// The form as a user sees it after the run: the picture in the input's binary field, named on the form.
+		await closeNotifications();
+		await openNode(BINARY_NODE);
+		const binaryTab = page.getByTestId('input-panel').getByTestId('radio-button-binary');
+		if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
+		await photographForm(['inputType', 'startImageBinaryField', 'prompt']);
+		await closeNode();
 	});
 });

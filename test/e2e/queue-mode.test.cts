@@ -17,6 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { fileStream } from '../../simulator/files.cjs';
 import { UNIFICALLY_NODE, ensureN8n, loadExample, nodeItems, packPackage, sleep, waitFor, type WorkflowJson } from '../../harness/n8n/index.cjs';
+import { pngPicture, sha256 } from './support/pictures.cjs';
 import { QueueCluster } from './support/queue.cjs';
 import { startS3Server } from './support/s3.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
@@ -53,6 +54,7 @@ const WF = {
 	callback: { id: 'unifQueueCallbk1', path: 'queue-callback', model: 'openai/gpt-image-1' },
 	other: { id: 'unifQueueOther01', path: 'queue-other', model: 'black-forest-labs/flux.2-pro' },
 	joining: { id: 'unifQueueJoin001', path: 'queue-joining', model: 'openai/gpt-image-1.5' },
+	binaryInput: { id: 'unifQueueBinary1', path: 'queue-binary-input', model: 'hailuo/minimax-2.3-fast' },
 	trigger: { id: 'unifQueueTrigger', webhookId: randomUUID() },
 };
 const GENERATE = 'Generate';
@@ -107,6 +109,41 @@ function batchWorkflow(
 	});
 }
 
+/**
+ * A picture POSTed to the Webhook (multipart field `data`: the webhook process stores it in the
+ * database, binary field `data`) → Video → Generate with Hailuo 2.3 Fast on a worker, its start image
+ * given as Input Type: Binary File.
+ */
+function binaryInputWorkflow(credential: { id: string; name: string }): WorkflowJson {
+	const { id, path, model } = WF.binaryInput;
+	return {
+		id,
+		name: 'queue e2e: a posted picture as the start image',
+		nodes: [
+			webhookNode(path),
+			{
+				id: randomUUID(),
+				name: GENERATE,
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					resource: 'video',
+					operation: 'generate',
+					model,
+					prompt: '={{ $json.body.prompt }}',
+					inputType: 'binary',
+					startImageBinaryField: 'data',
+					options: { download: false },
+				},
+				credentials: { unificallyApi: credential },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: GENERATE, type: 'main', index: 0 }]] } },
+		settings: SETTINGS,
+	};
+}
+
 /** Unifically Trigger (Secret Token) → a NoOp: one execution per callback. */
 function triggerWorkflow(): WorkflowJson {
 	return {
@@ -145,7 +182,7 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 		const credential = { id: 'unifQueueCred010', name: 'Unifically (default)' };
 		const capped = { id: 'unifQueueCred005', name: 'Unifically (5 per second)' };
 		await cluster.n8n.importCredentials([
-			{ ...credential, type: 'unificallyApi', data: { apiKey: 'queue-e2e-key', baseUrl: sim.url, requestsPerSecond: 10 } },
+			{ ...credential, type: 'unificallyApi', data: { apiKey: 'queue-e2e-key', baseUrl: sim.url, uploadUrl: `${sim.url}/upload`, requestsPerSecond: 10 } },
 			{ ...capped, type: 'unificallyApi', data: { apiKey: 'queue-e2e-key', baseUrl: sim.url, requestsPerSecond: 5 } },
 		]);
 		const workflows = [
@@ -154,6 +191,7 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 			batchWorkflow(WF.callback, credential, { waitMode: 'callback', timeout: 300 }),
 			batchWorkflow(WF.other, credential),
 			batchWorkflow(WF.joining, credential),
+			binaryInputWorkflow(credential),
 			triggerWorkflow(),
 		];
 		// Every parameter as n8n resolves it (a parameter n8n would drop makes a scene meaningless).
@@ -495,6 +533,39 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 			await Promise.all(cluster.workers.map(async (worker) => await worker.start()));
 		}
 	}, 2 * TEST_TIMEOUT);
+
+	test('4d. Input Type: Binary File on a worker, binary data in the database: a picture posted to the webhook process is streamed from Postgres to the upload, same bytes, name and type, and is the task\'s start image', async () => {
+		sim.reset();
+		// About 600 KB (the suite's database file limit is 1 MiB): several of the chunks the node streams.
+		const picture = pngPicture(512, 400, 'queue-binary-input');
+		const fileName = 'start-frame-queue.png';
+		const before = await known(WF.binaryInput.id);
+		const uploadsBefore = new Set(sim.uploads().map((upload) => upload.id));
+		const form = new FormData();
+		form.append('prompt', 'The picture comes to life');
+		form.append('data', new Blob([picture], { type: 'image/png' }), fileName);
+		const response = await fetch(cluster.webhookUrl(WF.binaryInput.path), { method: 'POST', body: form });
+		expect(response.status).toBe(200);
+		const [started] = await cluster.waitForNewExecutions(WF.binaryInput.id, before, 1);
+		const [ended] = await cluster.waitForEnd([started.id]).catch(diagnose);
+		if (ended.status !== 'success') diagnose(new Error(`execution ${ended.id} ended "${ended.status}": ${JSON.stringify(ended.run?.data.resultData.error)}`));
+		expect(cluster.workersOf(ended.id)).toHaveLength(1);
+
+		// The webhook process kept the picture in Postgres (queue mode's default binary data mode) …
+		const [posted] = nodeItems(ended.run!, 'Webhook');
+		expect(posted.binary?.data).toMatchObject({ fileName, mimeType: 'image/png', id: expect.stringMatching(/^database:/) });
+		expect(sha256(await cluster.readBinary(posted.binary!.data))).toBe(sha256(picture));
+		// … the worker uploaded exactly those bytes, once, with their name and type …
+		const uploads = sim.uploads().filter((upload) => !uploadsBefore.has(upload.id));
+		expect(uploads).toHaveLength(1);
+		expect(uploads[0]).toMatchObject({ fileName, contentType: 'image/png', size: picture.length, sha256: sha256(picture) });
+		// … and the task it created reads the upload's URL.
+		const [generated] = nodeItems(ended.run!, GENERATE);
+		expect(generated.json).toMatchObject({ status: 'completed', model: WF.binaryInput.model });
+		expect(sim.tasks.get(String(generated.json.task_id))?.input).toEqual({ prompt: 'The picture comes to life', start_image_url: uploads[0].url });
+		expect(sim.stats()).toMatchObject({ creates: 1, uploads: 1 });
+		note(`binary input on a worker (database mode, ${picture.length} bytes): Generate ran ${ended.run!.data.resultData.runData[GENERATE][0].executionTime} ms (upload + create + wait)`);
+	}, TEST_TIMEOUT);
 
 	test('5. a worker SIGKILLed in the middle of a poll-mode batch: n8n fails the execution, never re-runs it (no task created twice); the tasks still reach a Callback URL', async () => {
 		sim.reset();
