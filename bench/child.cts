@@ -5,11 +5,13 @@
  * starts fresh, says `ready`, waits for `go`, runs the workflow through n8n's real
  * WorkflowExecute, and reports a `result`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, IPinData } from 'n8n-workflow';
 
 import {
+	BINARY_ITEMS,
 	MANUAL_TRIGGER,
 	SET_ITEMS,
 	UNIFICALLY,
@@ -33,6 +35,10 @@ import {
 	type ScenarioConfig,
 	type ThroughputConfig,
 	type ThroughputResult,
+	type UploadBatchConfig,
+	type UploadBatchResult,
+	type UploadThroughputConfig,
+	type UploadThroughputResult,
 } from './protocol.cjs';
 
 const NODE_NAME = 'Unifically';
@@ -66,6 +72,8 @@ interface WorkflowSpec {
 	items: IDataObject[];
 	parameters: INodeParameters;
 	binaryDataMode?: BinaryDataMode;
+	/** Items given to the node instead of `items` (e.g. with binary data stored earlier). */
+	pinned?: INodeExecutionData[];
 	timeoutMs: number;
 }
 
@@ -78,9 +86,11 @@ async function runUnifically(spec: WorkflowSpec): Promise<WorkflowRunResult> {
 		],
 		connections: chain('Start', 'Items', NODE_NAME),
 		credentials: {
-			unificallyApi: { apiKey: spec.apiKey, baseUrl: spec.simUrl, requestsPerSecond: spec.requestsPerSecond },
+			// The simulator is also Unifically's storage (PUT /upload).
+			unificallyApi: { apiKey: spec.apiKey, baseUrl: spec.simUrl, uploadUrl: `${spec.simUrl}/upload`, requestsPerSecond: spec.requestsPerSecond },
 		},
 		binaryDataMode: spec.binaryDataMode ?? 'default',
+		pinData: spec.pinned ? ({ Items: spec.pinned } as IPinData) : undefined,
 		timeoutMs: spec.timeoutMs,
 	});
 }
@@ -283,6 +293,193 @@ async function estimate(config: EstimateConfig): Promise<EstimateResult> {
 	};
 }
 
+// ---------------------------------------------------------------------------------------------
+// Files as inputs: uploads (File → Upload, and binary inputs of Generate)
+
+/**
+ * `count` files of `bytes` each (the harness's Binary Items node: n8n's own `prepareBinaryData`),
+ * stored once in filesystem mode as Read Files would store them; the items and the files' paths.
+ * The measured runs are given these items pinned, so that making the files is not timed.
+ */
+async function storedFiles(count: number, bytes: number, name: (index: number) => string, mimeType: string) {
+	const specs = Array.from({ length: count }, (_, index) => ({ binary: { data: { fileName: name(index), mimeType, seed: `bench-${index}`, bytes } } }));
+	const made = await runWorkflow({
+		nodes: [node('Start', MANUAL_TRIGGER), node('Files', BINARY_ITEMS, { itemsJson: JSON.stringify(specs) })],
+		connections: chain('Start', 'Files'),
+		binaryDataMode: 'filesystem',
+		timeoutMs: 300_000,
+	});
+	if (made.status !== 'success') throw new Error(`Making the files failed: ${made.error?.message ?? made.status}`);
+	const items = made.outputOf('Files').map((item, index) => ({ json: {}, binary: item.binary, pairedItem: { item: index } }));
+	global.gc?.(); // the pattern buffers
+	return { items, paths: items.map((item) => made.binaryPathOf(item)) };
+}
+
+const uploadParameters = (): INodeParameters => ({ resource: 'file', operation: 'upload', binaryPropertyName: 'data' });
+
+/** File → Upload of pinned items on `apiKey`, measured. */
+async function uploadItems(config: { simUrl: string; apiKey: string; timeoutMs: number }, pinned: INodeExecutionData[]) {
+	const { result, summary } = await measured(() =>
+		runUnifically({ simUrl: config.simUrl, apiKey: config.apiKey, requestsPerSecond: 10, items: [], pinned, parameters: uploadParameters(), binaryDataMode: 'filesystem', timeoutMs: config.timeoutMs }),
+	);
+	const urls = summary.itemsOut > 0 ? result.outputOf(NODE_NAME).map((item) => item.json.file_url) : [];
+	if (summary.status !== 'success' || summary.itemErrors > 0 || urls.length !== pinned.length) {
+		throw new Error(`File → Upload failed (${summary.status}, ${summary.itemErrors} item errors): ${summary.error ?? ''}`);
+	}
+	return { summary, urls: urls.map(String) };
+}
+
+/**
+ * The plain way to upload a file: one `PUT` with node:http, the multipart head, the file streamed
+ * from disk (fs.createReadStream piped into the request), the tail, with Content-Length. Resolves
+ * with the time from the request's start to the answer read, and the answer's file_url.
+ */
+function plainPut(url: string, apiKey: string, file: string, fileName: string, mimeType: string): Promise<{ ms: number; fileUrl: string }> {
+	const boundary = `----benchPlain${Date.now().toString(36)}`;
+	const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mimeType}\r\n\r\n`);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+	const size = statSync(file).size;
+	const started = performance.now();
+	return new Promise((resolve, reject) => {
+		const request = http.request(url, {
+			method: 'PUT',
+			headers: {
+				Authorization: `Bearer ${apiKey}`,
+				'Content-Type': `multipart/form-data; boundary=${boundary}`,
+				'Content-Length': String(head.length + size + tail.length),
+			},
+		});
+		request.on('error', reject);
+		request.on('response', (response) => {
+			let text = '';
+			response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+			response.on('end', () => {
+				const ms = performance.now() - started;
+				const answer = (() => {
+					try {
+						return JSON.parse(text) as { file_url?: string };
+					} catch {
+						return {};
+					}
+				})();
+				if (response.statusCode !== 200 || !answer.file_url) reject(new Error(`plain PUT answered ${response.statusCode}: ${text.slice(0, 300)}`));
+				else resolve({ ms, fileUrl: answer.file_url });
+			});
+		});
+		request.write(head);
+		const source = createReadStream(file);
+		source.on('error', reject);
+		source.on('end', () => request.end(tail));
+		source.pipe(request, { end: false });
+	});
+}
+
+/** Warm both ways of uploading (modules, connections, the binary store) with a small file on the warm-up key. */
+async function warmUpUploads(config: UploadThroughputConfig | UploadBatchConfig) {
+	await warmUp(config);
+	const small = await storedFiles(1, 64 * 1024, () => 'warm-up.png', 'image/png');
+	await uploadItems({ ...config, apiKey: `${config.apiKey}-warmup` }, small.items);
+	await plainPut(`${config.simUrl}/upload`, `${config.apiKey}-warmup`, small.paths[0], 'warm-up.png', 'image/png');
+}
+
+/** Runs `work`, sampling this process's `arrayBuffers` (Buffers' memory) every 10 ms: how much it rose at most. */
+async function arrayBuffersAdded<T>(work: () => Promise<T>): Promise<{ value: T; added: number }> {
+	const before = process.memoryUsage().arrayBuffers;
+	let peak = before;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 10);
+	try {
+		const value = await work();
+		return { value, added: Math.max(peak, process.memoryUsage().arrayBuffers) - before };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/** One file, uploaded by the node and by a plain PUT, alternately (which goes first alternates too). */
+async function uploadThroughput(config: UploadThroughputConfig): Promise<UploadThroughputResult> {
+	await warmUpUploads(config);
+	const video = await storedFiles(1, config.fileBytes, () => 'video.mp4', 'video/mp4');
+	await send({ type: 'ready' });
+	await waitForGo();
+	await send({ type: 'started' });
+	const result: UploadThroughputResult = {
+		scenario: 'uploadThroughput',
+		fileBytes: config.fileBytes,
+		plainMs: [],
+		nodeMs: [],
+		nodeWallMs: [],
+		plainArrayBuffersAdded: [],
+		nodeArrayBuffersAdded: [],
+		order: [],
+		fileUrls: [],
+	};
+	for (let round = 0; round < config.repeats; round++) {
+		const first = round % 2 ? 'node' : 'plain';
+		result.order.push(first);
+		for (const way of first === 'plain' ? ['plain', 'node'] : ['node', 'plain']) {
+			global.gc?.();
+			if (way === 'plain') {
+				const { value: put, added } = await arrayBuffersAdded(() => plainPut(`${config.simUrl}/upload`, `${config.apiKey}-plain`, video.paths[0], 'video.mp4', 'video/mp4'));
+				result.plainMs.push(put.ms);
+				result.plainArrayBuffersAdded.push(added);
+				result.fileUrls.push(put.fileUrl);
+			} else {
+				const { value, added } = await arrayBuffersAdded(() => uploadItems({ ...config, apiKey: `${config.apiKey}-node` }, video.items));
+				result.nodeMs.push(value.summary.nodeExecutionMs);
+				result.nodeWallMs.push(value.summary.wallMs);
+				result.nodeArrayBuffersAdded.push(added);
+				result.fileUrls.push(value.urls[0]);
+			}
+		}
+	}
+	return result;
+}
+
+/**
+ * The batch with files: `items` items each with its own image. First their uploads alone (File →
+ * Upload on another key), then Video → Generate (Hailuo 2.3 Fast, binary start image) on the
+ * measured key: each item's file is uploaded, then its task created at the API's pace.
+ */
+async function uploadBatch(config: UploadBatchConfig): Promise<UploadBatchResult> {
+	await warmUpUploads(config);
+	const images = await storedFiles(config.items, config.fileBytes, (index) => `frame-${index + 1}.png`, 'image/png');
+	await send({ type: 'ready' });
+	await waitForGo();
+	await send({ type: 'started' });
+	const alone = await uploadItems({ ...config, apiKey: `${config.apiKey}-upload` }, images.items);
+	global.gc?.();
+	const { result, summary } = await measured(() =>
+		runUnifically({
+			simUrl: config.simUrl,
+			apiKey: config.apiKey,
+			requestsPerSecond: config.requestsPerSecond,
+			items: [],
+			pinned: images.items,
+			parameters: {
+				resource: 'video',
+				operation: 'generate',
+				model: 'hailuo/minimax-2.3-fast',
+				prompt: 'Benchmark: the frame comes alive',
+				inputType: 'binary',
+				startImageBinaryField: 'data',
+				options: { download: false },
+			},
+			binaryDataMode: 'filesystem',
+			timeoutMs: config.timeoutMs,
+		}),
+	);
+	const output = summary.itemsOut > 0 ? result.outputOf(NODE_NAME) : [];
+	return {
+		scenario: 'uploadBatch',
+		uploadAlone: { ...alone.summary, uploaded: alone.urls.length },
+		batch: {
+			...summary,
+			completed: output.filter((item) => item.json.status === 'completed').length,
+			taskIds: output.map((item) => String(item.json.task_id ?? '')),
+		},
+	};
+}
+
 async function main() {
 	const config = JSON.parse(process.argv[2] ?? '{}') as ScenarioConfig;
 	switch (config.scenario) {
@@ -292,6 +489,10 @@ async function main() {
 			return await memory(config);
 		case 'estimateCost':
 			return await estimate(config);
+		case 'uploadThroughput':
+			return await uploadThroughput(config);
+		case 'uploadBatch':
+			return await uploadBatch(config);
 		default:
 			throw new Error(`Unknown scenario in ${process.argv[2]}`);
 	}

@@ -16,11 +16,15 @@
  *   6. Per-item overhead: Estimate Cost over 1,000 items at the API's limit, and with the limit lifted.
  *   7. Memory in a real n8n (`memory-n8n`): the same 512 MiB download under
  *      `n8n start` (2.41.1, the packed package), filesystem and database binary data modes.
+ *   8. Files as inputs: 100 items each with its own 1 MiB image through Video → Generate against
+ *      N/10 + T + the same uploads alone (`upload-batch`); a 200 MiB upload by the node against a
+ *      plain streamed PUT (`upload-throughput`); the peak memory a 200 MiB video's upload adds in a
+ *      real n8n (`upload-memory-n8n`).
  * Every node scenario runs in a child process of its own (bench/child.cts).
  *
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
- * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, large,
- * naive, memory, memory-n8n, estimate, overhead, callbacks);  --naive-items <n> (default 10);  --items <n> (default 100);
+ * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, upload-batch, large,
+ * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, estimate, overhead, callbacks);  --naive-items <n> (default 10);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  *
  * This file parses the arguments and runs the chosen scenarios in their order; each scenario is a
@@ -41,11 +45,40 @@ import { runMemoryN8nScenario } from './scenarios/memoryN8n.cjs';
 import { runNaive } from './scenarios/naive.cjs';
 import { runShared } from './scenarios/shared.cjs';
 import { runThroughput } from './scenarios/throughput.cjs';
-import { BAN_SECONDS, ESTIMATE_ITEMS, MEMORY_TASK_MS, RATE_LIMIT, TASK_MS, log, type Args } from './settings.cjs';
+import { runUploadBatch } from './scenarios/uploadBatch.cjs';
+import { runUploadMemoryN8n } from './scenarios/uploadMemoryN8n.cjs';
+import { runUploadThroughput } from './scenarios/uploadThroughput.cjs';
+import {
+	BAN_SECONDS,
+	ESTIMATE_ITEMS,
+	MEMORY_TASK_MS,
+	RATE_LIMIT,
+	TASK_MS,
+	UPLOAD_BATCH_FILE_BYTES,
+	UPLOAD_BATCH_ITEMS,
+	UPLOAD_FILE_BYTES,
+	UPLOAD_REPEATS,
+	UPLOAD_THROUGHPUT_REPEATS,
+	log,
+	type Args,
+} from './settings.cjs';
 import { writeReport } from './writeReport.cjs';
 
 /** Every name `--only` takes, in the order a run takes them. */
-const SCENARIOS = ['throughput', 'shared', 'large', 'naive', 'memory', 'memory-n8n', 'estimate', 'overhead', 'callbacks'];
+const SCENARIOS = [
+	'throughput',
+	'shared',
+	'upload-batch',
+	'large',
+	'naive',
+	'memory',
+	'upload-throughput',
+	'memory-n8n',
+	'upload-memory-n8n',
+	'estimate',
+	'overhead',
+	'callbacks',
+];
 
 function parseArgs(argv: string[]): Args {
 	const args: Args = { items: 100, naiveItems: 10, outputBytes: 512 * 1024 * 1024 };
@@ -63,7 +96,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
-			console.log('npm run bench [-- --json <file>] [--markdown <file>] [--only throughput,shared,large,naive,memory,memory-n8n,estimate,overhead,callbacks]');
+			console.log(`npm run bench [-- --json <file>] [--markdown <file>] [--only ${SCENARIOS.join(',')}]`);
 			process.exit(0);
 		} else throw new Error(`Unknown option ${flag}`);
 	}
@@ -91,6 +124,11 @@ async function main() {
 			memoryTaskMs: MEMORY_TASK_MS,
 			estimateItems: ESTIMATE_ITEMS,
 			model: MODEL,
+			uploadFileBytes: UPLOAD_FILE_BYTES,
+			uploadMemoryRepeats: UPLOAD_REPEATS,
+			uploadThroughputRepeats: UPLOAD_THROUGHPUT_REPEATS,
+			uploadBatchItems: UPLOAD_BATCH_ITEMS,
+			uploadBatchFileBytes: UPLOAD_BATCH_FILE_BYTES,
 		},
 		rateLimitedTotal: 0,
 		simulators: {},
@@ -119,6 +157,9 @@ async function main() {
 	// own rate limiter, as n8n workers), against one simulator, started together; one variant at a time.
 	if (want('shared')) await runShared(context);
 
+	// Phase 1c: the batch with files, alone too (its wall time is held against the rate limit's bound).
+	if (want('upload-batch')) await runUploadBatch(context);
+
 	// Phase 2, all light and mostly waiting on the rate limit, side by side (own simulators and keys):
 	// Estimate Cost ×1000 at the API's limit (~110 s), the naive baseline (in this process) and the
 	// large batch (1,000 items, 30 s tasks: ~2.5 minutes).
@@ -128,8 +169,14 @@ async function main() {
 	// this process serves the 512 MiB file, and a busy simulator would bunch other scenarios' requests.
 	if (want('memory')) await runMemory(context);
 
+	// Phase 3a: a 200 MiB upload by the node and by a plain PUT, alternately, alone (disk and CPU bound).
+	if (want('upload-throughput')) await runUploadThroughput(context);
+
 	// Phase 3b: memory in a real n8n (n8n start, the packed package), one binary data mode at a time.
 	if (want('memory-n8n')) await runMemoryN8nScenario(context);
+
+	// Phase 3c: the memory a 200 MiB upload adds in a real n8n (filesystem mode).
+	if (want('upload-memory-n8n')) await runUploadMemoryN8n(context);
 
 	// Phase 4, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
 	if (want('overhead')) await runOverhead(context);

@@ -7,7 +7,7 @@
 /** The model every scenario uses (cheap, image: one small output file by default). */
 export const MODEL = 'google/nano-banana';
 
-export type ScenarioName = 'throughput' | 'memory' | 'estimateCost';
+export type ScenarioName = 'throughput' | 'memory' | 'estimateCost' | 'uploadThroughput' | 'uploadBatch';
 
 export interface ThroughputConfig {
 	scenario: 'throughput';
@@ -38,7 +38,30 @@ export interface EstimateConfig {
 	timeoutMs: number;
 }
 
-export type ScenarioConfig = ThroughputConfig | MemoryConfig | EstimateConfig;
+/** One file uploaded by the node (File → Upload) and by a plain streamed PUT, alternately. */
+export interface UploadThroughputConfig {
+	scenario: 'uploadThroughput';
+	simUrl: string;
+	/** The node uploads with `<apiKey>-node`, the plain PUT with `<apiKey>-plain` (to tell them apart in the request log). */
+	apiKey: string;
+	fileBytes: number;
+	repeats: number;
+	timeoutMs: number;
+}
+
+/** Items each with a file of its own: their uploads alone (File → Upload), then Video → Generate with them. */
+export interface UploadBatchConfig {
+	scenario: 'uploadBatch';
+	simUrl: string;
+	/** The batch's key; the uploads alone use `<apiKey>-upload`. */
+	apiKey: string;
+	items: number;
+	fileBytes: number;
+	requestsPerSecond: number;
+	timeoutMs: number;
+}
+
+export type ScenarioConfig = ThroughputConfig | MemoryConfig | EstimateConfig | UploadThroughputConfig | UploadBatchConfig;
 
 /** What every child reports about a workflow run. */
 export interface RunSummary {
@@ -90,7 +113,33 @@ export interface EstimateResult extends RunSummary {
 	totalCost?: number;
 }
 
-export type ScenarioResult = ThroughputResult | MemoryResult | EstimateResult;
+export interface UploadThroughputResult {
+	scenario: 'uploadThroughput';
+	fileBytes: number;
+	/** Each plain PUT: request start → answer read (ms), in order. */
+	plainMs: number[];
+	/** Each upload by the node: the Unifically node's execution time (ms), in order. */
+	nodeMs: number[];
+	/** The same, as the whole workflow's run (the engine around the node). */
+	nodeWallMs: number[];
+	/** How far this process's Buffers (`arrayBuffers`) rose during each upload: what the upload held at once, plus garbage not yet collected. */
+	plainArrayBuffersAdded: number[];
+	nodeArrayBuffersAdded: number[];
+	/** Which went first in each round. */
+	order: Array<'plain' | 'node'>;
+	/** file_url of each upload (plain, then node, per round), to check the simulator's copies. */
+	fileUrls: string[];
+}
+
+export interface UploadBatchResult {
+	scenario: 'uploadBatch';
+	/** File → Upload of the same files, alone. */
+	uploadAlone: RunSummary & { uploaded: number };
+	/** Video → Generate, binary start image: upload then create each item, wait for every task. */
+	batch: RunSummary & { completed: number; taskIds: string[] };
+}
+
+export type ScenarioResult = ThroughputResult | MemoryResult | EstimateResult | UploadThroughputResult | UploadBatchResult;
 
 export type ChildMessage =
 	| { type: 'ready' }

@@ -15,6 +15,9 @@ import type { CallbackBurstResult } from './scenarios/callbacks.cjs';
 import type { MemoryN8nModeResult } from './scenarios/memoryN8n.cjs';
 import type { NaiveResult } from './scenarios/naive.cjs';
 import type { SharedResult } from './scenarios/shared.cjs';
+import type { UploadBatchFigures } from './scenarios/uploadBatch.cjs';
+import type { UploadMemoryN8nResult } from './scenarios/uploadMemoryN8n.cjs';
+import type { UploadThroughputFigures } from './scenarios/uploadThroughput.cjs';
 import { RATE_LIMIT, TARGETS, type Args } from './settings.cjs';
 
 export interface KeyStatsLike {
@@ -39,6 +42,9 @@ export interface Results {
 	overhead?: EstimateResult & { externalPeakRss: number; itemsPerSecond: number; stats: unknown };
 	callbacks?: CallbackBurstResult[];
 	memoryN8n?: MemoryN8nModeResult[];
+	uploadThroughput?: UploadThroughputFigures;
+	uploadBatch?: UploadBatchFigures;
+	uploadMemoryN8n?: UploadMemoryN8nResult;
 	rateLimitedTotal: number;
 	simulators: Record<string, SimulatorSummary>;
 	rows: Row[];

@@ -13,6 +13,15 @@ export const SHARED_ITEMS = 40;
 export const LARGE_ITEMS = 1000;
 export const LARGE_TASK_MS = 30_000;
 export const UNTHROTTLED = 100_000;
+/** Files as model inputs (binary data, uploaded before each create): the video a real n8n uploads, and the throughput run's file. */
+export const UPLOAD_FILE_BYTES = 200 * 1024 * 1024;
+/** Upload memory in a real n8n: calls with and without the upload, alternately, this many times each. */
+export const UPLOAD_REPEATS = 5;
+/** Upload throughput: the node's upload and a plain PUT of the same file, alternately, this many times each. */
+export const UPLOAD_THROUGHPUT_REPEATS = 5;
+/** The batch with files: 100 items, each with its own 1 MiB start image, 3 s tasks. */
+export const UPLOAD_BATCH_ITEMS = 100;
+export const UPLOAD_BATCH_FILE_BYTES = 1024 * 1024;
 export const TARGETS = {
 	// A lone batch keeps one request a second spare for a process that joins blind (NEWCOMER_SPARE):
 	// 1.15 × is what that may cost it.
@@ -24,6 +33,12 @@ export const TARGETS = {
 	memoryDeltaBytes: 96 * 1024 * 1024,
 	/** Issue 21: what a 512 MiB download may add to a real n8n's peak RSS, filesystem mode. */
 	memoryN8nDeltaBytes: 32 * 1024 * 1024,
+	/** What uploading a 200 MiB video may add to a real n8n's peak RSS, over the same workflow without the upload. */
+	uploadMemoryN8nDeltaBytes: 32 * 1024 * 1024,
+	/** The node's upload throughput over a plain streamed PUT of the same file to the same server. */
+	uploadThroughputRatio: 0.8,
+	/** The batch with files: wall time over (N/10 + T + the same uploads alone). */
+	uploadBatchRatio: 1.25,
 };
 export const SAMPLE_EVERY_MS = 50;
 

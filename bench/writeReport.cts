@@ -15,6 +15,9 @@ import { memoryN8nRows } from './scenarios/memoryN8n.cjs';
 import { naiveRows } from './scenarios/naive.cjs';
 import { sharedRows } from './scenarios/shared.cjs';
 import { throughputPolitenessRows, throughputRows } from './scenarios/throughput.cjs';
+import { uploadBatchRows } from './scenarios/uploadBatch.cjs';
+import { uploadMemoryN8nRows } from './scenarios/uploadMemoryN8n.cjs';
+import { uploadThroughputRows } from './scenarios/uploadThroughput.cjs';
 import { LARGE_ITEMS, LARGE_TASK_MS, RATE_LIMIT, SHARED_ITEMS, TASK_MS, type Args } from './settings.cjs';
 
 /** In the --markdown page, everything from this line on is kept when the page is rewritten. */
@@ -28,6 +31,7 @@ export function buildRows(results: Results, args: Args): Row[] {
 		...throughputPolitenessRows(results, args),
 		...sharedRows(results),
 		...largeRows(results),
+		...uploadBatchRows(results),
 		{
 			section: 'Politeness (every scenario of this run)',
 			figure: '429s received, all simulators',
@@ -42,6 +46,8 @@ export function buildRows(results: Results, args: Args): Row[] {
 		},
 		...memoryRows(results, args),
 		...memoryN8nRows(results),
+		...uploadThroughputRows(results),
+		...uploadMemoryN8nRows(results),
 		...estimateRows(results),
 		...callbackRows(results.callbacks),
 	];
@@ -154,7 +160,7 @@ export function markdownPage(results: Results): string {
 		'',
 		'```sh',
 		'npm ci            # once, on a fresh clone (npm run bench also does it when node_modules is missing)',
-		'npm run bench     # ~5 minutes; prints the table',
+		'npm run bench     # ~10 minutes; prints the table',
 		'npm run bench -- --json bench-results.json --markdown bench/RESULTS.md   # also write the results',
 		'```',
 		'',
@@ -167,9 +173,12 @@ export function markdownPage(results: Results): string {
 		'- **Politeness**: 429s and status reads counted by the simulator for the batch\'s key; the 429 total covers every simulator in the run.',
 		`- **Memory**: one item whose output is a ${mib(Number(results.settings.outputBytes), 0)} file (\`sim_output_bytes\`, 0.2 s task)`+', Download Output Files on, binary data in filesystem mode, versus the same run with download off — each in a fresh process after the same warm-up. Peak RSS is the higher of the child\'s own samples (`process.memoryUsage()` every 50 ms) and the parent\'s reads of `/proc/<pid>/status` (every 50 ms); VmHWM is the kernel\'s lifetime peak.',
 		'- **Memory in a real n8n** (`--only memory-n8n`, `bench/scenarios/memoryN8n.cts`): the packed package in a real n8n 2.41.1 under `n8n start`, one fresh n8n per binary data mode (filesystem; database, as queue mode uses). A published Webhook → Unifically (Image → Generate) workflow is called with and without Download Output Files, alternately, three times each (database mode once). Before each call the n8n process\'s peak-RSS counter is reset (`echo 5 > /proc/<pid>/clear_refs`); a call\'s figure is VmHWM after it minus VmRSS before it, and the download\'s cost is the median with download minus the median without.',
+		'- **Batch with files** (`--only upload-batch`, `bench/scenarios/uploadBatch.cts`): 100 items, each with its own 1 MiB image as binary data (filesystem mode), through Video → Generate (Hailuo 2.3 Fast, Input Type: Binary File, the image as start image) in the engine, 3 s tasks: each file is uploaded (`PUT /upload`, at most 3 at a time) before its task is created. First the same 100 files go through File → Upload alone (another key); the bound is N/10 + T + that time.',
+		'- **Upload throughput** (`--only upload-throughput`, `bench/scenarios/uploadThroughput.cts`): a 200 MiB file in n8n\'s binary store (filesystem mode), uploaded by the node (File → Upload in the engine: the node\'s execution time) and by a plain `PUT` with node:http (the same multipart body, the file piped from disk, Content-Length), to the same simulator, alternately (which goes first alternates too), five times each; the figure is the median plain time over the median node time.',
+		'- **Upload memory in a real n8n** (`--only upload-memory-n8n`, `bench/scenarios/uploadMemoryN8n.cts`): under `n8n start`, filesystem mode, Webhook → Read/Write Files (a 200 MiB video the bench wrote below n8n\'s working directory, the only place n8n 2.x lets file nodes read) → Unifically (Video → Generate, Kling 3.0 Omni Video Edit, the video as binary input), against the same workflow without the Unifically node (the same read into the binary store), alternately, five times each, measured as memory-n8n measures a download.',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
-		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the processes sharing one key (one variant at a time); then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the two memory runs; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
+		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the processes sharing one key (one variant at a time); then the batch with files, alone; then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the memory runs and the upload throughput, one at a time; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',
 		'',
 		'No timing is asserted in the test suite: this is a measurement, and `npm run bench` exits 0 even when a target is missed.',
 		'',

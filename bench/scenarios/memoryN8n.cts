@@ -12,23 +12,16 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
 
 import { startSimulator, type Simulator } from '../../simulator/server.cjs';
+import { callWebhook, measurePeak, median, procStatus as status, serveWebhooks, webhookNode, type PeakCall } from '../peakRss.cjs';
 import { mib, seconds, signedMib, type Row } from '../report.cjs';
 import type { BenchContext, Results } from '../results.cjs';
 import { TARGETS, log as benchLog } from '../settings.cjs';
-import { N8n, ensureN8n, freePort, packPackage, parseExecuteOutput, sleep, type WorkflowJson } from '../../harness/n8n/index.cjs';
+import { N8n, ensureN8n, freePort, packPackage, parseExecuteOutput, type WorkflowJson } from '../../harness/n8n/index.cjs';
 
-export interface MemoryN8nRun {
+export interface MemoryN8nRun extends Omit<PeakCall, 'resetWorks'> {
 	download: boolean;
-	/** VmRSS of the n8n process just before the call. */
-	rssBefore: number;
-	/** VmHWM after the call (the peak since the counter was reset before it). */
-	vmHwm: number;
-	/** vmHwm − rssBefore. */
-	added: number;
-	wallMs: number;
 	binaryBytes?: number;
 	binaryId?: string;
 }
@@ -52,29 +45,6 @@ export interface MemoryN8nModeResult {
 	 * lifetime peak (VmHWM) with download minus without, each run.
 	 */
 	cli?: { withDownload: number[]; withoutDownload: number[]; delta: number };
-}
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-function status(pid: number): { rss: number; hwm: number } {
-	const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-	return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
-}
-
-/** Resets the process's peak RSS to its current RSS; false where the kernel does not allow it. */
-function resetPeak(pid: number): boolean {
-	try {
-		fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
-		const after = status(pid);
-		return after.hwm - after.rss < 4 * 1024 * 1024;
-	} catch {
-		return false;
-	}
 }
 
 const WEBHOOK_PATH = 'bench-memory';
@@ -134,15 +104,7 @@ function workflow(credential: { id: string; name: string }): WorkflowJson {
 		id: 'unifBenchMemory1',
 		name: 'bench: memory of a large download',
 		nodes: [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'noData', options: {} },
-			},
+			webhookNode(WEBHOOK_PATH),
 			{
 				id: randomUUID(),
 				name: 'Generate',
@@ -201,23 +163,8 @@ async function measureMode(
 			}
 			cli = { withDownload: peaks.with, withoutDownload: peaks.without, delta: median(peaks.with) - median(peaks.without) };
 		}
-		await n8n.start();
-		await n8n.activateWorkflow(id);
-		const [hook] = await n8n.waitForWebhooks(id);
-		const pid = n8n.server.pid;
-		if (!pid) throw new Error('no n8n pid');
-		const rssAfterStart = status(pid).rss;
-		const call = async (download: boolean, bytes: number) => {
-			const from = Date.now();
-			const response = await fetch(hook.url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ download, bytes }),
-			});
-			const text = await response.text();
-			if (!response.ok) throw new Error(`webhook answered ${response.status}: ${text.slice(0, 300)}`);
-			return Date.now() - from;
-		};
+		const { pid, hookUrls, rssAfterStart } = await serveWebhooks(n8n, [id]);
+		const call = async (download: boolean, bytes: number) => await callWebhook(hookUrls[0], { download, bytes });
 		// Warm-up: module loading, the first execution, the first binary write.
 		await call(true, 1024 * 1024);
 		await call(false, outputBytes);
@@ -226,16 +173,13 @@ async function measureMode(
 		let resetWorks = true;
 		for (let round = 0; round < repeats; round++) {
 			for (const download of [false, true]) {
-				await sleep(1500); // let the last run's garbage be collected on its own
-				resetWorks = resetPeak(pid) && resetWorks;
-				const before = status(pid);
-				const wallMs = await call(download, outputBytes);
-				const after = status(pid);
+				const { resetWorks: reset, ...peak } = await measurePeak(pid, () => call(download, outputBytes));
+				resetWorks = reset && resetWorks;
 				const last = n8n.executions({ workflowId: id, includeData: true }).pop();
 				const binary = last?.run?.data.resultData.runData.Generate?.[0]?.data?.main?.[0]?.[0]?.binary?.data;
 				if (download && binary?.bytes !== outputBytes) throw new Error(`the download stored ${binary?.bytes} bytes, not ${outputBytes} (${JSON.stringify(binary)})`);
-				runs.push({ download, rssBefore: before.rss, vmHwm: after.hwm, added: after.hwm - before.rss, wallMs, binaryBytes: binary?.bytes, binaryId: binary?.id });
-				log(`memory-n8n ${mode}: ${download ? 'with' : 'without'} download: +${((after.hwm - before.rss) / 1048576).toFixed(1)} MiB (RSS ${(before.rss / 1048576).toFixed(0)} → peak ${(after.hwm / 1048576).toFixed(0)} MiB) in ${wallMs} ms`);
+				runs.push({ download, ...peak, binaryBytes: binary?.bytes, binaryId: binary?.id });
+				log(`memory-n8n ${mode}: ${download ? 'with' : 'without'} download: +${(peak.added / 1048576).toFixed(1)} MiB (RSS ${(peak.rssBefore / 1048576).toFixed(0)} → peak ${(peak.vmHwm / 1048576).toFixed(0)} MiB) in ${peak.wallMs} ms`);
 			}
 		}
 		const withDownload = median(runs.filter((run) => run.download).map((run) => run.added));
