@@ -174,6 +174,8 @@ export async function uploadBinary(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout,
+				// Following redirects keeps every chunk sent in memory (to send it again): a 200 MB video whole.
+				disableFollowRedirect: true,
 			})) as UploadResponse;
 		} catch (error) {
 			networkFailure = `could not reach the upload service (${networkErrorCode(error) ?? (error as Error).message})`;
