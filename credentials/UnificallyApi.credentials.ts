@@ -63,20 +63,16 @@ export class UnificallyApi implements ICredentialType {
 		},
 	};
 
-	// A dry run validates the key and prices a request without creating or charging anything.
+	// Reading the account checks the key for free: no task, no dry run.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{String($credentials.baseUrl || "https://api.unifically.com").replace(/\\/+$/, "")}}',
-			url: '/v1/tasks',
-			method: 'POST',
-			body: {
-				model: 'google/nano-banana',
-				input: { prompt: 'Credential test', aspect_ratio: '1:1' },
-				dry_run: true,
-			},
+			url: '/v1/account',
+			method: 'GET',
 		},
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: 'Invalid API key: check the key in this credential' } },
+			{ type: 'responseCode', properties: { value: 403, message: 'The key was refused (403): the account may be restricted; Account → Get shows until when' } },
 			{ type: 'responseCode', properties: { value: 404, message: 'No Unifically API at this Base URL (404)' } },
 		],
 	};

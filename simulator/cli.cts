@@ -5,8 +5,9 @@
  *     [--ban-seconds 60] [--callback-shape wrapped|bare|alternate] [--output-bytes N]
  *     [--omit-rate-limit-headers] [--minimal-file-headers] [--public-url URL] [--api-key KEY=BALANCE ...]
  *     [--request-delay-ms MIN-MAX] [--answer-delay-ms MIN-MAX] [--max-upload-bytes N] [--fetch-input-urls]
+ *     [--account-shape restricted|withSuccess]
  */
-import { startSimulator, type CallbackShape, type SimulatorOptions } from './server.cjs';
+import { startSimulator, type AccountShape, type CallbackShape, type SimulatorOptions } from './server.cjs';
 
 const USAGE = `Usage: node dist/simulator/cli.cjs [options]
   --port N                    port (default 4010; 0 = any free port)
@@ -24,6 +25,7 @@ const USAGE = `Usage: node dist/simulator/cli.cjs [options]
   --answer-delay-ms MIN-MAX   random delay after it is counted, before the answer (default 0)
   --max-upload-bytes N        largest file PUT /upload stores; bigger: 413 (default: no limit)
   --fetch-input-urls          fetch tasks' input URLs on other hosts; one that fails fails the task
+  --account-shape SHAPE       GET /v1/account answer: restricted (default; restricted_until, no success) | withSuccess
 `;
 
 function fail(message: string): never {
@@ -80,6 +82,12 @@ function parseArgs(argv: string[]): SimulatorOptions {
 				if (shape !== 'wrapped' && shape !== 'bare' && shape !== 'alternate')
 					fail('--callback-shape must be wrapped, bare or alternate');
 				options.callbackShape = shape as CallbackShape;
+				break;
+			}
+			case '--account-shape': {
+				const shape = next();
+				if (shape !== 'restricted' && shape !== 'withSuccess') fail('--account-shape must be restricted or withSuccess');
+				options.accountShape = shape as AccountShape;
 				break;
 			}
 			case '--output-bytes':

@@ -1,9 +1,11 @@
 /**
- * The test controls: `/__sim/*` routes (health, stats, reset, fail, config, tasks, uploads) and the
- * `reset`, `failNext` and `configure` of the `Simulator` handle.
+ * The test controls: `/__sim/*` routes (health, stats, reset, fail, config, tasks, uploads, account)
+ * and the `reset`, `failNext` and `configure` of the `Simulator` handle (its `setAccount` and
+ * `account` are in accounts.cts).
  */
 import type * as http from 'node:http';
 
+import { accountInfo, setAccount } from './accounts.cjs';
 import { addRateFailure, clearRateFailures, currentFaults, validateRule } from './faults.cjs';
 import { readBody, sendError, sendJson } from './responses.cjs';
 import { isPlainObject, resetStats, snapshot, type SimContext } from './state.cjs';
@@ -53,6 +55,19 @@ export async function handleControl(sim: SimContext, req: http.IncomingMessage, 
 			[...sim.tasks.values()].map((task) => ({ ...task.view(), model: task.model, created_at: task.createdAt })),
 		);
 	if (path === '/__sim/uploads' && method === 'GET') return sendJson(res, 200, listUploads(sim));
+	if (path === '/__sim/account' && (method === 'POST' || method === 'GET')) {
+		try {
+			if (method === 'GET') {
+				const key = new URL(req.url ?? '/', 'http://simulator.invalid').searchParams.get('key');
+				return sendJson(res, 200, accountInfo(sim, key ?? ''));
+			}
+			if (!isPlainObject(body)) throw new Error('Expected a JSON object {key, balance?, restrictedUntil?, valid?}');
+			const { key, ...changes } = body;
+			return sendJson(res, 200, setAccount(sim, key as string, changes));
+		} catch (error) {
+			return sendError(sim, res, undefined, 400, (error as Error).message, 'invalid_parameters');
+		}
+	}
 	const match = /^\/__sim\/tasks\/([^/]+)$/.exec(path);
 	if (match && method === 'GET') {
 		const task = sim.tasks.get(decodeURIComponent(match[1]));
@@ -127,5 +142,10 @@ export function configure(sim: SimContext, changes: Partial<SimulatorConfig>): S
 		sim.config.maxUploadBytes = value === null ? null : Math.floor(value);
 	}
 	if (changes.fetchInputUrls !== undefined) sim.config.fetchInputUrls = !!changes.fetchInputUrls;
+	if (changes.accountShape !== undefined) {
+		if (changes.accountShape !== 'restricted' && changes.accountShape !== 'withSuccess')
+			throw new Error('accountShape must be restricted or withSuccess');
+		sim.config.accountShape = changes.accountShape;
+	}
 	return { ...sim.config, faults: currentFaults(sim) };
 }

@@ -1,14 +1,16 @@
 /**
- * The API's routes: `POST /v1/tasks` (create and dry_run), `GET /v1/tasks/:id`, the output files
- * under `/files/`, and the dispatch of every request (the control routes are in control.cts, the
- * storage upload and its files in uploads.cts).
+ * The API's routes: `POST /v1/tasks` (create and dry_run), `GET /v1/tasks/:id`, `GET /v1/account`
+ * (and `GET /account`), the output files under `/files/`, and the dispatch of every request (the
+ * control routes are in control.cts, the storage upload and its files in uploads.cts, the account's
+ * answer and restriction in accounts.cts).
  */
 import type * as http from 'node:http';
 
+import { accountAnswer, refuseRestricted } from './accounts.cjs';
 import { handleControl } from './control.cjs';
 import { fileStream } from './files.cjs';
 import { takeFailure } from './faults.cjs';
-import { priceOf } from './pricing.cjs';
+import { priceOf, roundUsd } from './pricing.cjs';
 import { checkRate } from './rateLimit.cjs';
 import { bearerToken, readBody, sendError, sendFailure, sendJson, sendRateLimited } from './responses.cjs';
 import { accountOf, countError, isPlainObject, keyState, type SimContext } from './state.cjs';
@@ -17,9 +19,9 @@ import { handleUpload, handleUploadedFile } from './uploads.cjs';
 import { inputProblems, isHttpUrl } from './validate.cjs';
 
 /**
- * What every API request goes through first, creates and status reads alike: the way in, the rate
- * count of its kind, the way back, then 429 (rate limited or banned) or 401 (no valid key) answered
- * here. Returns the key's state, the rate-limit headers and the account when the request may go on.
+ * What every API request goes through first, creates, status and account reads alike (the account
+ * read is a GET: kind `status`): the way in, the rate count of its kind, the way back, then 429 (rate
+ * limited or banned) or 401 (no valid key) answered here. Returns the key's state, the rate-limit headers and the account when the request may go on.
  */
 async function admit(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, kind: 'create' | 'status') {
 	const token = bearerToken(req.headers.authorization);
@@ -30,7 +32,7 @@ async function admit(sim: SimContext, req: http.IncomingMessage, res: http.Serve
 	if (!rate.allowed) return void sendRateLimited(sim, res, state, rate.retryAfter, rate.headers);
 	const headers = rate.headers;
 	const account = token ? accountOf(sim, token) : undefined;
-	if (!account || !account.valid) return void sendError(sim, res, state, 401, 'Invalid API key', 'unauthorized', headers);
+	if (!token || !account || !account.valid) return void sendError(sim, res, state, 401, 'Invalid API key', 'unauthorized', headers);
 	return { token, state, headers, account };
 }
 
@@ -40,6 +42,8 @@ export async function handleCreate(sim: SimContext, req: http.IncomingMessage, r
 	if (!admitted) return;
 	const { token, state, headers, account } = admitted;
 	if (raw === undefined) return sendError(sim, res, state, 413, undefined, undefined, headers);
+	// A restricted account can neither create nor price tasks (checked like the key, before any fault).
+	if (refuseRestricted(sim, res, state, account, headers)) return;
 
 	let body: unknown;
 	try {
@@ -89,7 +93,8 @@ export async function handleCreate(sim: SimContext, req: http.IncomingMessage, r
 	}
 	if (account.balance < cost) return sendError(sim, res, state, 402, 'Insufficient balance', 'insufficient_balance', headers);
 
-	account.balance -= cost;
+	account.balance = roundUsd(account.balance - cost);
+	account.updatedAt = Math.floor(Date.now() / 1000);
 	state.stats.creates++;
 	state.stats.spentUsd = Math.round((state.stats.spentUsd + cost) * 10000) / 10000;
 	sim.stats.creates++;
@@ -113,6 +118,19 @@ export async function handleStatus(sim: SimContext, req: http.IncomingMessage, r
 	if (!task || task.owner !== token)
 		return sendError(sim, res, state, 404, `Task not found: ${taskId}`, 'task_not_found', headers);
 	sendJson(res, 200, { code: 200, success: true, data: task.view() }, headers);
+}
+
+/** `GET /v1/account` (and the docs' `GET /account`): the key's account, counted as a GET. */
+export async function handleAccount(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse) {
+	await readBody(req);
+	const admitted = await admit(sim, req, res, 'status');
+	if (!admitted) return;
+	const { token, state, headers, account } = admitted;
+	state.stats.accountReads++;
+	sim.stats.accountReads++;
+	const failure = takeFailure(sim, 'account');
+	if (failure) return sendFailure(sim, req, res, state, failure, headers);
+	sendJson(res, 200, accountAnswer(sim, token, account), headers);
 }
 
 export async function handleFile(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, taskId: string, name: string) {
@@ -207,6 +225,11 @@ export async function handle(sim: SimContext, req: http.IncomingMessage, res: ht
 	const statusMatch = /^\/v1\/tasks\/([^/]+)\/?$/.exec(path);
 	if (statusMatch) {
 		if (method === 'GET') return handleStatus(sim, req, res, decodeURIComponent(statusMatch[1]));
+		await readBody(req);
+		return sendError(sim, res, undefined, 405, undefined, undefined, { Allow: 'GET' });
+	}
+	if (/^(?:\/v1)?\/account\/?$/.test(path)) {
+		if (method === 'GET') return handleAccount(sim, req, res);
 		await readBody(req);
 		return sendError(sim, res, undefined, 405, undefined, undefined, { Allow: 'GET' });
 	}

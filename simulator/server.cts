@@ -1,9 +1,10 @@
 /**
  * A local simulator of Unifically's Unified Tasks API (docs/unifically-tasks-api.txt), for tests,
  * the benchmark and the demo. It follows the API doc — `POST /v1/tasks` (with `dry_run`),
- * `GET /v1/tasks/:task_id`, the documented error format, 10 req/s per key and endpoint kind with a
- * 60 s ban — and offers the API doc's variations the node must survive (wrapped or bare callbacks,
- * 429s without rate-limit headers) plus test controls:
+ * `GET /v1/tasks/:task_id`, `GET /v1/account` (also the docs' `GET /account`), the documented error
+ * format, 10 req/s per key and endpoint kind (POST; the GETs together) with a 60 s ban — and offers
+ * the API doc's variations the node must survive (wrapped or bare callbacks, 429s without rate-limit
+ * headers) plus test controls:
  *
  * - task input keys (the API accepts unknown keys; the node sends them via `extraInput`):
  *   `sim_outcome`: "fail" (task ends `failed`) | "stuck" (never finishes) | "success";
@@ -13,8 +14,14 @@
  *   `rate` instead makes that share of an endpoint's requests fail from now on (seeded: the same
  *   `seed` draws the same faults for the same sequence of requests). Rate rules are also the
  *   `faults` of `configure()` / `POST /__sim/config` (which replaces them; `[]` clears them).
+ * - accounts: each create lowers the key's balance by its price (402 `Insufficient balance` when it
+ *   cannot be paid); `GET /v1/account` answers it in the `accountShape` chosen (`restricted`, the
+ *   default: `restricted_until`, no `success`; or `withSuccess`). `setAccount(key, {balance,
+ *   restrictedUntil, valid})` / `POST /__sim/account`, `account(key)` / `GET /__sim/account?key=`;
+ *   until `restrictedUntil` (unix s) creates and dry runs answer 403 `account_restricted` with `Retry-After`.
  * - `GET /__sim/stats`, `POST /__sim/reset`, `POST /__sim/config`, `GET /__sim/tasks[/:id]`,
- *   `GET /__sim/uploads`, `GET /__sim/health` (none of these, nor `/files/*`, is rate limited or needs a key).
+ *   `GET /__sim/uploads`, `GET|POST /__sim/account`, `GET /__sim/health` (none of these, nor `/files/*`,
+ *   is rate limited or needs a key).
  *
  * It also serves Unifically's storage upload (the real one is `PUT https://files.storagecdn.online/upload`):
  * `PUT /upload` with the API key, a multipart `file` part (streamed to a temporary directory) or JSON
@@ -26,18 +33,21 @@
  * (models.cts); nothing is imported from the node (nodes/). No runtime dependencies: node:http(s),
  * node:crypto, node:stream, node:fs, node:os, node:path. Files by concern: types.cts (options,
  * stats, the handle), state.cts, rateLimit.cts, faults.cts, responses.cts, routes.cts, control.cts,
- * tasks.cts, callbacks.cts, validate.cts, pricing.cts, outputs.cts, files.cts, uploads.cts (the
- * storage upload), multipart.cts, inputUrls.cts (tasks' input files).
+ * tasks.cts, callbacks.cts, validate.cts, pricing.cts, outputs.cts, files.cts, accounts.cts (the
+ * account's answer, restriction and controls), uploads.cts (the storage upload), multipart.cts,
+ * inputUrls.cts (tasks' input files).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { accountInfo, setAccount } from './accounts.cjs';
 import { configure, failNext, reset } from './control.cjs';
 import { currentFaults, seededRandom } from './faults.cjs';
 import { SIM_MODELS } from './models.cjs';
+import { roundUsd } from './pricing.cjs';
 import { sendError } from './responses.cjs';
 import { handle } from './routes.cjs';
-import { emptyStats, resetStats, snapshot, type SimContext } from './state.cjs';
+import { emptyStats, newAccount, resetStats, snapshot, type SimContext } from './state.cjs';
 import { SimTask } from './tasks.cjs';
 import type { Simulator, SimulatorOptions } from './types.cjs';
 import { listUploads, removeUploads } from './uploads.cjs';
@@ -62,13 +72,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			answerDelayMs: options.answerDelayMs ?? [0, 0],
 			maxUploadBytes: options.maxUploadBytes ?? null,
 			fetchInputUrls: options.fetchInputUrls ?? false,
+			accountShape: options.accountShape ?? 'restricted',
 		},
 		models: new Map((options.models ?? SIM_MODELS).map((model) => [model.id, model])),
 		tasks: new Map(),
 		accounts: new Map(),
 		keyStates: new Map(),
-		failures: { create: [], dryRun: [], status: [], file: [], upload: [] },
-		rateFailures: { create: [], dryRun: [], status: [], file: [], upload: [] },
+		failures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [] },
+		rateFailures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [] },
 		draws: {},
 		timers: new Set(),
 		callbackRequests: new Set(),
@@ -81,7 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		closed: false,
 	};
 	for (const [key, account] of Object.entries(options.apiKeys ?? {}))
-		sim.accounts.set(key, { valid: true, balance: account.balance });
+		sim.accounts.set(key, newAccount(true, roundUsd(account.balance)));
 
 	const server = http.createServer((req, res) => {
 		handle(sim, req, res).catch((error: Error) => {
@@ -132,5 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 		tasks: sim.tasks,
 		uploads: () => listUploads(sim),
+		setAccount: (key, changes) => setAccount(sim, key, changes),
+		account: (key) => accountInfo(sim, key),
 	};
 }

@@ -1,6 +1,7 @@
 /**
  * The state one running simulator keeps (accounts, per-key rate windows and counters, tasks, fault
- * queues, timers), shared by the modules that serve it, and the accounts and counters themselves.
+ * queues, timers), shared by the modules that serve it, and the accounts and counters themselves
+ * (accounts.cts answers and changes the accounts).
  */
 import type * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +51,7 @@ export function emptyKeyStats(): KeyStats {
 		creates: 0,
 		dryRuns: 0,
 		statusReads: 0,
+		accountReads: 0,
 		rateLimited: 0,
 		errors: {},
 		spentUsd: 0,
@@ -89,7 +91,18 @@ export function numberInput(value: unknown): number | undefined {
 
 export interface Account {
 	valid: boolean;
+	/** USD, kept rounded to 4 decimals. */
 	balance: number;
+	/** Unix seconds until which creates and dry runs are refused (403); null, or a past time: not restricted. */
+	restrictedUntil: number | null;
+	/** Unix seconds: when the simulator made the account, and when its balance or settings last changed. */
+	createdAt: number;
+	updatedAt: number;
+}
+
+export function newAccount(valid: boolean, balance: number): Account {
+	const now = Math.floor(Date.now() / 1000);
+	return { valid, balance, restrictedUntil: null, createdAt: now, updatedAt: now };
 }
 
 export interface KeyState {
@@ -108,10 +121,10 @@ export interface PendingFailure {
 export function accountOf(sim: SimContext, key: string): Account {
 	let account = sim.accounts.get(key);
 	if (!account) {
-		if (sim.options.apiKeys) account = { valid: false, balance: 0 };
-		else if (key === 'invalid-key') account = { valid: false, balance: 0 };
-		else if (key === 'broke-key') account = { valid: true, balance: 0 };
-		else account = { valid: true, balance: DEFAULT_BALANCE };
+		if (sim.options.apiKeys) account = newAccount(false, 0);
+		else if (key === 'invalid-key') account = newAccount(false, 0);
+		else if (key === 'broke-key') account = newAccount(true, 0);
+		else account = newAccount(true, DEFAULT_BALANCE);
 		sim.accounts.set(key, account);
 	}
 	return account;

@@ -9,11 +9,18 @@ export type CallbackShape = 'wrapped' | 'bare' | 'alternate';
 export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export type TaskOutcome = 'success' | 'fail' | 'stuck';
 /**
- * Which requests a failure rule hits: `create` a real `POST /v1/tasks`, `dryRun` a `POST` with
- * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `file` a `GET`/`HEAD /files/...`, `upload` a
- * `PUT /upload` with a valid key (the storage upload; the files it serves under `/uploads/` are never failed).
+ * The answer of `GET /v1/account` (and `GET /account`), one of the two documented versions:
+ * `restricted` `{code, data: {user_id, balance_usd, email, created_at, updated_at, restricted_until}}`
+ * (no `success`), `withSuccess` `{success, code, data: {user_id, balance_usd, email, created_at, updated_at}}`.
  */
-export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'file' | 'upload';
+export type AccountShape = 'restricted' | 'withSuccess';
+/**
+ * Which requests a failure rule hits: `create` a real `POST /v1/tasks`, `dryRun` a `POST` with
+ * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `account` a `GET /v1/account` (or `/account`),
+ * `file` a `GET`/`HEAD /files/...`, `upload` a `PUT /upload` with a valid key (the storage upload;
+ * the files it serves under `/uploads/` are never failed).
+ */
+export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'account' | 'file' | 'upload';
 
 export interface FailRule {
 	endpoint: FailEndpoint;
@@ -55,7 +62,7 @@ export interface SimulatorOptions {
 	host?: string;
 	/** Time from create to completed/failed (default 3000); `processing` after a third of it. */
 	taskLatencyMs?: number;
-	/** Requests per sliding second per API key, separately for POST and GET /v1/tasks (default 10). */
+	/** Requests per sliding second per API key, separately for POST /v1/tasks and the GETs (task status, account) (default 10). */
 	rateLimit?: number;
 	/** Ban length after exceeding the limit (default 60; fractions allowed for tests). */
 	banSeconds?: number;
@@ -74,8 +81,11 @@ export interface SimulatorOptions {
 	/**
 	 * Accounts: key → balance in USD. When given, only these keys are valid. By default any key is
 	 * accepted with a large balance, except `invalid-key` (401) and `broke-key` (balance 0 → 402).
+	 * `setAccount()` changes an account while running.
 	 */
 	apiKeys?: Record<string, { balance: number }>;
+	/** The answer of `GET /v1/account`: `restricted` (default) or `withSuccess` (see `AccountShape`). */
+	accountShape?: AccountShape;
 	/** The models served (default: the simulator's own table, `SIM_MODELS` of models.cts). */
 	models?: readonly SimModel[];
 	/** Base of output file URLs (default: the listening address). */
@@ -83,7 +93,7 @@ export interface SimulatorOptions {
 	/** Timeout of a callback POST (default 5000 ms). One attempt only. */
 	callbackTimeoutMs?: number;
 	/**
-	 * A real API's latency on `/v1/tasks` (creates and status reads), each drawn at random from
+	 * A real API's latency on `/v1/tasks` and `/v1/account` (creates, status and account reads), each drawn at random from
 	 * `[min, max]` ms: `requestDelayMs` before the request is counted against the rate limit (the
 	 * network on the way in: requests sent in order may be counted out of order and bunched),
 	 * `answerDelayMs` after it (the work and the way back). Default none.
@@ -115,6 +125,7 @@ export interface SimulatorConfig {
 	/** null: no limit. */
 	maxUploadBytes: number | null;
 	fetchInputUrls: boolean;
+	accountShape: AccountShape;
 	/** The standing fault rules (those with `rate`), all endpoints; `[]` for none. */
 	faults: FailRule[];
 }
@@ -140,6 +151,8 @@ export interface KeyStats {
 	dryRuns: number;
 	/** Status reads that passed the rate limit and authentication. */
 	statusReads: number;
+	/** Account reads (`GET /v1/account`, `GET /account`) that passed the rate limit and authentication. */
+	accountReads: number;
 	/** 429 answers sent (real bans and injected ones). */
 	rateLimited: number;
 	/** Error answers by HTTP status ("400", "429", "500" …). */
@@ -148,7 +161,7 @@ export interface KeyStats {
 	spentUsd: number;
 	/** Most accepted creates seen in one sliding second. */
 	peakCreatesPerSecond: number;
-	/** Most accepted status reads seen in one sliding second. */
+	/** Most accepted GETs (status and account reads, one rate budget) seen in one sliding second. */
 	peakStatusReadsPerSecond: number;
 }
 
@@ -174,6 +187,26 @@ export interface SimulatorStats extends KeyStats {
 	peakUploadsInFlight: number;
 	/** The same counters per API key (as sent in `Authorization`; "(none)" when missing). */
 	byKey: Record<string, KeyStats>;
+}
+
+/** An API key's account as `account()`, `setAccount()` and `/__sim/account` show it. */
+export interface AccountInfo {
+	/** USD, rounded to 4 decimals; lowered by each real create's price. */
+	balance: number;
+	/** Unix seconds until which creates and dry runs are refused with 403; null: not restricted (also once it has passed). */
+	restrictedUntil: number | null;
+	/** false: every API request with the key answers 401. */
+	valid: boolean;
+}
+
+/**
+ * Changes to an account (`setAccount()`, `POST /__sim/account`). `restrictedUntil`: unix seconds
+ * (fractions allowed, for tests), or null / 0 to lift a restriction.
+ */
+export interface AccountChanges {
+	balance?: number;
+	restrictedUntil?: number | null;
+	valid?: boolean;
 }
 
 /** A file stored by `PUT /upload`, as `uploads()` and `GET /__sim/uploads` list it. */
@@ -204,4 +237,11 @@ export interface Simulator {
 	tasks: ReadonlyMap<string, SimTask>;
 	/** The files stored by `PUT /upload`, oldest first. */
 	uploads(): UploadInfo[];
+	/**
+	 * Changes an API key's account (an unknown key starts as the defaults make it: with `apiKeys`,
+	 * invalid unless `valid: true`). Throws on a bad value. Returns the account.
+	 */
+	setAccount(key: string, changes: AccountChanges): AccountInfo;
+	/** An API key's account. */
+	account(key: string): AccountInfo;
 }

@@ -9,6 +9,8 @@
  *   and the agent's answer carries the finished task (task_id, output URL).
  * - A task slower than the tool's wait comes back as its task_id with a note; the agent then gets
  *   it with the "Get a task" tool and answers with its output.
+ * - Account → Get as a tool (no arguments): the agent reads the balance the simulator holds for the
+ *   credential's key before a costly task; the account reaches the model, one account read, nothing created.
  *
  * Also passes on n8n 1.123.81: N8N_CACHE_DIR=<its install> E2E_AGENT_VERSION=3 (its newest AI Agent).
  */
@@ -40,6 +42,13 @@ const SLOW = {
 	},
 };
 
+const BALANCE = {
+	ask: 'How much is left on my Unifically balance? I want to make a long video.',
+	/** The credential's key (harness: importUnificallyCredential's default) and the balance set for it. */
+	key: 'sim-e2e-key',
+	usd: 42.4242,
+};
+
 const taskIdIn = (text: string) => /"task_id"\s*:\s*"([^"]+)"/.exec(text)?.[1];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,6 +68,10 @@ async function script(request: ChatRequest): Promise<ScriptedAnswer> {
 			return { toolCall: { tool: /^Get/, arguments: { task_id: taskIdIn(results[0]) } } };
 		}
 		return { content: `It took a while. First: ${results[0]} Later: ${results[1]}` };
+	}
+	if (asked.includes(BALANCE.ask)) {
+		if (results.length === 0) return { toolCall: { tool: /^Check/, arguments: {} } };
+		return { content: `Before the video, your account: ${results[0]}` };
 	}
 	return { content: 'I did not understand.' };
 }
@@ -146,6 +159,10 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 				{ name: 'Get a task', parameters: { resource: 'task', operation: 'get' } },
 			]),
 		);
+		// Account → Get as a tool: nothing for the agent to give; its description is the node's default.
+		await n8n.importWorkflow(
+			agentWorkflow('unifAgentAcct001', BALANCE.ask, unifically, [{ name: 'Check balance', parameters: { resource: 'account', operation: 'get' } }]),
+		);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
@@ -220,5 +237,35 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 		expect(answer.output).toContain(task.id);
 		expect(answer.output).toMatch(/files\//);
 		process.stderr.write(`[ai-agent] slow-task conversation took ${Math.round((Date.now() - started) / 1000)} s\n`);
+	}, RUN_TIMEOUT);
+
+	test('Account → Get as a tool: the agent checks the balance; the account reaches the model; one account read, nothing created', async () => {
+		sim.setAccount(BALANCE.key, { balance: BALANCE.usd, restrictedUntil: null });
+		const before = sim.stats().byKey[BALANCE.key] ?? { accountReads: 0, creates: 0, dryRuns: 0 };
+		const result = await n8n.execute('unifAgentAcct001', { timeoutMs: RUN_TIMEOUT });
+		expect(model.errors).toEqual([]);
+		expect(result.error).toBeUndefined();
+
+		const turns = conversation(BALANCE.ask);
+		expect(turns).toHaveLength(2);
+		// One tool, without arguments, its description telling the agent to check the balance first.
+		const [tool, ...others] = turns[0].tools;
+		expect(others).toHaveLength(0);
+		expect(tool.description).toMatch(/^Reads the Unifically account: balance_usd .*Check the balance before a costly task/);
+		expect(Object.keys(tool.parameters.properties ?? {})).toEqual([]);
+
+		// The tool's output went back to the model: the balance, no restriction.
+		expect(turns[1].toolResults).toHaveLength(1);
+		const toolResult = turns[1].toolResults[0];
+		expect(toolResult).toContain(`"balance_usd":${BALANCE.usd}`);
+		expect(toolResult).toContain('"restricted_until":null');
+		expect(toolResult).not.toContain(BALANCE.key);
+		const [answer] = nodeJson(result.run!, 'AI Agent');
+		expect(answer.output).toContain(`"balance_usd":${BALANCE.usd}`);
+
+		// The simulator saw the account read, and nothing created or priced.
+		const after = sim.stats().byKey[BALANCE.key];
+		expect([after.accountReads - before.accountReads, after.creates - before.creates, after.dryRuns - before.dryRuns]).toEqual([1, 0, 0]);
+		process.stderr.write(`[ai-agent] account tool: ${toolResult}\n`);
 	}, RUN_TIMEOUT);
 });

@@ -11,12 +11,18 @@
  * handled by the package itself (feature detection), so the tests below are the same for every version.
  *
  * The other e2e files go deeper on 2.41.1 only; this file proves the cross-version subset:
- * install as a community package, credential test, Generate with download, Estimate Cost,
- * Create → Wait → Get, bad input, the trigger with a callback, Generate "Until Callback", and a file
- * from the workflow as a model's input (Read/Write Files from Disk → Input Type: Binary File).
+ * install as a community package, credential test (GET /v1/account), Generate with download,
+ * Estimate Cost, Create → Wait → Get, bad input, the trigger with a callback, Generate "Until
+ * Callback", a file from the workflow as a model's input (Read/Write Files from Disk → Input Type:
+ * Binary File), Account → Get, and a batch that runs out of balance (Continue On Fail).
  * On the current n8n (N8N_VERSION, 2.41.1) it runs only what no other e2e file runs there (the
- * credential test, Create → Wait → Get, bad input, the binary input): each other test names the
- * test that covers it on 2.41.1 (`olderVersionsOnly`), and its workflows are not imported there.
+ * credential test, Create → Wait → Get, bad input, the binary input, the account and the dry batch):
+ * each other test names the test that covers it on 2.41.1 (`olderVersionsOnly`), and its workflows
+ * are not imported there.
+ *
+ * The account tests use credentials of their own (ACCOUNT_CREDENTIAL, DRY_CREDENTIAL: their own API
+ * keys), set up through the simulator's control route (`POST /__sim/account`) and counted by key, so
+ * a balance or a restriction they set reaches no other test.
  *
  * Binary data: this file's n8n runs in filesystem mode on every version (harness/n8n), so the binary
  * input is streamed from n8n's binary store. Where a version's own default mode is another one
@@ -49,7 +55,7 @@ import {
 } from '../../harness/n8n/index.cjs';
 import { pngPicture, sha256 } from './support/pictures.cjs';
 import { startTestSimulator, type Simulator } from './support/simulator.cjs';
-import { unificallyTriggerNode, webhookNode } from './support/workflows.cjs';
+import { unificallyTriggerNode, webhookBatchWorkflow, webhookNode } from './support/workflows.cjs';
 
 const SETUP_TIMEOUT = 25 * 60_000; // a first run installs n8n (minutes); later runs take seconds
 const TEST_TIMEOUT = 3 * 60_000;
@@ -67,11 +73,19 @@ const FLOWS = {
 	createWithCallback: { id: 'unifCompatCbCrea', path: 'compat-create-callback' },
 	untilCallback: { id: 'unifCompatUntilC', path: 'compat-until-callback' },
 	binaryStartImage: { id: 'unifCompatBinImg', path: 'compat-binary-start-image' },
+	accountGet: { id: 'unifCompatAcctGt', path: 'compat-account-get' },
+	dryBatch: { id: 'unifCompatDryBat', path: 'compat-dry-batch' },
 } as const;
 const TRIGGER_WORKFLOW = 'unifCompatTrigg1';
 const TRIGGER_WEBHOOK_ID = 'b7f0c7d2-6a43-4c55-9d0e-5e2f3f0a7c11';
 const TRIGGER_TOKEN = 'compat-token';
 const UNTIL_CALLBACK_NODE_ID = '3c9c6d0e-5a0b-4b8e-9f57-0c0a11c0b1a1';
+
+/** Credentials of the account tests, each with an API key no other test uses. */
+const ACCOUNT_CREDENTIAL = { id: 'unifCompatAcct01', name: 'Unifically (compat account)', apiKey: 'compat-account-key' } as const;
+const DRY_CREDENTIAL = { id: 'unifCompatDry001', name: 'Unifically (compat dry batch)', apiKey: 'compat-dry-key' } as const;
+/** The dry batch: 100 Nano Banana images ($0.03 each in the simulator), a balance that pays 36. */
+const DRY_BATCH = { items: 100, paid: 36, price: 0.03 } as const;
 
 /** An example workflow with its Manual Trigger replaced by a production Webhook (same node name). */
 function viaWebhook(example: string, flow: { id: string; path: string }): WorkflowJson {
@@ -84,8 +98,13 @@ function viaWebhook(example: string, flow: { id: string; path: string }): Workfl
 	return workflow;
 }
 
-/** Webhook → the given Unifically nodes, in a chain. */
-function chain(flow: { id: string; path: string }, name: string, nodes: Array<{ name: string; parameters: Record<string, unknown>; id?: string }>): WorkflowJson {
+/** Webhook → the given Unifically nodes, in a chain (with the examples' credential unless another is given). */
+function chain(
+	flow: { id: string; path: string },
+	name: string,
+	nodes: Array<{ name: string; parameters: Record<string, unknown>; id?: string }>,
+	credential: { id: string; name: string } = EXAMPLE_CREDENTIAL,
+): WorkflowJson {
 	const all = [
 		webhookNode(flow.path),
 		...nodes.map((node, index) => ({
@@ -95,7 +114,7 @@ function chain(flow: { id: string; path: string }, name: string, nodes: Array<{ 
 			typeVersion: 1,
 			position: [220 * (index + 1), 0] as [number, number],
 			parameters: node.parameters,
-			credentials: { unificallyApi: EXAMPLE_CREDENTIAL },
+			credentials: { unificallyApi: { id: credential.id, name: credential.name } },
 		})),
 	];
 	const connections: Record<string, unknown> = {};
@@ -241,11 +260,37 @@ function workflows(instance: N8n): WorkflowJson[] {
 			},
 		]),
 		binaryStartImageWorkflow(instance),
+		chain(FLOWS.accountGet, 'Account → Get', [{ name: 'Get Account', parameters: { resource: 'account', operation: 'get' } }], ACCOUNT_CREDENTIAL),
+		webhookBatchWorkflow({
+			id: FLOWS.dryBatch.id,
+			name: 'compat: a batch that runs out of balance',
+			path: FLOWS.dryBatch.path,
+			generate: {
+				id: randomUUID(),
+				name: 'Generate Images',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [440, 0],
+				// Continue On Fail (regular output): the items not started come out with the others.
+				onError: 'continueRegularOutput',
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					model: 'google/nano-banana',
+					prompt: '={{ $json.prompt }}',
+					aspectRatio: '1:1',
+					options: { download: false },
+				},
+				credentials: { unificallyApi: { id: DRY_CREDENTIAL.id, name: DRY_CREDENTIAL.name } },
+			},
+			after: 'Done',
+			settings: { executionOrder: 'v1' },
+		}),
 	];
 }
 
 /** The workflows the tests on the current n8n use (the others are covered there by other e2e files). */
-const ON_CURRENT_N8N: string[] = [FLOWS.createWaitGet.id, FLOWS.badInput.id, FLOWS.binaryStartImage.id];
+const ON_CURRENT_N8N: string[] = [FLOWS.createWaitGet.id, FLOWS.badInput.id, FLOWS.binaryStartImage.id, FLOWS.accountGet.id, FLOWS.dryBatch.id];
 
 describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 	const current = version === N8N_VERSION;
@@ -272,6 +317,15 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 		sim = await startTestSimulator();
 		n8n = await N8n.create({ version, tarball, name: `unifically-compat-${version}` });
 		await n8n.importUnificallyCredential({ baseUrl: sim.url, apiKey: 'sim-e2e-key' });
+		// The account tests' credentials, in one CLI call.
+		await n8n.importCredentials(
+			[ACCOUNT_CREDENTIAL, DRY_CREDENTIAL].map(({ id, name, apiKey }) => ({
+				id,
+				name,
+				type: 'unificallyApi',
+				data: { apiKey, baseUrl: sim.url, uploadUrl: `${sim.url}/upload`, requestsPerSecond: 10 },
+			})),
+		);
 		const ids = await n8n.importWorkflows(workflows(n8n).filter((workflow) => !current || ON_CURRENT_N8N.includes(workflow.id!)));
 		// The trigger's workflow is published with the CLI (publish:workflow on 2.x, update:workflow
 		// --active on 1.x: harness/n8n/n8n.cts), the others through the REST API once n8n runs.
@@ -354,17 +408,129 @@ describe.each(VERSIONS)('compatibility: n8n %s', (version) => {
 		expect((await n8n.credentialTypes()).map((type) => type.name)).toContain('unificallyApi');
 	}, TEST_TIMEOUT);
 
-	test('credential test: a good key passes with nothing charged, a bad key is refused with a message about the key', async () => {
+	/** The simulator's account of a key, through its control route; with `changes`, set first (POST /__sim/account). */
+	async function simAccount(key: string, changes?: { balance?: number; restrictedUntil?: number | null }): Promise<{ balance: number; restrictedUntil: number | null; valid: boolean }> {
+		const response = changes
+			? await fetch(`${sim.url}/__sim/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, ...changes }) })
+			: await fetch(`${sim.url}/__sim/account?key=${encodeURIComponent(key)}`);
+		expect(response.status).toBe(200);
+		return (await response.json()) as { balance: number; restrictedUntil: number | null; valid: boolean };
+	}
+
+	/** A restriction's end an hour from now, in whole unix seconds, and the ISO time the node shows for it. */
+	function anHourFromNow(): { until: number; iso: string } {
+		const until = Math.floor(Date.now() / 1000) + 3600;
+		return { until, iso: new Date(until * 1000).toISOString() };
+	}
+
+	test('credential test (GET /v1/account): a good key passes with nothing created or charged, a bad key is refused with a message about the key, a wrong Base URL says so, a restricted account passes', async () => {
 		sim.resetStats();
-		const data = { baseUrl: sim.url, requestsPerSecond: 10 };
-		const good = await n8n.testCredential({ id: EXAMPLE_CREDENTIAL.id, name: EXAMPLE_CREDENTIAL.name, type: 'unificallyApi', data: { ...data, apiKey: 'sim-e2e-key' } });
+		const testWith = (apiKey: string, baseUrl = sim.url) =>
+			n8n.testCredential({ id: EXAMPLE_CREDENTIAL.id, name: EXAMPLE_CREDENTIAL.name, type: 'unificallyApi', data: { baseUrl, requestsPerSecond: 10, apiKey } });
+
+		const good = await testWith('sim-e2e-key');
 		expect(good.status).toBe('OK');
-		const bad = await n8n.testCredential({ id: EXAMPLE_CREDENTIAL.id, name: EXAMPLE_CREDENTIAL.name, type: 'unificallyApi', data: { ...data, apiKey: 'invalid-key' } });
+		// The test is one account read: no dry run, no task, nothing charged.
+		expect(sim.stats()).toMatchObject({ accountReads: 1, dryRuns: 0, creates: 0, spentUsd: 0 });
+		expect(sim.stats().byKey['sim-e2e-key']).toMatchObject({ accountReads: 1 });
+
+		const bad = await testWith('invalid-key');
 		expect(bad.status).toBe('Error');
 		// n8n 2.x applies the credential's rule for 401 ("Invalid API key: …"); n8n 1.x shows its own 401 text.
-		expect(bad.message).toMatch(n8n.major >= 2 ? /^Invalid API key/ : /^Authorization failed - please check your credentials/);
+		expect(bad.message).toMatch(n8n.major >= 2 ? /^Invalid API key: check the key in this credential$/ : /^Authorization failed - please check your credentials/);
 		expect(bad.message).not.toContain('invalid-key');
-		expect(sim.stats()).toMatchObject({ creates: 0, spentUsd: 0 });
+		// Two requests, both 401: n8n's httpRequestWithAuthentication (1.x and 2.x) sends a request answered
+		// 401 once more after asking the credential for a fresh token (preAuthentication, which this
+		// credential does not have). Nothing else is read or created with the key.
+		expect(sim.stats().byKey['invalid-key']).toMatchObject({ errors: { '401': 2 }, accountReads: 0, creates: 0, dryRuns: 0 });
+
+		// A Base URL where no Unifically API answers (the simulator's 404 for an unknown path).
+		const nowhere = await testWith('sim-e2e-key', `${sim.url}/no-api-here`);
+		expect(nowhere.status).toBe('Error');
+		expect(nowhere.message).toMatch(n8n.major >= 2 ? /^No Unifically API at this Base URL \(404\)$/ : /^The resource you are requesting could not be found/);
+
+		// A restricted account: its account read answers 200, so n8n reports the test as passed. n8n's
+		// declarative credential test can only match a status code or compare a field to a fixed value,
+		// so it cannot look at restricted_until (docs/node.md, "The credential"); Account → Get shows it,
+		// and Generate / Create Task stop on it before creating anything.
+		const restrictedKey = 'compat-restricted-key';
+		const { until } = anHourFromNow();
+		expect(await simAccount(restrictedKey, { restrictedUntil: until })).toMatchObject({ restrictedUntil: until, valid: true });
+		const restricted = await testWith(restrictedKey);
+		expect(restricted).toMatchObject({ status: 'OK' });
+		expect(sim.stats().byKey[restrictedKey]).toMatchObject({ accountReads: 1, creates: 0, dryRuns: 0 });
+		expect(sim.stats()).toMatchObject({ accountReads: 2, dryRuns: 0, creates: 0, spentUsd: 0 });
+		timings.push(`credential test answers: good ${JSON.stringify(good)}; bad key ${JSON.stringify(bad)}; 404 ${JSON.stringify(nowhere)}; restricted ${JSON.stringify(restricted)}`);
+	}, TEST_TIMEOUT);
+
+	test('Account → Get: the balance the simulator holds, restricted_until null, then an ISO time once the account is restricted', async () => {
+		const key = ACCOUNT_CREDENTIAL.apiKey;
+		sim.resetStats();
+		expect(await simAccount(key, { balance: 12.3456, restrictedUntil: null })).toEqual({ balance: 12.3456, restrictedUntil: null, valid: true });
+		const open = await run(FLOWS.accountGet);
+		expectSuccess(open);
+		const [account, ...rest] = nodeJson(open.run!, 'Get Account');
+		expect(rest).toHaveLength(0);
+		expect(account).toEqual({ balance_usd: 12.3456, restricted_until: null, user_id: expect.anything(), email: expect.stringContaining('@') });
+		expect(JSON.stringify(account)).not.toContain(key);
+		expect(sim.stats().byKey[key]).toMatchObject({ accountReads: 1, creates: 0 });
+
+		const { until, iso } = anHourFromNow();
+		await simAccount(key, { restrictedUntil: until });
+		try {
+			const restricted = await run(FLOWS.accountGet);
+			expectSuccess(restricted);
+			const [read] = nodeJson(restricted.run!, 'Get Account');
+			expect(read).toEqual({ ...account, restricted_until: iso });
+			expect(sim.stats().byKey[key]).toMatchObject({ accountReads: 2, creates: 0 });
+		} finally {
+			await simAccount(key, { restrictedUntil: null });
+		}
+	}, TEST_TIMEOUT);
+
+	test(`a batch that runs dry: ${DRY_BATCH.items} Nano Banana images with Continue On Fail, a balance for ${DRY_BATCH.paid}: ${DRY_BATCH.paid} completed, the rest not started (the first with the 402), one account read, one 402`, async () => {
+		const key = DRY_CREDENTIAL.apiKey;
+		sim.resetStats();
+		const balance = DRY_BATCH.paid * DRY_BATCH.price + 0.001;
+		expect(await simAccount(key, { balance, restrictedUntil: null })).toMatchObject({ balance: 1.081, restrictedUntil: null });
+		const known = new Set(sim.tasks.keys());
+		const from = Date.now();
+		const ended = await run(FLOWS.dryBatch, { items: Array.from({ length: DRY_BATCH.items }, (_, index) => ({ prompt: `A paper boat, number ${index + 1}` })) }, 150_000);
+		const ranMs = Date.now() - from;
+		const items = nodeItems(ended.run!, 'Generate Images');
+		const completed = items.filter((item) => item.json.status === 'completed');
+		const notStarted = items.filter((item) => item.json.status === 'not_started');
+		const stats = sim.stats().byKey[key];
+		// The request counts, to be quoted.
+		console.log(
+			`[dry batch n8n ${version}] account reads ${stats?.accountReads}, creates ${stats?.creates}, 402s ${stats?.errors['402'] ?? 0}, ` +
+				`completed ${completed.length}, not started ${notStarted.length} (${ranMs} ms from the webhook to the end)`,
+		);
+		timings.push(`dry batch (${DRY_BATCH.items} items): ${ranMs} ms from the webhook to the end of the execution`);
+		expectSuccess(ended);
+
+		expect(items).toHaveLength(DRY_BATCH.items);
+		expect([completed.length, notStarted.length]).toEqual([DRY_BATCH.paid, DRY_BATCH.items - DRY_BATCH.paid]);
+		// In item order: the ones the balance paid, then the one it could not pay (with the API's 402), then the rest.
+		expect(items.map((item) => item.json.status)).toEqual([
+			...Array<string>(DRY_BATCH.paid).fill('completed'),
+			...Array<string>(DRY_BATCH.items - DRY_BATCH.paid).fill('not_started'),
+		]);
+		expect(notStarted[0].pairedItem).toMatchObject({ item: DRY_BATCH.paid });
+		expect(notStarted[0].json).toMatchObject({ status: 'not_started', model: 'google/nano-banana', error: 'Unifically API error 402: Insufficient balance' });
+		for (const item of notStarted.slice(1)) {
+			expect(String(item.json.error)).toMatch(new RegExp(`^Not started: the Unifically balance ran out at item ${DRY_BATCH.paid} `));
+		}
+		// Every task the API created is in the output, completed: none lost.
+		const created = [...sim.tasks.values()].filter((task) => !known.has(task.id));
+		expect(completed.map((item) => item.json.task_id).sort()).toEqual(created.map((task) => task.id).sort());
+		for (const item of completed) expect(item.json).toMatchObject({ model: 'google/nano-banana', output: expect.anything() });
+		// The simulator saw one account read, the creates the balance paid, one 402 and nothing after it.
+		expect([stats.accountReads, stats.creates, stats.errors['402']]).toEqual([1, DRY_BATCH.paid, 1]);
+		expect(stats.dryRuns).toBe(0);
+		expect((await simAccount(key)).balance).toBeCloseTo(0.001, 4);
+		// Continue On Fail: the workflow goes on with every item.
+		expect(nodeItems(ended.run!, 'Done')).toHaveLength(DRY_BATCH.items);
 	}, TEST_TIMEOUT);
 
 	olderVersionsOnly('examples.test.cts: "Estimate Cost: prices with a dry run, creates nothing" (the same example)')('Estimate Cost: priced with a dry run, nothing created', async () => {

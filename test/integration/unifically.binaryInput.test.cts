@@ -234,7 +234,11 @@ describe('Input Type: Binary File → bad input and failing uploads stop the ite
 	});
 
 	it('the key goes to the upload URL as a bearer token (a wrong key is refused there)', async () => {
-		const result = await runUnifically(sim(), imageToVideo(), { binaryItems: [{ binary: { data: photo('x') } }], apiKey: 'invalid-key' });
+		// Check Balance First off: the upload is the first request, so the upload URL judges the key.
+		const result = await runUnifically(sim(), imageToVideo({ options: { download: false, checkBalance: false } }), {
+			binaryItems: [{ binary: { data: photo('x') } }],
+			apiKey: 'invalid-key',
+		});
 		expect(result.error?.message).toMatch(/HTTP 401/);
 		expect(sim().stats().uploads).toBe(0);
 		expect(API_KEY).not.toBe('invalid-key');

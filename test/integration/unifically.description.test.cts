@@ -28,6 +28,7 @@ describe('Unifically node description', () => {
 	it('offers the resources and each one its operations', () => {
 		const resource = description.properties.find((property) => property.name === 'resource')!;
 		expect((resource.options as INodePropertyOptions[]).map((option) => option.value).sort()).toEqual([
+			'account',
 			'audio',
 			'file',
 			'image',
@@ -41,6 +42,8 @@ describe('Unifically node description', () => {
 		for (const value of ['video', 'image', 'audio']) expect(operationsOf(value)).toEqual(['create', 'estimateCost', 'generate']);
 		expect(operationsOf('task')).toEqual(['get', 'wait']);
 		expect(operationsOf('file')).toEqual(['upload']);
+		expect(operationsOf('account')).toEqual(['get']);
+		expect(form({ resource: 'account', operation: 'get' }).names).toEqual(['resource', 'operation']);
 	});
 
 	it('File → Upload shows the input binary field (n8n\'s binaryDataProperty) and no model', () => {
@@ -272,9 +275,9 @@ describe('Unifically node description', () => {
 
 	it('options per operation: Generate waits/downloads/guards cost, Create guards cost, Estimate Cost has none', () => {
 		expect(media('video', 'google/veo-3.1-fast', 'generate').options).toEqual(
-			expect.arrayContaining(['binaryPropertyName', 'callbackUrl', 'download', 'maxTotalCost', 'timeout']),
+			expect.arrayContaining(['binaryPropertyName', 'callbackUrl', 'checkBalance', 'download', 'maxTotalCost', 'timeout']),
 		);
-		expect(media('video', 'google/veo-3.1-fast', 'create').options).toEqual(expect.arrayContaining(['callbackUrl', 'maxTotalCost']));
+		expect(media('video', 'google/veo-3.1-fast', 'create').options).toEqual(expect.arrayContaining(['callbackUrl', 'checkBalance', 'maxTotalCost']));
 		expect(media('video', 'google/veo-3.1-fast', 'create').options).not.toContain('download');
 		expect(media('video', 'google/veo-3.1-fast', 'estimateCost').names).not.toContain('options');
 	});

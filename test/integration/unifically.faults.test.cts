@@ -58,8 +58,8 @@ describe('Unifically → API errors', () => {
 		expect(sim().stats()).toMatchObject({ creates: 0, errors: { '401': 1 } });
 	});
 
-	it('402: "Insufficient balance" as the API says, nothing created, the key nowhere', async () => {
-		const result = await runUnifically(sim(), veo(), { apiKey: 'broke-key' });
+	it('402: "Insufficient balance" as the API says, nothing created, the key nowhere (Check Balance First off)', async () => {
+		const result = await runUnifically(sim(), veo({ options: { checkBalance: false } }), { apiKey: 'broke-key' });
 		expect(result.status).toBe('error');
 		const error = result.errorOf(NODE_NAME)!;
 		expect(error.message).toMatch(/insufficient balance/i);
@@ -245,7 +245,7 @@ describe('Unifically → retries', () => {
 		expect(result.status).toBe('error');
 		expect(result.errorOf(NODE_NAME)?.message).toMatch(/Internal Server Error/);
 		const stats = sim().stats();
-		expect(stats.requests).toBe(1); // exactly one POST, nothing after it
+		expect(stats.requests - stats.accountReads).toBe(1); // exactly one POST (after the balance read), nothing after it
 		expect(stats.errors).toEqual({ '500': 1 });
 		expect(stats.creates).toBe(0);
 	});
@@ -254,14 +254,14 @@ describe('Unifically → retries', () => {
 		sim().failNext({ endpoint: 'create', status: 502, afterCreate: true });
 		const result = await runUnifically(sim(), veo());
 		expect(result.status).toBe('error');
-		expect(sim().stats()).toMatchObject({ creates: 1, requests: 1 });
+		expect(sim().stats()).toMatchObject({ creates: 1, requests: 2, accountReads: 1 });
 	});
 
 	it('a create whose connection drops is not retried', async () => {
 		sim().failNext({ endpoint: 'create', status: 0, afterCreate: true });
 		const result = await runUnifically(sim(), veo());
 		expect(result.status).toBe('error');
-		expect(sim().stats()).toMatchObject({ creates: 1, requests: 1 });
+		expect(sim().stats()).toMatchObject({ creates: 1, requests: 2, accountReads: 1 });
 	});
 
 	it('a create failing in the middle of a batch: the error names every task already created', async () => {
@@ -282,7 +282,7 @@ describe('Unifically → retries', () => {
 		for (const task of created) expect(text).toContain(task.id);
 		const stats = sim().stats();
 		expect(stats.errors).toEqual({ '500': 1 }); // the failed create is not retried
-		expect(stats.requests).toBe(stats.creates + 1);
+		expect(stats.requests).toBe(stats.accountReads + stats.creates + 1);
 	});
 
 	it('a create and a status read answered 429 (Retry-After: 1) are waited out and retried; the task completes', async () => {

@@ -33,8 +33,8 @@ const operations = description.properties
 	);
 
 describe('the canvas subtitle', () => {
-	it('covers 3 media resources × 3 operations, Task × 2 and File × 1', () => {
-		expect(operations).toHaveLength(12);
+	it('covers 3 media resources × 3 operations, Task × 2, File × 1 and Account × 1', () => {
+		expect(operations).toHaveLength(13);
 	});
 
 	it('on Task: the operation by its name, "Get" and "Wait for Completion"', () => {
@@ -43,7 +43,7 @@ describe('the canvas subtitle', () => {
 	});
 
 	it.each(operations)('%s → %s: starts with the dropdown\'s name "%s"', (resource, operation, name) => {
-		const model = resource === 'task' || resource === 'file' ? undefined : 'google/veo-3.1-fast';
+		const model = ['task', 'file', 'account'].includes(resource) ? undefined : 'google/veo-3.1-fast';
 		expect(subtitleOf({ resource, operation, ...(model ? { model } : {}) })).toBe(model ? `${name}: Google Veo 3.1 Fast` : name);
 	});
 

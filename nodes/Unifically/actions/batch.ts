@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { getAccount, isRestricted, momentText, type Account } from '../helpers/account';
 import { withUploadedFiles } from '../helpers/files';
 import { readTaskRequest, type TaskRequest } from '../helpers/input';
 import { pollUntilSettled, type PendingTask, type PollOutcome } from '../helpers/polling';
 import { createTask, estimateCost, isSucceeded, mapWithConcurrency, taskFailedMessage, type Task } from '../helpers/tasks';
 import { downloadOutputs } from '../transport/download';
+import type { RunOptions } from './options';
 import { CancelledError, type CancelSignal } from '../transport';
 import { readToolTaskRequest } from './tool';
 import { isToolRun } from './toolMode';
@@ -26,6 +28,9 @@ export class Batch {
 
 	/** Run as an AI Agent's tool: a task still running at the timeout is a result, not an error. */
 	readonly asTool: boolean;
+
+	/** The first create the balance could not pay (402): no create of this batch is sent after it. */
+	private outOfBalance?: { itemIndex: number; message: string };
 
 	constructor(
 		readonly context: IExecuteFunctions,
@@ -79,9 +84,63 @@ export class Batch {
 		return requests;
 	}
 
-	/** Prices every request with `dry_run` (nothing charged) and stops if the total is over the limit. */
-	async guardTotalCost(requests: TaskRequest[], maxTotalCost: number | undefined): Promise<void> {
-		if (!maxTotalCost || maxTotalCost <= 0 || requests.length === 0) return;
+	/**
+	 * Before any create: with Max Total Cost, prices every request with `dry_run` (nothing charged) and
+	 * stops if the total is over the limit or over the balance; else, with Check Balance First, one
+	 * account read stops a batch the balance cannot start or a restricted account cannot run.
+	 */
+	async guardSpending(requests: TaskRequest[], options: Pick<RunOptions, 'maxTotalCost' | 'checkBalance'>): Promise<TaskRequest[]> {
+		if (requests.length === 0) return requests;
+		const total = await this.guardTotalCost(requests, options.maxTotalCost);
+		if (total === undefined && !options.checkBalance) return requests;
+		let account: Account | undefined;
+		try {
+			account = await this.readAccountForGuard();
+		} catch (refused) {
+			// The key itself is refused: so would every create be. Each item fails with the API's answer.
+			for (const request of requests) this.fail(request.itemIndex, refused as Error, { model: request.model });
+			return [];
+		}
+		if (!account) return requests;
+		const node = this.context.getNode();
+		if (isRestricted(account)) {
+			throw new NodeOperationError(node, `The Unifically account is restricted until ${momentText(account.restricted_until!, this.context.getTimezone())}: no task was created`, {
+				description: 'Run the workflow again after that time. Account → Get shows the account.',
+			});
+		}
+		if (account.balance_usd === null) return requests;
+		if (total !== undefined && total > account.balance_usd) {
+			throw new NodeOperationError(
+				node,
+				`Estimated total cost $${total.toFixed(2)} is over the balance $${account.balance_usd.toFixed(2)}: no task was created`,
+				{ description: `${requests.length} task(s) priced with dry_run. Top up the Unifically account or send fewer items.` },
+			);
+		}
+		if (account.balance_usd <= 0) {
+			throw new NodeOperationError(node, `The Unifically balance is $${account.balance_usd.toFixed(2)}: no task was created`, {
+				description: 'Top up the Unifically account. (Options → Check Balance First: off skips this read.)',
+			});
+		}
+		return requests;
+	}
+
+	/**
+	 * The account for the guard. A refused key (401) is thrown; an account the API does not answer
+	 * (an older API, a proxy, a failing read) leaves the check out.
+	 */
+	private async readAccountForGuard(): Promise<Account | undefined> {
+		try {
+			return await getAccount(this.context);
+		} catch (error) {
+			if (error instanceof NodeApiError && error.httpCode === '401') throw error;
+			this.context.logger.warn(`Unifically: the account could not be read before the batch; going on without the balance check: ${(error as Error).message}`);
+			return undefined;
+		}
+	}
+
+	/** Prices every request with `dry_run` (nothing charged) and stops if the total is over the limit; returns the total. */
+	private async guardTotalCost(requests: TaskRequest[], maxTotalCost: number | undefined): Promise<number | undefined> {
+		if (!maxTotalCost || maxTotalCost <= 0 || requests.length === 0) return undefined;
 		const cancel: CancelSignal = { cancelled: false };
 		const costs = await Promise.all(
 			requests.map(async (request) => {
@@ -103,24 +162,37 @@ export class Batch {
 				},
 			);
 		}
+		return total;
 	}
 
 	/**
 	 * Creates one task. A failure is returned, not thrown: without Continue On Fail it cancels the
-	 * creates (and reads) of this batch not yet sent, and is reported once all have settled.
+	 * creates (and reads) of this batch not yet sent, and is reported once all have settled. The first
+	 * 402 (balance) ends creating in any case: later items are not started (and not uploaded).
 	 */
 	private async createOne(
 		request: TaskRequest,
 		callbackUrl: (request: TaskRequest) => string | undefined,
 		cancel: CancelSignal,
-	): Promise<{ request: TaskRequest; task?: Task; createdAt?: number; error?: Error }> {
+	): Promise<{ request: TaskRequest; task?: Task; createdAt?: number; error?: Error; notStarted?: boolean }> {
+		const batch = this;
+		const stopCreating: CancelSignal = {
+			get cancelled() {
+				return cancel.cancelled || batch.outOfBalance !== undefined;
+			},
+		};
 		try {
 			// The item's binary inputs go to Unifically's storage first; a failed upload creates nothing.
-			const uploaded = await withUploadedFiles(this.context, request, cancel);
-			const task = await createTask(this.context, uploaded, callbackUrl(request), cancel);
+			const uploaded = await withUploadedFiles(this.context, request, stopCreating);
+			const task = await createTask(this.context, uploaded, callbackUrl(request), stopCreating);
 			this.created.push({ itemIndex: request.itemIndex, taskId: task.task_id });
 			return { request, task, createdAt: Date.now() };
 		} catch (error) {
+			// A create already on its way when the first 402 came is one more item not started.
+			if (this.outOfBalance && !cancel.cancelled) return { request, notStarted: true };
+			if (error instanceof NodeApiError && error.httpCode === '402') {
+				this.outOfBalance = { itemIndex: request.itemIndex, message: error.message };
+			}
 			if (!this.continueOnFail) cancel.cancelled = true;
 			return { request, error: error as Error };
 		}
@@ -151,8 +223,8 @@ export class Batch {
 		const cancel: CancelSignal = { cancelled: false };
 		const outcomes = await Promise.all(
 			requests.map(async (request) => {
-				const { task, createdAt, error } = await this.createOne(request, callbackUrl, cancel);
-				if (!task) return { request, error };
+				const { task, createdAt, error, notStarted } = await this.createOne(request, callbackUrl, cancel);
+				if (!task) return { request, error, notStarted };
 				const pending: PendingTask = {
 					taskId: task.task_id,
 					model: request.model,
@@ -172,11 +244,32 @@ export class Batch {
 		);
 	}
 
-	/** Reports the first real failure, not the creates it cancelled (stops the node without Continue On Fail). */
-	private recordCreateFailures(outcomes: Array<{ request: TaskRequest; error?: Error }>) {
-		const failures = outcomes.filter((outcome) => outcome.error);
+	/**
+	 * Reports the first real failure, not the creates it cancelled (stops the node without Continue On
+	 * Fail). Items a 402 left unstarted come out as `status: "not_started"` (Continue On Fail), or are
+	 * counted in the node's error.
+	 */
+	private recordCreateFailures(outcomes: Array<{ request: TaskRequest; error?: Error; notStarted?: boolean }>) {
+		const notStarted = outcomes.filter((outcome) => outcome.notStarted || (this.outOfBalance && outcome.error instanceof CancelledError));
+		const failures = outcomes.filter((outcome) => outcome.error && !notStarted.includes(outcome));
 		failures.sort((a, b) => Number(a.error instanceof CancelledError) - Number(b.error instanceof CancelledError));
-		for (const failure of failures) this.fail(failure.request.itemIndex, failure.error!, { model: failure.request.model });
+		if (this.outOfBalance && notStarted.length > 0) {
+			const reason = `Not started: the Unifically balance ran out at item ${this.outOfBalance.itemIndex} (${this.outOfBalance.message}); no further task was created`;
+			const first = failures[0]?.error as (Error & { description?: string | null }) | undefined;
+			if (first && !this.continueOnFail) {
+				first.description = [first.description, `${notStarted.length + 1} item(s) were not started. Top up the account, then run them again.`]
+					.filter(Boolean)
+					.join(' ');
+			}
+			for (const { request } of notStarted) {
+				if (this.continueOnFail) this.set(request.itemIndex, { status: 'not_started', model: request.model, error: reason });
+			}
+		}
+		for (const failure of failures) {
+			// The item the balance could not pay is not started either (Continue On Fail), with the API's 402.
+			const status = this.outOfBalance?.itemIndex === failure.request.itemIndex ? { status: 'not_started' } : {};
+			this.fail(failure.request.itemIndex, failure.error!, { ...status, model: failure.request.model });
+		}
 	}
 
 	/**

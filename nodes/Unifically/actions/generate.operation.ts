@@ -6,7 +6,7 @@ import { optionsCollection, readOptions } from './options';
 import { MEDIA_RESOURCES } from './resources';
 
 export const description: INodeProperties[] = [
-	optionsCollection(['binaryPropertyName', 'callbackUrl', 'downloadByDefault', 'maxTotalCost', 'timeout', 'waitMode'], {
+	optionsCollection(['binaryPropertyName', 'callbackUrl', 'checkBalance', 'downloadByDefault', 'maxTotalCost', 'timeout', 'waitMode'], {
 		resource: MEDIA_RESOURCES,
 		operation: ['generate'],
 	}),
@@ -16,8 +16,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const batch = new Batch(this, this.getInputData().length);
 	const options = readOptions(this);
-	const requests = batch.readRequests();
-	await batch.guardTotalCost(requests, options.maxTotalCost);
+	const requests = await batch.guardSpending(batch.readRequests(), options);
 	if (options.waitMode === 'callback') return await createAndWaitForCallbacks(this, batch, requests, options);
 	await batch.createAndSettle(requests, (request) => readOptions(this, request.itemIndex).callbackUrl, options);
 	return batch.output();

@@ -55,6 +55,14 @@ export const optionFields = {
 		description:
 			'Spending guard: before anything is created every item is priced with a free dry run; if the total is over this limit the node stops and creates nothing. 0 means no limit.',
 	},
+	checkBalance: {
+		displayName: 'Check Balance First',
+		name: 'checkBalance',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to read the account once before creating anything, and stop (nothing created) when the balance is zero or the account is restricted. Turn off to save that one request.',
+	},
 	waitMode: {
 		displayName: 'Wait Mode',
 		name: 'waitMode',
@@ -98,6 +106,7 @@ export interface RunOptions {
 	download: boolean;
 	binaryPropertyName: string;
 	maxTotalCost?: number;
+	checkBalance: boolean;
 	waitMode: 'poll' | 'callback';
 }
 
@@ -110,6 +119,7 @@ export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptio
 		download?: boolean;
 		binaryPropertyName?: string;
 		maxTotalCost?: number;
+		checkBalance?: boolean;
 		waitMode?: 'poll' | 'callback';
 	};
 	// As an agent's tool: a shorter wait, no files (an agent cannot read binary data), no waiting execution.
@@ -120,6 +130,7 @@ export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptio
 		download: !asTool && (options.download === undefined ? operation === 'generate' : options.download === true),
 		binaryPropertyName: options.binaryPropertyName?.trim() || 'data',
 		maxTotalCost: options.maxTotalCost ? Number(options.maxTotalCost) : undefined,
+		checkBalance: options.checkBalance !== false,
 		waitMode: options.waitMode === 'callback' && !asTool ? 'callback' : 'poll',
 	};
 }

@@ -9,6 +9,7 @@ import * as get from './get.operation';
 import { MEDIA_RESOURCES, RESOURCES } from './resources';
 import { nodeOnly, toolProperties } from './tool';
 import * as upload from './upload.operation';
+import * as account from './account.operation';
 import * as wait from './wait.operation';
 
 const resourceProperty: INodeProperties = {
@@ -17,6 +18,7 @@ const resourceProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{ name: 'Account', value: 'account' },
 		{ name: 'Audio', value: 'audio' },
 		{ name: 'File', value: 'file' },
 		{ name: 'Image', value: 'image' },
@@ -90,6 +92,16 @@ const fileOperationProperty: INodeProperties = {
 	default: 'upload',
 };
 
+const accountOperationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['account'] } },
+	options: [account.operation],
+	default: 'get',
+};
+
 /** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
 export const unificallyProperties: INodeProperties[] = [
 	resourceProperty,
@@ -98,6 +110,7 @@ export const unificallyProperties: INodeProperties[] = [
 	mediaOperationProperty('audio'),
 	taskOperationProperty,
 	fileOperationProperty,
+	accountOperationProperty,
 	// As an AI Agent's tool the model's form gives way to fields the agent fills (tool.ts).
 	...nodeOnly(MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS, RESOURCES))),
 	...nodeOnly(generate.description),

@@ -149,12 +149,16 @@ const toolDescriptionTexts: Record<string, (noun: string) => string> = {
 		`Waits until a Unifically task, given by its task_id, has finished, ${WAITS}, and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.`,
 };
 
+/** Texts of operations that are not the media resources' or Task's. */
+const ACCOUNT_TOOL_TEXT =
+	'Reads the Unifically account: balance_usd (the balance in US dollars), restricted_until (until when the account is restricted, or null) and the account\'s user_id and email. Check the balance before a costly task, such as a video.';
+
 const toolDescriptionProperty = (resource: string, operation: string): INodeProperties => ({
 	displayName: 'Description',
 	name: 'toolDescription',
 	type: 'string',
 	typeOptions: { rows: 3 },
-	default: toolDescriptionTexts[operation](NOUNS[resource] ?? ''),
+	default: resource === 'account' ? ACCOUNT_TOOL_TEXT : toolDescriptionTexts[operation](NOUNS[resource] ?? ''),
 	description: 'What the agent reads about this tool: what it does, and how long a call waits',
 	displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
 });
@@ -193,6 +197,7 @@ export const toolProperties: INodeProperties[] = [
 	),
 	toolDescriptionProperty('task', 'get'),
 	toolDescriptionProperty('task', 'wait'),
+	toolDescriptionProperty('account', 'get'),
 	...MEDIA_RESOURCES.flatMap((resource) => agentFields(resource as Resource)),
 	toolOptions([optionFields.callbackUrl, optionFields.maxTotalCost, toolTimeout], {
 		resource: MEDIA_RESOURCES,

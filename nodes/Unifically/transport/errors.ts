@@ -37,6 +37,7 @@ const HINTS: Record<number, string> = {
 	400: 'The API rejected a parameter.',
 	401: 'Check the API key in the Unifically credential.',
 	402: 'Insufficient balance: top up the Unifically account.',
+	403: 'Refused: the account may be restricted (Account → Get shows until when).',
 	404: 'The task or model was not found.',
 	429: 'Rate limited by the API.',
 };
@@ -60,4 +61,16 @@ export function networkError(node: INode, reason: string, itemIndex?: number): N
 		description: 'Check the Base URL of the Unifically credential and the network.',
 		itemIndex,
 	});
+}
+
+/** "06 Dec 2026, 18:42:10 (Europe/Berlin; 2026-12-06T17:42:10.000Z)": a moment in the instance's timezone and ISO. */
+export function momentText(at: number | string, timezone: string): string {
+	const date = new Date(at);
+	let local: string;
+	try {
+		local = date.toLocaleString('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', second: '2-digit', day: 'numeric', month: 'short', year: 'numeric' });
+	} catch {
+		local = date.toUTCString();
+	}
+	return `${local} (${timezone}; ${date.toISOString()})`;
 }

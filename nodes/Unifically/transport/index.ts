@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { apiError, networkError, readApiError } from './errors';
+import { apiError, momentText, networkError, readApiError } from './errors';
 import { limiterFor, pauseKey, readRateLimitHeaders, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
@@ -102,6 +102,19 @@ export function retryAfterMs(response: FullResponse): number {
 	return DEFAULT_BAN_MS;
 }
 
+/**
+ * Until when the API keeps refusing, where it says so: a 429's ban (Retry-After or its message), a
+ * 403's account restriction (`restricted_until`, unix seconds, or Retry-After). Ms since epoch.
+ */
+function refusedUntil(response: FullResponse, status: number): number | undefined {
+	if (status === 429) return Date.now() + retryAfterMs(response);
+	if (status !== 403) return undefined;
+	const data = ((response.body as { data?: unknown } | undefined)?.data ?? response.body) as { restricted_until?: unknown } | undefined;
+	const until = Number(data?.restricted_until);
+	if (Number.isFinite(until) && until > 0) return until * 1000;
+	return header(response, 'retry-after') !== undefined ? Date.now() + retryAfterMs(response) : undefined;
+}
+
 export function networkErrorCode(error: unknown): string | undefined {
 	for (let current = error as Record<string, unknown> | undefined, depth = 0; current && depth < 4; depth++) {
 		if (typeof current.code === 'string' && /^E[A-Z]+/.test(current.code)) return current.code;
@@ -159,6 +172,16 @@ export async function apiRequest<T = IDataObject>(
 	const limiter = limiterFor(connection.fingerprint, kind, connection.requestsPerSecond);
 	const node = context.getNode();
 	const untilDeadline = kind === 'status' && retryUntil !== undefined;
+	/** The API's error, with until when it refuses where it says so (in the instance's timezone and ISO). */
+	const failure = (response: FullResponse, status: number) => {
+		const error = apiError(node, readApiError(status, response.body), itemIndex);
+		const until = refusedUntil(response, status);
+		if (until !== undefined) {
+			const who = status === 429 ? 'The API key is rate limited' : 'The account is restricted';
+			error.description = [error.description, `${who} until ${momentText(until, context.getTimezone())}.`].filter(Boolean).join(' ');
+		}
+		return error;
+	};
 	/** Status reads with a deadline: wait and go again while the deadline allows, else false. */
 	const retryBeforeDeadline = async (attempt: number): Promise<boolean> => {
 		const left = retryUntil! - Date.now();
@@ -221,7 +244,7 @@ export async function apiRequest<T = IDataObject>(
 			} else if (await retryBeforeDeadline(attempt)) {
 				continue;
 			}
-			throw transient(apiError(node, readApiError(effectiveStatus, response.body), itemIndex), kind);
+			throw transient(failure(response, effectiveStatus), kind);
 		}
 		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
 			// Waited out, then retried (a request the API refused with 429 created nothing), and this
@@ -235,7 +258,7 @@ export async function apiRequest<T = IDataObject>(
 			await sleep(backoffMs(attempt));
 			continue;
 		}
-		const error = apiError(node, readApiError(effectiveStatus, response.body), itemIndex);
+		const error = failure(response, effectiveStatus);
 		throw effectiveStatus >= 500 || effectiveStatus === 408 || effectiveStatus === 429 ? transient(error, kind) : error;
 	}
 }
