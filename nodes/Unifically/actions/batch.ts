@@ -93,14 +93,13 @@ export class Batch {
 		if (requests.length === 0) return requests;
 		const total = await this.guardTotalCost(requests, options.maxTotalCost);
 		if (total === undefined && !options.checkBalance) return requests;
-		let account: Account | undefined;
-		try {
-			account = await this.readAccountForGuard();
-		} catch (refused) {
+		const read = await this.readAccountForGuard();
+		if (read.refused) {
 			// The key itself is refused: so would every create be. Each item fails with the API's answer.
-			for (const request of requests) this.fail(request.itemIndex, refused as Error, { model: request.model });
+			for (const request of requests) this.fail(request.itemIndex, read.refused, { model: request.model });
 			return [];
 		}
+		const account = read.account;
 		if (!account) return requests;
 		const node = this.context.getNode();
 		if (isRestricted(account)) {
@@ -125,16 +124,16 @@ export class Batch {
 	}
 
 	/**
-	 * The account for the guard. A refused key (401) is thrown; an account the API does not answer
-	 * (an older API, a proxy, a failing read) leaves the check out.
+	 * The account for the guard, or the API's refusal of the key (401); an account the API does not
+	 * answer (an older API, a proxy, a failing read) leaves the check out.
 	 */
-	private async readAccountForGuard(): Promise<Account | undefined> {
+	private async readAccountForGuard(): Promise<{ account?: Account; refused?: NodeApiError }> {
 		try {
-			return await getAccount(this.context);
+			return { account: await getAccount(this.context) };
 		} catch (error) {
-			if (error instanceof NodeApiError && error.httpCode === '401') throw error;
+			if (error instanceof NodeApiError && error.httpCode === '401') return { refused: error };
 			this.context.logger.warn(`Unifically: the account could not be read before the batch; going on without the balance check: ${(error as Error).message}`);
-			return undefined;
+			return {};
 		}
 	}
 
@@ -175,10 +174,10 @@ export class Batch {
 		callbackUrl: (request: TaskRequest) => string | undefined,
 		cancel: CancelSignal,
 	): Promise<{ request: TaskRequest; task?: Task; createdAt?: number; error?: Error; notStarted?: boolean }> {
-		const batch = this;
+		const outOfBalance = () => this.outOfBalance !== undefined;
 		const stopCreating: CancelSignal = {
 			get cancelled() {
-				return cancel.cancelled || batch.outOfBalance !== undefined;
+				return cancel.cancelled || outOfBalance();
 			},
 		};
 		try {

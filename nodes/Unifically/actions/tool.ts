@@ -153,12 +153,12 @@ const toolDescriptionTexts: Record<string, (noun: string) => string> = {
 const ACCOUNT_TOOL_TEXT =
 	'Reads the Unifically account: balance_usd (the balance in US dollars), restricted_until (until when the account is restricted, or null) and the account\'s user_id and email. Check the balance before a costly task, such as a video.';
 
-const toolDescriptionProperty = (resource: string, operation: string): INodeProperties => ({
+const toolDescriptionProperty = (resource: string, operation: string, text = toolDescriptionTexts[operation]?.(NOUNS[resource] ?? '')): INodeProperties => ({
 	displayName: 'Description',
 	name: 'toolDescription',
 	type: 'string',
 	typeOptions: { rows: 3 },
-	default: resource === 'account' ? ACCOUNT_TOOL_TEXT : toolDescriptionTexts[operation](NOUNS[resource] ?? ''),
+	default: text,
 	description: 'What the agent reads about this tool: what it does, and how long a call waits',
 	displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
 });
@@ -197,7 +197,7 @@ export const toolProperties: INodeProperties[] = [
 	),
 	toolDescriptionProperty('task', 'get'),
 	toolDescriptionProperty('task', 'wait'),
-	toolDescriptionProperty('account', 'get'),
+	toolDescriptionProperty('account', 'get', ACCOUNT_TOOL_TEXT),
 	...MEDIA_RESOURCES.flatMap((resource) => agentFields(resource as Resource)),
 	toolOptions([optionFields.callbackUrl, optionFields.maxTotalCost, toolTimeout], {
 		resource: MEDIA_RESOURCES,
