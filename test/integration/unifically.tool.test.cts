@@ -156,6 +156,11 @@ describe('the tool variant’s form', () => {
 		// The agent reads what the tool does and how long a call waits (plain text: n8n 1.x does not resolve expressions there).
 		expect(asTool.toolDescription).toMatch(/^Generates a video with an AI model .* waits for the task up to its timeout \(60 seconds/);
 		expect(filled(tool, { resource: 'task', operation: 'get' }).toolDescription).toMatch(/^Reads a Unifically task by its task_id/);
+		// Files only as URLs: n8n passes no binary data across the tool boundary, and the agent is told so.
+		expect(asTool.toolDescription).toContain('given as public URLs: the tool cannot take binary files');
+		expect(filled(tool, { resource: 'image', operation: 'create' }).toolDescription).toContain('files as public URLs');
+		expect(asTool.inputType).toBeUndefined();
+		expect(filled(tool, { resource: 'account', operation: 'get' }).toolDescription).toMatch(/^Reads the Unifically account: balance_usd .* Check the balance before a costly task/);
 
 		const asNode = filled(plain, { resource: 'video', operation: 'generate' });
 		expect(asNode.model).toBe('google/veo-3.1-fast');
