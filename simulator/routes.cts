@@ -96,9 +96,9 @@ export async function handleCreate(sim: SimContext, req: http.IncomingMessage, r
 	account.balance = roundUsd(account.balance - cost);
 	account.updatedAt = Math.floor(Date.now() / 1000);
 	state.stats.creates++;
-	state.stats.spentUsd = Math.round((state.stats.spentUsd + cost) * 10000) / 10000;
+	state.stats.spentUsd = roundUsd(state.stats.spentUsd + cost);
 	sim.stats.creates++;
-	sim.stats.spentUsd = Math.round((sim.stats.spentUsd + cost) * 10000) / 10000;
+	sim.stats.spentUsd = roundUsd(sim.stats.spentUsd + cost);
 
 	const task = createTask(sim, model, input, token as string, cost, body.callback_url as string | undefined);
 	if (failure) return sendFailure(sim, req, res, state, failure, headers);

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { MODELS } from '../catalog';
 import { resourceModelProperties } from '../catalog/toProperties';
@@ -35,42 +35,46 @@ const NOUNS: Record<string, { one: string; task: string }> = {
 	audio: { one: 'audio', task: 'an audio task' },
 };
 
-const mediaOperationProperty = (resource: string): INodeProperties => ({
+/** A resource's Operation dropdown. */
+const operationProperty = (resource: string, options: INodePropertyOptions[], defaultValue: string): INodeProperties => ({
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: [resource] } },
-	options: [
-		{
-			name: 'Create Task',
-			value: 'create',
-			description: 'Create a task and return at once with its task_id',
-			action: `Create ${NOUNS[resource].task}`,
-		},
-		{
-			name: 'Estimate Cost',
-			value: 'estimateCost',
-			description: 'Price the request with a free dry run: nothing is created or charged',
-			action: `Estimate the cost of ${NOUNS[resource].one}`,
-		},
-		{
-			name: 'Generate',
-			value: 'generate',
-			description: 'Create the task, wait for its result and download its files',
-			action: `Generate ${NOUNS[resource].one}`,
-		},
-	],
-	default: 'generate',
+	options,
+	default: defaultValue,
 });
 
-const taskOperationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['task'] } },
-	options: [
+const mediaOperationProperty = (resource: string): INodeProperties =>
+	operationProperty(
+		resource,
+		[
+			{
+				name: 'Create Task',
+				value: 'create',
+				description: 'Create a task and return at once with its task_id',
+				action: `Create ${NOUNS[resource].task}`,
+			},
+			{
+				name: 'Estimate Cost',
+				value: 'estimateCost',
+				description: 'Price the request with a free dry run: nothing is created or charged',
+				action: `Estimate the cost of ${NOUNS[resource].one}`,
+			},
+			{
+				name: 'Generate',
+				value: 'generate',
+				description: 'Create the task, wait for its result and download its files',
+				action: `Generate ${NOUNS[resource].one}`,
+			},
+		],
+		'generate',
+	);
+
+const taskOperationProperty = operationProperty(
+	'task',
+	[
 		{ name: 'Get', value: 'get', description: 'Get the status and output of a task', action: 'Get a task' },
 		{
 			name: 'Wait for Completion',
@@ -79,28 +83,10 @@ const taskOperationProperty: INodeProperties = {
 			action: 'Wait for a task to complete',
 		},
 	],
-	default: 'get',
-};
-
-const fileOperationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['file'] } },
-	options: [upload.operation],
-	default: 'upload',
-};
-
-const accountOperationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['account'] } },
-	options: [account.operation],
-	default: 'get',
-};
+	'get',
+);
+const fileOperationProperty = operationProperty('file', [upload.operation], 'upload');
+const accountOperationProperty = operationProperty('account', [account.operation], 'get');
 
 /** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
 export const unificallyProperties: INodeProperties[] = [

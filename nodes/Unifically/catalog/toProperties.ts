@@ -91,6 +91,11 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 	}
 }
 
+/** A media input's binary field(s) as the form names them: `start_image_url` → "Start Image Binary Field". */
+export function binaryDisplayNameOf(spec: Pick<InputSpec, 'key' | 'displayName' | 'type'>): string {
+	return `${displayNameOf(spec).replace(/ URLs?$/, '')} Binary ${spec.type === 'stringList' ? 'Fields' : 'Field'}`;
+}
+
 /**
  * A media input given as binary data of the item (n8n's "Input Data Field Name"): the field's name, or
  * for a list several names. The model's first required media input starts at `data`, where n8n's
@@ -98,11 +103,10 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
  */
 export function binaryInputProperty(spec: InputSpec, asRequired: boolean, firstRequired: boolean): INodeProperties {
 	const list = spec.type === 'stringList';
-	const what = displayNameOf(spec).replace(/ URLs?$/, '');
 	const limit = spec.maxItems !== undefined ? ` (max ${spec.maxItems})` : '';
 	const defaultField = firstRequired ? 'data' : '';
 	return {
-		displayName: `${what} Binary ${list ? 'Fields' : 'Field'}`,
+		displayName: binaryDisplayNameOf(spec),
 		name: binaryFieldName(spec),
 		type: 'string',
 		default: defaultField,
@@ -383,13 +387,15 @@ export function resourceModelProperties(
 			};
 			return { spec: group.spec, property };
 		});
-	// Each binary field right after its URL field: the form keeps its order whichever Input Type is on.
-	const binaryGroups = topLevelGroups(true);
+	// Each binary field right after its URL field (once: several URL fields may share a name), so the
+	// form keeps its order whichever Input Type is on.
+	const binaryProperties = topLevelGroups(true).map((entry) => entry.property);
+	const placed = new Set<INodeProperties>();
 	const topLevel = topLevelGroups(false).flatMap(({ spec, property }) => {
 		if (!isMediaInput(spec)) return [property];
-		const mine = binaryGroups.filter((entry) => entry.property.name === binaryFieldName(spec));
-		binaryGroups.splice(0, binaryGroups.length, ...binaryGroups.filter((entry) => !mine.includes(entry)));
-		return [property, ...mine.map((entry) => entry.property)];
+		const mine = binaryProperties.filter((binary) => binary.name === binaryFieldName(spec) && !placed.has(binary));
+		mine.forEach((binary) => placed.add(binary));
+		return [property, ...mine];
 	});
 
 	// A model given by an expression (or an id the node does not know yet): the generic Prompt.

@@ -6,8 +6,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { apiRequest, type ApiContext } from '../transport';
 
-export { momentText } from '../transport/errors';
-
 /** The account as the node outputs it (Account → Get). */
 export interface Account extends IDataObject {
 	balance_usd: number | null;

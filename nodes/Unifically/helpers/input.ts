@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applies, binaryFieldName, fieldName, findModel, isMediaInput, parameterName } from '../catalog';
-import { displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
+import { binaryDisplayNameOf, displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
 
@@ -52,7 +52,7 @@ function readBinaryInput(
 ): string | string[] | undefined {
 	const node = context.getNode();
 	const parameter = binaryFieldName(spec);
-	const label = `Parameter "${displayNameOf(spec).replace(/ URLs?$/, '')} Binary ${spec.type === 'stringList' ? 'Fields' : 'Field'}" (${parameter})`;
+	const label = `Parameter "${binaryDisplayNameOf(spec)}" (${parameter})`;
 	const names = binaryFieldNames(raw);
 	if (names.length === 0 && spec.required) {
 		throw new NodeOperationError(node, `${label} is required`, {
@@ -66,8 +66,8 @@ function readBinaryInput(
 	if (spec.type !== 'stringList' && names.length > 1) {
 		throw new NodeOperationError(node, `${label} takes one binary field, got ${names.length}: ${names.join(', ')}`, { itemIndex });
 	}
+	const item = context.getInputData()[itemIndex];
 	const urls = names.map((field, position) => {
-		const item = context.getInputData()[itemIndex];
 		const binary = item?.binary?.[field];
 		if (!binary) {
 			const available = Object.keys(item?.binary ?? {});
