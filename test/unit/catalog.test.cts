@@ -408,6 +408,15 @@ describe('catalog: models typed from the public pages', () => {
 		for (const spec of MODELS.filter((m) => m.inputsFrom)) expect([spec.id, spec.documented]).toEqual([spec.id, false]);
 	});
 
+	it('Dialogue: its help is plain words and valid JSON (n8n renders descriptions as HTML: a <…> placeholder vanished)', () => {
+		const dialogue = typed('elevenlabs/text-to-dialogue').dialogue;
+		for (const text of [dialogue.description, dialogue.hint!, dialogue.placeholder!]) expect(text).not.toMatch(/[<>]/);
+		const example = JSON.parse(dialogue.placeholder!) as Array<Record<string, unknown>>;
+		expect(example.length).toBeGreaterThan(1);
+		for (const turn of example) expect(Object.keys(turn).sort()).toEqual(['text', 'voice']);
+		expect(JSON.parse(dialogue.hint!.slice(dialogue.hint!.indexOf('[')))).toEqual(example);
+	});
+
 	it('the six models without a page: Topaz Video Upscale from client code, the other five a guessed main input each', () => {
 		expect(MODELS.filter((m) => m.inputsFrom === 'clientCode').map((m) => m.id)).toEqual(['topaz-labs/video-upscale']);
 		const topaz = typed('topaz-labs/video-upscale');
