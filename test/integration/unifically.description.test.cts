@@ -211,6 +211,13 @@ describe('Unifically node description', () => {
 		expect(shown.additional).toContain('extraInput');
 		// No endpoint in what the user reads.
 		expect(`${field.description} ${field.hint}`).not.toMatch(/\/v1\/|GET |POST /);
+		// As a file of the item (Input Type: Binary File), it starts at "data" and still says it is a guess.
+		const file = model.inputs.find(isMediaInput);
+		if (file) {
+			const binary = form({ resource: model.resource, operation: 'generate', model: id, inputType: 'binary' }).byName(binaryFieldName(file))!;
+			expect(binary).toMatchObject({ default: 'data', hint: expect.stringMatching(/is a guessed name.*Extra Input \(JSON\)/) });
+			expect(binary.required).toBeFalsy();
+		}
 	});
 
 	it('names every model "Provider: Model (API id)": the id visible and searchable (n8n filters options by name)', () => {

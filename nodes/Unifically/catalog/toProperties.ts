@@ -137,7 +137,7 @@ export function binaryInputProperty(spec: InputSpec, asRequired: boolean, firstR
 			(list
 				? `Names of the item's binary fields${limit}, comma-separated: each file is uploaded to Unifically and its URL sent as ${spec.key}`
 				: `The item's binary field holding the file: it is uploaded to Unifically and its URL sent as ${spec.key}`) +
-			(spec.guessed ? ` (a guessed name: ${GUESSED_HINT.split('. ')[1]})` : ''),
+			(spec.guessed ? ` (${spec.key} is a guessed name: if the model refuses it, give the file's URL under the right name in Additional Fields → Extra Input (JSON))` : ''),
 		description: (spec.description + describeLimits(spec)).replace(/\.$/, ''),
 	};
 }
