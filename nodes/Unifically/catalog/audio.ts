@@ -32,14 +32,6 @@ const percent = (key: string, label: string, description: string, defaultValue: 
 	default: defaultValue,
 });
 
-/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
-const undocumentedInputs: InputSpec[] = [
-	text(
-		'prompt',
-		'Text input. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
-	),
-];
-
 // ---- Suno ----------------------------------------------------------------------------------
 
 const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
@@ -143,15 +135,22 @@ const unit = (key: string, label: string, description: string, defaultValue: num
 	default: defaultValue,
 });
 
+/** Two turns, with the voice IDs of Unifically's dialogue page example. */
+const DIALOGUE_EXAMPLE =
+	'[{"text": "[excitedly] We did it!", "voice": "TX3LPaxmHKxFdv7VOQHJ"}, {"text": "[relieved] Finally.", "voice": "cgSgspJ2msm6clMCkdW9"}]';
+
 const dialogueInputs: InputSpec[] = [
 	{
 		key: 'dialogue',
 		type: 'json',
 		required: true,
 		displayName: 'Dialogue (JSON)',
+		// No angle brackets: n8n renders descriptions and hints as HTML and drops a <…> placeholder.
 		description:
-			'The speaker turns: an array of {"text": "…", "voice": "<ElevenLabs voice ID>"}; bracketed emotion tags such as [excitedly] are allowed in text. Voice IDs come from GET /v1/resources/elevenlabs/voices',
-		placeholder: '[{"text": "[excitedly] We did it!", "voice": "<voice ID>"}, {"text": "Finally.", "voice": "<another voice ID>"}]',
+			'The speaker turns, a JSON array with one object per turn: "text" is what is said (bracketed emotion tags such as [excitedly] are allowed), "voice" the ElevenLabs voice ID that says it',
+		placeholder: DIALOGUE_EXAMPLE,
+		// n8n's JSON editor shows no placeholder: the example goes under it.
+		hint: `Example (voice IDs from Unifically's page): ${DIALOGUE_EXAMPLE}`,
 	},
 	text('language_code', 'Language of the output, e.g. en (default auto: detected)', { placeholder: 'en' }),
 	unit('stability', 'Stability', 'Voice stability', 0.5),
@@ -291,9 +290,11 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'WAV Export',
 		label: 'Suno: WAV Export',
-		description: 'Suno: export a clip as a WAV file (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Suno: export a clip as a WAV file (its input is not documented: Clip ID is a guess)',
+		// Guessed from Suno Extract All Stems, whose clip is `clip_id` (docs/api-doc-differences.md).
+		inputs: [text('clip_id', 'The Suno clip to export (clip_ids in a Suno Music output)', { guessed: true, displayName: 'Clip ID' })],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'higgsfield-ai/speak',
@@ -352,9 +353,11 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Text-to-Speech',
 		label: 'ElevenLabs: Text-to-Speech',
-		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs text-to-speech (its inputs are not documented: Text is a guess)',
+		// `text`, as each dialogue turn's (docs/api-doc-differences.md). It shares the Prompt field, kept on a model switch.
+		inputs: [text('text', 'The text to speak', { guessed: true, field: 'prompt', displayName: 'Text', placeholder: 'Hello, and welcome to the channel!' })],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'elevenlabs/text-to-dialogue',
@@ -381,9 +384,11 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Voice Isolation',
 		label: 'ElevenLabs: Voice Isolation',
-		description: 'ElevenLabs voice isolation: remove background noise from speech (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs voice isolation: remove background noise from speech (its input is not documented: Audio URL is a guess)',
+		// `audio_url`, as ElevenLabs Speech-to-Text's (docs/api-doc-differences.md).
+		inputs: [text('audio_url', 'The recording to clean up', { guessed: true, url: true })],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'elevenlabs/speech-to-text',

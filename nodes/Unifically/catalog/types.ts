@@ -59,6 +59,14 @@ export interface InputSpec {
 	 * stays when the mode is switched; the mode decides which API key it is sent as.
 	 */
 	field?: string;
+	/**
+	 * The API key is a guess: no source names it (docs/api-doc-differences.md says what it is guessed
+	 * from). The form offers it top-level, never required, with a hint saying it is a guess and that
+	 * Extra Input (JSON) takes the right name.
+	 */
+	guessed?: boolean;
+	/** A line under the field (n8n's hint): where a fact comes from when it is not Unifically's own docs. */
+	hint?: string;
 }
 
 /** Rules that involve more than one input. Messages name the parameters the user sees. */
@@ -88,8 +96,11 @@ export interface ModelSpec {
 	/** Whether the API doc documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
 	/**
-	 * Where the inputs of a model the API doc does not document come from: Unifically's public model pages
-	 * (docs/api-doc-differences.md lists them, and what is partial or inferred). Extra Input stays.
+	 * Where the inputs of a model the API doc does not document come from (docs/api-doc-differences.md
+	 * lists them, and what is partial, inferred or guessed). Extra Input stays.
+	 * - publicPages: Unifically's public model pages;
+	 * - clientCode: public programs of Unifically's users (no page of Unifically's);
+	 * - guessed: no source names them; the form's main input is a guess (`InputSpec.guessed`).
 	 */
-	inputsFrom?: 'publicPages';
+	inputsFrom?: 'publicPages' | 'clientCode' | 'guessed';
 }
