@@ -18,7 +18,7 @@ export const taskIdProperty = (operation: string): INodeProperties => ({
 
 export const description: INodeProperties[] = [
 	taskIdProperty('get'),
-	optionsCollection(['binaryPropertyName', 'download'], { resource: ['task'], operation: ['get'] }),
+	optionsCollection('get', { resource: ['task'] }),
 ];
 
 export function readTaskId(context: IExecuteFunctions, itemIndex: number): string {

@@ -6,7 +6,7 @@ import { optionsCollection, readOptions } from './options';
 
 export const description: INodeProperties[] = [
 	taskIdProperty('wait'),
-	optionsCollection(['binaryPropertyName', 'download', 'timeout'], { resource: ['task'], operation: ['wait'] }),
+	optionsCollection('wait', { resource: ['task'] }),
 ];
 
 /** Waits until each given task completes or fails (or the timeout passes), reading them together. */

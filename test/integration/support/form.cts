@@ -16,7 +16,10 @@ export const NODE = { typeVersion: 1 };
 /** The parameters the editor shows for these values (defaults filled in as n8n does). */
 export function form(values: INodeParameters) {
 	const filled = NodeHelpers.getNodeParameters(description.properties, values, true, false, NODE, description) ?? {};
-	const shown = description.properties.filter((property) => NodeHelpers.displayParameter(filled, property, NODE, description));
+	// The editor never shows a `hidden` parameter (keepers of values, fields moved elsewhere).
+	const shown = description.properties.filter(
+		(property) => property.type !== 'hidden' && NodeHelpers.displayParameter(filled, property, NODE, description),
+	);
 	const byName = (name: string) => {
 		const matches = shown.filter((property) => property.name === name);
 		expect(matches.length).toBeLessThanOrEqual(1); // never two visible parameters of one name
