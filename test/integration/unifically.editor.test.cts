@@ -32,11 +32,9 @@ describe('Unifically form as the editor changes it', () => {
 		values = editorChange(values, 'aspectRatio', '9:16');
 		values = editorChange(values, 'model', 'hailuo/minimax-2.3');
 		expect(values.prompt).toBe('A cat walking on the beach at sunset');
-		// Hailuo takes 6 or 10 s and has no aspect ratio: the duration is back at the model's default;
-		// the aspect ratio is kept, not shown, for the way back (unifically.keptValues.test.cts).
+		// Hailuo takes 6 or 10 s and has no aspect ratio: the duration is back at the model's default.
 		expect(values.duration).toBe('');
-		expect(values.aspectRatio).toBe('9:16');
-		expect(form(values).byName('aspectRatio')).toBeUndefined();
+		expect(values.aspectRatio).toBeUndefined();
 		values = editorChange(values, 'duration', 10);
 		values = editorChange(values, 'model', 'kuaishou/kling-2.6');
 		expect(values.duration).toBe(10); // Kling 2.6 takes 10 s too
@@ -103,6 +101,23 @@ describe('Unifically form as the editor changes it', () => {
 		expect(media('audio', 'elevenlabs/text-to-dialogue').byName('dialogue')).toMatchObject({ type: 'json', required: true, default: '' });
 		const o1 = media('image', 'kuaishou/kling-o1-image');
 		expect(o1.additional).toEqual(['aspectRatio', 'extraInput', 'imageUrls', 'resolution']);
+	});
+
+	it('as n8n 2.41.1\'s editor does (seen in Chromium): a value is kept only while a field of its name stays shown (issue #30, item 3, open)', () => {
+		// Suno's Tags under Additional Fields: Custom Mode off hides them, so the editor's list clears them.
+		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', 'suno-ai/music');
+		values = editorChange(values, 'additionalFields', { tags: 'synthwave', title: 'Road' });
+		values = editorChange(editorChange(values, 'custom', false), 'custom', true);
+		expect(values.additionalFields).toEqual({ title: 'Road' });
+		// Input Type → Binary File → URL: the Start Image URL typed is gone.
+		let hailuo = editorChange({ resource: 'video', operation: 'generate' }, 'model', 'hailuo/minimax-2.3-fast');
+		hailuo = editorChange(hailuo, 'startImageUrl', 'https://example.com/a.png');
+		hailuo = editorChange(editorChange(hailuo, 'inputType', 'binary'), 'inputType', 'url');
+		expect(hailuo.startImageUrl).toBe('');
+		// Resource → Task → back: Task shows no Prompt.
+		let veo = editorChange({ resource: 'video', operation: 'generate' }, 'prompt', 'A fox');
+		veo = editorChange(editorChange(veo, 'resource', 'task'), 'resource', 'video');
+		expect(veo.prompt).toBe('');
 	});
 
 	it('Suno Music in simple mode: an empty Song Description is an issue (required), in custom mode an empty Prompt is not', () => {

@@ -5,7 +5,7 @@ import { optionsCollection, readOptions } from './options';
 import { MEDIA_RESOURCES } from './resources';
 
 export const description: INodeProperties[] = [
-	optionsCollection('create', { resource: MEDIA_RESOURCES }),
+	optionsCollection(['callbackUrl', 'checkBalance', 'maxTotalCost'], { resource: MEDIA_RESOURCES, operation: ['create'] }),
 ];
 
 /** Creates a task per item and returns at once with its `task_id`. */

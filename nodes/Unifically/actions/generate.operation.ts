@@ -6,7 +6,10 @@ import { optionsCollection, readOptions } from './options';
 import { MEDIA_RESOURCES } from './resources';
 
 export const description: INodeProperties[] = [
-	optionsCollection('generate', { resource: MEDIA_RESOURCES }),
+	optionsCollection(['binaryPropertyName', 'callbackUrl', 'checkBalance', 'downloadByDefault', 'maxTotalCost', 'timeout', 'waitMode'], {
+		resource: MEDIA_RESOURCES,
+		operation: ['generate'],
+	}),
 ];
 
 /** Creates a task per item, waits for all of them together, and emits each finished task. */

@@ -18,7 +18,7 @@ export const taskIdProperty = (operation: string): INodeProperties => ({
 
 export const description: INodeProperties[] = [
 	taskIdProperty('get'),
-	optionsCollection('get', { resource: ['task'] }),
+	optionsCollection(['binaryPropertyName', 'download'], { resource: ['task'], operation: ['get'] }),
 ];
 
 export function readTaskId(context: IExecuteFunctions, itemIndex: number): string {

@@ -85,45 +85,20 @@ export const optionFields = {
 	},
 } satisfies Record<string, INodeProperties>;
 
-/** The options each operation offers (and reads: an option kept from another operation is not used). */
-export const OPERATION_OPTIONS = {
-	generate: ['binaryPropertyName', 'callbackUrl', 'checkBalance', 'downloadByDefault', 'maxTotalCost', 'timeout', 'waitMode'],
-	create: ['callbackUrl', 'checkBalance', 'maxTotalCost'],
-	get: ['binaryPropertyName', 'download'],
-	wait: ['binaryPropertyName', 'download', 'timeout'],
-} satisfies Record<string, Array<keyof typeof optionFields>>;
-
-const ALL_OPTION_NAMES = [...new Set(Object.values(optionFields).map((field) => field.name))];
-
-/**
- * An operation's Options. The options of the other operations are there too, `hidden`: n8n's editor
- * drops a collection's values it does not list, so an option set for Generate survives a detour
- * through Create, Task or Estimate Cost (toProperties.ts' keepers do the same for a model's fields).
- */
-export function optionsCollection(operation: keyof typeof OPERATION_OPTIONS, show: { resource: string[] }): INodeProperties {
-	const fields = OPERATION_OPTIONS[operation].map((field) => optionFields[field]);
-	const keepers = ALL_OPTION_NAMES.filter((name) => !fields.some((field) => field.name === name)).map(
-		(name): INodeProperties => ({ displayName: `${name} (Kept While Hidden)`, name, type: 'hidden', default: undefined }),
-	);
+export function optionsCollection(
+	fields: Array<keyof typeof optionFields>,
+	show: { resource: string[]; operation: string[] },
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { ...show, operation: [operation] } },
-		options: [...fields.sort((a, b) => a.displayName.localeCompare(b.displayName)), ...keepers],
+		displayOptions: { show },
+		options: fields.map((field) => optionFields[field]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
-
-/** Where no Options collection shows (Estimate Cost, File, Account): the options wait, kept, for the way back. */
-export const optionsKeepers: INodeProperties[] = [{ operation: ['estimateCost'] }, { resource: ['file', 'account'] }].map((show) => ({
-	displayName: 'Options (Kept While Hidden)',
-	name: 'options',
-	type: 'hidden',
-	default: undefined,
-	displayOptions: { show },
-}));
 
 export interface RunOptions {
 	callbackUrl?: string;
@@ -138,9 +113,7 @@ export interface RunOptions {
 /** The node-level options (read from the first item: they configure the run, not each task). */
 export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptions {
 	const operation = context.getNodeParameter('operation', 0, '') as string;
-	const offered = new Set((OPERATION_OPTIONS[operation as keyof typeof OPERATION_OPTIONS] ?? []).map((field) => optionFields[field].name));
-	const all = context.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-	const options = Object.fromEntries(Object.entries(all ?? {}).filter(([name]) => offered.has(name))) as {
+	const options = context.getNodeParameter('options', itemIndex, {}) as {
 		callbackUrl?: string;
 		timeout?: number;
 		download?: boolean;

@@ -7,7 +7,6 @@ import * as estimateCost from './estimateCost.operation';
 import * as generate from './generate.operation';
 import * as get from './get.operation';
 import { MEDIA_RESOURCES, RESOURCES } from './resources';
-import { optionsKeepers } from './options';
 import { nodeOnly, toolProperties } from './tool';
 import * as upload from './upload.operation';
 import * as account from './account.operation';
@@ -89,27 +88,8 @@ const taskOperationProperty = operationProperty(
 const fileOperationProperty = operationProperty('file', [upload.operation], 'upload');
 const accountOperationProperty = operationProperty('account', [account.operation], 'get');
 
-/**
- * n8n's editor empties a collection (Additional Fields, Options) when a parameter its display rules
- * name changes (Resource, Operation), unless every parameter name the node holds is one of the
- * collection's fields (`removeMismatchedOptionValues` compares the node's parameter names with them).
- * So each collection lists the node's top-level names as `hidden` fields, never set nor shown, and
- * what was set in it survives a switch of Resource or Operation.
- */
-function keepingCollections(properties: INodeProperties[]): INodeProperties[] {
-	const names = [...new Set(properties.map((property) => property.name))];
-	return properties.map((property) => {
-		if (property.type !== 'collection' || !property.displayOptions) return property;
-		const own = (property.options ?? []) as INodeProperties[];
-		const placeholders = names
-			.filter((name) => !own.some((field) => field.name === name))
-			.map((name): INodeProperties => ({ displayName: name, name, type: 'hidden', default: undefined }));
-		return { ...property, options: [...own, ...placeholders] };
-	});
-}
-
 /** The node's form: resource → operation → model → that model's fields (from the catalog) → options. */
-export const unificallyProperties: INodeProperties[] = keepingCollections([
+export const unificallyProperties: INodeProperties[] = [
 	resourceProperty,
 	mediaOperationProperty('video'),
 	mediaOperationProperty('image'),
@@ -117,11 +97,6 @@ export const unificallyProperties: INodeProperties[] = keepingCollections([
 	taskOperationProperty,
 	fileOperationProperty,
 	accountOperationProperty,
-	// The model, kept whatever is displayed: the editor keeps only values that differ from a displayed
-	// parameter's default, and a resource's default model must stay known through Task and back for
-	// its fields to keep their values. After Resource and Operation (n8n resolves a name once the
-	// parameters its rules name are), before the pickers, whose defaults then fill an empty model.
-	...nodeOnly([{ displayName: 'Model (Kept While Hidden)', name: 'model', type: 'hidden', default: undefined }]),
 	// As an AI Agent's tool the model's form gives way to fields the agent fills (tool.ts).
 	...nodeOnly(MEDIA_RESOURCES.flatMap((resource) => resourceModelProperties(resource as 'video', MODELS, RESOURCES))),
 	...nodeOnly(generate.description),
@@ -130,6 +105,5 @@ export const unificallyProperties: INodeProperties[] = keepingCollections([
 	...nodeOnly(get.description),
 	...nodeOnly(wait.description),
 	...upload.description,
-	...nodeOnly(optionsKeepers),
 	...toolProperties,
-]);
+];

@@ -6,7 +6,7 @@ import { optionsCollection, readOptions } from './options';
 
 export const description: INodeProperties[] = [
 	taskIdProperty('wait'),
-	optionsCollection('wait', { resource: ['task'] }),
+	optionsCollection(['binaryPropertyName', 'download', 'timeout'], { resource: ['task'], operation: ['wait'] }),
 ];
 
 /** Waits until each given task completes or fails (or the timeout passes), reading them together. */

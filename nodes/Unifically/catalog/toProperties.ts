@@ -343,9 +343,6 @@ export function resourceModelProperties(
 	const binaryOf = (model: ModelSpec, spec: InputSpec, asRequired: boolean) =>
 		binaryInputProperty(spec, asRequired, asRequired && model.inputs.find((input) => input.required && isMediaInput(input)) === spec);
 	const notFor = (modelIds: string[]) => ids.filter((id) => !modelIds.includes(id));
-	// A top-level field also hides for every other resource's model: the editor's check of choices
-	// after a switch sees only values that differ from their defaults, so Resource may be absent there.
-	const notForAny = (modelIds: string[]) => models.map((model) => model.id).filter((id) => !modelIds.includes(id));
 	const firstModelId = ids[0] ?? '';
 
 	const picker: INodeProperties = {
@@ -366,7 +363,7 @@ export function resourceModelProperties(
 
 	const inputType: INodeProperties = {
 		...inputTypeProperty,
-		displayOptions: { hide: { resource: otherResources, model: [...notForAny(withMedia), EXPRESSION] } },
+		displayOptions: { hide: { resource: otherResources, model: [...notFor(withMedia), EXPRESSION] } },
 	};
 
 	const topLevelGroups = (binary: boolean) =>
@@ -382,7 +379,7 @@ export function resourceModelProperties(
 				displayOptions: {
 					hide: {
 						resource: otherResources,
-						model: [...notForAny(group.modelIds), EXPRESSION],
+						model: [...notFor(group.modelIds), EXPRESSION],
 						...(group.dependsOn ? { [group.dependsOn.name]: group.dependsOn.conditions } : {}),
 						...(inputTypes ? { inputType: inputTypes } : {}),
 					},
@@ -438,6 +435,7 @@ export function resourceModelProperties(
 		};
 	});
 	children.sort((a, b) => a.displayName.localeCompare(b.displayName));
+
 	const additionalFields: INodeProperties = {
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -445,74 +443,8 @@ export function resourceModelProperties(
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { hide: { resource: otherResources } },
-		options: [
-			...keepers(children, ids, '/'),
-			...children,
-			extraInputProperty,
-			movedPromptProperty,
-			...movedFieldProperties(ofResource),
-		],
+		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
-	const visible = [picker, inputType, ...topLevel, genericPrompt, additionalFields];
-	// A resource without models (Task, File, Account): a value typed for a model waits there for the way back.
-	const modelLess = allResources.filter((other) => !models.some((model) => model.resource === other));
-	return [...keepers(visible, ids, '', resource, modelLess), ...visible];
-}
-
-/**
- * Keepers: n8n's editor drops the value of a parameter its display rules hide (getNodeParameters
- * keeps a value only while a parameter of that name is displayed). So each field name gets `hidden`
- * parameters of the same name, displayed exactly where no field of that name is: under another model
- * that lacks it, the other mode (Suno's custom) or Input Type, a resource without models (Task, File,
- * Account). The value stays (the editor never shows a `hidden` field) and is back with the field.
- * Never displayed beside a field of that name (its default would take the field's place). Not for a
- * rule on the field's own value: a stale value is meant to go (staleValueConditions). Only the
- * model's own inputs of its mode are read and sent (readTaskRequest), never a kept one.
- * `path` is '/' inside Additional Fields (rules on the root's values), '' at the top level.
- */
-function keepers(visible: INodeProperties[], ids: string[], path: '' | '/', resource?: string, modelLess: string[] = []): INodeProperties[] {
-	const kept = new Map<string, INodeProperties>();
-	const scope: Record<string, HideCondition[]> = resource ? { resource: [resource] } : {};
-	const add = (name: string, show: Record<string, HideCondition[]>, hide?: Record<string, HideCondition[]>) => {
-		const keeper: INodeProperties = {
-			displayName: `${name} (Kept While Hidden)`,
-			name,
-			type: 'hidden',
-			default: undefined,
-			displayOptions: { show, ...(hide ? { hide } : {}) } as INodeProperties['displayOptions'],
-		};
-		kept.set(JSON.stringify(keeper), keeper);
-	};
-	const byName = new Map<string, Array<Record<string, HideCondition[]>>>();
-	for (const property of visible) {
-		const hide = (property.displayOptions?.hide ?? {}) as Record<string, HideCondition[]>;
-		byName.set(property.name, [...(byName.get(property.name) ?? []), hide]);
-	}
-	const modelKey = `${path}model`;
-	const isExpression = (value: HideCondition) => JSON.stringify(value) === JSON.stringify(EXPRESSION);
-	for (const [name, hides] of byName) {
-		if (resource && modelLess.length && hides.some((hide) => hide.resource)) add(name, { resource: modelLess });
-		if (hides.some((hide) => hide[modelKey])) {
-			// The models (and an expression) under which some field of this name shows.
-			const showing = new Set<string>();
-			let forExpression = false;
-			for (const hide of hides) {
-				const hidden = hide[modelKey] ?? [];
-				ids.filter((id) => !hidden.includes(id)).forEach((id) => showing.add(id));
-				if (!hidden.some(isExpression)) forExpression = true;
-			}
-			add(name, scope, { [modelKey]: [...showing, ...(forExpression ? [EXPRESSION] : [])] });
-		}
-		const otherKeys = new Set(hides.flatMap((hide) => Object.keys(hide)).filter((key) => ![`${path}resource`, modelKey, name].includes(key)));
-		for (const key of otherKeys) {
-			for (const conditions of new Set(hides.map((hide) => JSON.stringify(hide[key] ?? [])))) {
-				const values = JSON.parse(conditions) as HideCondition[];
-				// Kept only where every field of this name hides (Suno's Prompt and Song Description share one).
-				const everyHides = hides.every((hide) => values.every((value) => (hide[key] ?? []).some((own) => JSON.stringify(own) === JSON.stringify(value))));
-				if (values.length && everyHides) add(name, { ...scope, [key]: values });
-			}
-		}
-	}
-	return [...kept.values()];
+	return [picker, inputType, ...topLevel, genericPrompt, additionalFields];
 }
