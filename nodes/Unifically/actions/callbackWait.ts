@@ -70,6 +70,11 @@ function timeoutItem(itemIndex: number, taskId: string, model: string, timeoutSe
 	};
 }
 
+/** A failed task as this mode emits it, on both paths: an item, not the node's error. */
+function failedItemJson(task: Task): IDataObject {
+	return { task_id: task.task_id, status: task.status, model: task.model, error: taskFailedMessage(task) };
+}
+
 /** This execution's resume URL for this node's webhook (see the header). */
 function resumeUrlOf(context: IExecuteFunctions): string {
 	const resumeUrl = context.evaluateExpression('{{ $execution.resumeUrl }}', 0);
@@ -140,10 +145,14 @@ export async function createAndWaitForCallbacks(
 	const taskIds = pending.map((task) => task.taskId);
 	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
 	if (await checkAfterCreating(context, taskIds, finished)) {
-		// Emitted as just read: no second read of each task.
+		// Emitted as just read: no second read of each task. A failed task is an item with its error, as
+		// on resume (the resumed execution cannot fail), so the mode behaves one way whenever tasks end.
+		const settled = pending.map((task) => ({ ...task, task: { model: task.model, ...finished.get(task.taskId)! } }));
+		for (const { itemIndex, task } of settled.filter(({ task }) => !isSucceeded(task))) batch.set(itemIndex, failedItemJson(task));
+		const succeeded = settled.filter(({ task }) => isSucceeded(task));
 		await batch.recordOutcomes(
-			pending,
-			pending.map((task) => ({ kind: 'settled' as const, task: { model: task.model, ...finished.get(task.taskId)! } })),
+			succeeded,
+			succeeded.map(({ task }) => ({ kind: 'settled' as const, task })),
 			options,
 		);
 		return batch.output();
@@ -310,13 +319,7 @@ async function finishedItems(context: IWebhookFunctions, items: INodeExecutionDa
 		const task: Task = { ...known.get(String(item.json.task_id))! };
 		if (task.model === undefined) task.model = item.json.model as string;
 		if (!isSucceeded(task)) {
-			const failure: IDataObject = {
-				task_id: task.task_id,
-				status: task.status,
-				model: task.model,
-				error: taskFailedMessage(task),
-			};
-			output.push({ json: failure, pairedItem: { item: itemIndex } });
+			output.push({ json: failedItemJson(task), pairedItem: { item: itemIndex } });
 			continue;
 		}
 		// Generate downloads unless told not to (as readOptions: `options.download` defaults to true for Generate).
