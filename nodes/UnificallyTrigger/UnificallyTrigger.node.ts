@@ -198,8 +198,11 @@ export class UnificallyTrigger implements INodeType {
 		if (!claim(postedKey)) return reply(200, { received: true, emitted: false, duplicate: true });
 		response.status(200).json(settings.verify ? { received: true } : { received: true, emitted: true });
 
-		const items = await inQueue(callbackKey(settings.workflowId, settings.nodeId, '', ''), posted, async (task) =>
-			await itemFor(this, settings, task),
+		const items = await inQueue(
+			callbackKey(settings.workflowId, settings.nodeId, '', ''),
+			posted,
+			async (task) => await itemFor(this, settings, task),
+			(task, error) => this.logger.error(`Unifically Trigger: task ${task.task_id} was acknowledged and is not emitted: ${error.message}`),
 		);
 		return items && items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 	}

@@ -27,7 +27,13 @@ interface Queue<T> {
 
 const queues = new Map<string, Queue<unknown>>();
 
-export async function inQueue<T, R>(key: string, job: T, work: (job: T) => Promise<R | undefined>): Promise<R[] | undefined> {
+/** `lost` is told of each job whose `work` threw: its callback was acknowledged, and it is not emitted. */
+export async function inQueue<T, R>(
+	key: string,
+	job: T,
+	work: (job: T) => Promise<R | undefined>,
+	lost: (job: T, error: Error) => void,
+): Promise<R[] | undefined> {
 	let queue = queues.get(key) as Queue<T> | undefined;
 	if (!queue) {
 		queue = { jobs: [], leading: false };
@@ -44,7 +50,11 @@ export async function inQueue<T, R>(key: string, job: T, work: (job: T) => Promi
 				Array.from({ length: WORKERS }, async () => {
 					for (let next = jobs.shift(); next !== undefined; next = jobs.shift()) {
 						// `work` reports its own failures; one that throws anyway loses only its own task.
-						const result = await work(next).catch(() => undefined);
+						const job = next;
+						const result = await work(job).catch((error: unknown) => {
+							lost(job, error instanceof Error ? error : new Error(String(error)));
+							return undefined;
+						});
 						if (result !== undefined) ready.push(result);
 					}
 				}),
