@@ -9,7 +9,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
+import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/transport/tasks';
 
 export { taskFromCallback };
 import { TRIGGER_DESCRIPTION } from '../Unifically/descriptionText';

@@ -10,7 +10,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskRequest } from '../helpers/input';
-import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../helpers/tasks';
+import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../transport/tasks';
 import { downloadKeepingTask } from '../transport/download';
 import type { Batch } from './batch';
 import type { RunOptions } from './options';

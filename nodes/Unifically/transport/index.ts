@@ -33,12 +33,27 @@ export class CancelledError extends Error {
 
 export const DEFAULT_UPLOAD_URL = 'https://files.storagecdn.online/upload';
 
+/** Waits between retries: base × 2^(attempt − 1), capped (see `apiRequest`). */
+export interface Backoff {
+	baseMs: number;
+	/** Cap for a fixed number of attempts (status reads, refused connections, uploads). */
+	maxMs: number;
+	/** Cap for a status read retried until its deadline. */
+	untilDeadlineMaxMs: number;
+}
+
+export const DEFAULT_BACKOFF: Readonly<Backoff> = Object.freeze({ baseMs: 1000, maxMs: 16_000, untilDeadlineMaxMs: 30_000 });
+
+export const backoffMs = (backoff: Backoff, attempt: number, cap = backoff.maxMs) =>
+	Math.min(cap, backoff.baseMs * 2 ** Math.min(attempt - 1, 15));
+
 interface Connection {
 	baseUrl: string;
 	/** Unifically's storage upload, the only other host the key is sent to. */
 	uploadUrl: string;
 	fingerprint: string;
 	requestsPerSecond: number;
+	backoff: Backoff;
 }
 
 /** FNV-1a: identifies a key's limiter in memory without keeping the key itself around. */
@@ -49,6 +64,13 @@ function fingerprintOf(text: string): string {
 		hash = Math.imul(hash, 0x01000193) >>> 0;
 	}
 	return hash.toString(36) + ':' + text.length.toString(36);
+}
+
+/** The credential's `retryBackoff` (not in its form): the test suites' shorter schedule for fault runs by the dozen. */
+function backoffOf(value: unknown): Backoff {
+	const given = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof Backoff, unknown>>;
+	const pick = (name: keyof Backoff) => (Number(given[name]) > 0 ? Number(given[name]) : DEFAULT_BACKOFF[name]);
+	return { baseMs: pick('baseMs'), maxMs: pick('maxMs'), untilDeadlineMaxMs: pick('untilDeadlineMaxMs') };
 }
 
 const connections = new WeakMap<object, Promise<Connection>>();
@@ -64,6 +86,7 @@ export async function connectionOf(context: ApiContext): Promise<Connection> {
 				uploadUrl: String(credentials.uploadUrl || DEFAULT_UPLOAD_URL).trim(),
 				requestsPerSecond,
 				fingerprint: fingerprintOf(`${baseUrl}\u0000${String(credentials.apiKey ?? '')}`),
+				backoff: backoffOf(credentials.retryBackoff),
 			};
 		});
 		connections.set(context, connection);
@@ -124,57 +147,83 @@ export function networkErrorCode(error: unknown): string | undefined {
 	return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket hang up|timeout/i.exec(message)?.[0];
 }
 
-/**
- * Backoff between retries: 1 s, 2 s, 4 s … capped at 16 s for status reads and refused connections
- * (at most MAX_ATTEMPTS), at 30 s for a status read retried until its deadline (`retryUntil`), never
- * past the deadline. This is the real schedule; tests may shorten it (fault runs by the dozen).
- */
-export const retryBackoff = { baseMs: 1000, maxMs: 16_000, untilDeadlineMaxMs: 30_000 };
-
-export const backoffMs = (attempt: number) => Math.min(retryBackoff.maxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15));
-
-/** Failures of a status read that only delay it (5xx, 408, 429, a non-JSON answer, a network error or timeout). */
-const transientFailures = new WeakSet<Error>();
+/** Marks an error as a status read's transient failure (`isTransientReadFailure`). */
+const TRANSIENT = 'unificallyTransientRead';
 
 /**
- * Whether `error` is a status read's transient failure (see `apiRequest`'s `retryUntil`): the task
- * exists, the read just did not get through. Anything else (400, 401, 402, 403, 404 …) is the API's answer.
+ * Whether `error` is a status read's transient failure: the task exists, the read just did not get
+ * through (5xx, 408, 429, a non-JSON answer, a network error). Anything else (400, 401, 402, 403,
+ * 404 …) is the API's answer.
  */
-export const isTransientReadFailure = (error: unknown): boolean => error instanceof Error && transientFailures.has(error);
+export const isTransientReadFailure = (error: unknown): boolean =>
+	error instanceof Error && (error as { context?: Record<string, unknown> }).context?.[TRANSIENT] === true;
 
-function transient<E extends Error>(error: E, kind: RequestKind): E {
-	if (kind === 'status') transientFailures.add(error);
+function markTransient<E extends Error>(error: E): E {
+	const withContext = error as E & { context?: Record<string, unknown> };
+	withContext.context = { ...(withContext.context ?? {}), [TRANSIENT]: true };
 	return error;
 }
 
+export interface ApiRequest {
+	/** Creates and status reads have separate budgets, as in the API. */
+	kind: RequestKind;
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	itemIndex?: number;
+	/** Stops the request before it is sent (a batch whose first create failed). */
+	cancel?: CancelSignal;
+	/** Filled in with when the (last) attempt was sent, past the rate limiter's wait. */
+	timing?: RequestTiming;
+	/** A status read's deadline (ms since epoch): transient failures are retried until then, not MAX_ATTEMPTS times. */
+	retryUntil?: number;
+	/** The schedule between retries; the credential's (normally DEFAULT_BACKOFF) when not given. */
+	backoff?: Backoff;
+}
+
+/** What one attempt came to, for the retry policy. */
+type Attempt =
+	| { kind: 'network'; code: string }
+	| { kind: 'answer'; response: FullResponse; status: number; notJson: boolean };
+
 /**
- * The one place that talks to the API. Every request waits for the key's rate limiter (creates and
- * status reads have separate budgets, as in the API). A 429 pauses every request of the key (both
- * kinds) for its Retry-After, then the request is retried: nothing was created. Status reads also retry 5xx and network
- * errors; a create does not (it may have been created and charged) unless the connection was refused.
- * A status read given `retryUntil` (ms since epoch: the task's deadline) retries those failures (and
- * 408, 429 and non-JSON answers) until then instead of a fixed number of times, backing off up to 30 s
- * and never past the deadline, each attempt through the rate limiter; what it throws after that is
- * marked transient (`isTransientReadFailure`). Returns the envelope's `data`.
+ * The one retry policy. A 429 created nothing: every request waits it out (the whole key pauses) and
+ * goes again. A create is never retried after anything else that may have reached the API (5xx,
+ * timeout, dropped connection), only after a refused connection. A status read retries 5xx, 408,
+ * non-JSON answers and network errors: until its deadline when it has one, else MAX_ATTEMPTS times.
+ * Returns how long to wait before the next attempt, or undefined to give up.
  */
-export async function apiRequest<T = IDataObject>(
-	context: ApiContext,
-	kind: RequestKind,
-	method: IHttpRequestMethods,
-	path: string,
-	body?: IDataObject,
-	itemIndex?: number,
-	cancel?: CancelSignal,
-	timing?: RequestTiming,
-	retryUntil?: number,
-): Promise<T> {
+function retryDelay(request: ApiRequest, attempt: Attempt, attemptNumber: number, backoff: Backoff, pauseMs = 0): number | undefined {
+	const deadline = request.kind === 'status' ? request.retryUntil : undefined;
+	const withinBounds = (waitMs: number) =>
+		deadline !== undefined ? (Date.now() + waitMs < deadline ? waitMs : undefined) : attemptNumber < MAX_ATTEMPTS ? waitMs : undefined;
+	const backoffWait = () =>
+		deadline !== undefined
+			? Math.min(backoffMs(backoff, attemptNumber, backoff.untilDeadlineMaxMs), Math.max(0, deadline - Date.now() - 1))
+			: backoffMs(backoff, attemptNumber);
+	if (attempt.kind === 'network') {
+		return request.kind === 'status' || attempt.code === 'ECONNREFUSED' ? withinBounds(backoffWait()) : undefined;
+	}
+	// The key's pause (set by the caller) is waited out in the limiter: nothing more to wait here.
+	if (attempt.status === 429) return withinBounds(pauseMs) === undefined ? undefined : 0;
+	const transient = attempt.status >= 500 || attempt.status === 408 || attempt.notJson;
+	return request.kind === 'status' && transient ? withinBounds(backoffWait()) : undefined;
+}
+
+/**
+ * The one place that talks to the API. Every request waits for the key's rate limiter; a 429 pauses
+ * every request of the key (both kinds) for its Retry-After and this process slows down for a while.
+ * Retries follow `retryDelay`; a status read's error after them is marked transient. Returns the
+ * envelope's `data`.
+ */
+export async function apiRequest<T = IDataObject>(context: ApiContext, request: ApiRequest): Promise<T> {
 	const connection = await connectionOf(context);
-	const limiter = limiterFor(connection.fingerprint, kind, connection.requestsPerSecond);
+	const limiter = limiterFor(connection.fingerprint, request.kind, connection.requestsPerSecond);
+	const backoff = request.backoff ?? connection.backoff;
 	const node = context.getNode();
-	const untilDeadline = kind === 'status' && retryUntil !== undefined;
 	/** The API's error, with until when it refuses where it says so (in the instance's timezone and ISO). */
 	const failure = (response: FullResponse, status: number) => {
-		const error = apiError(node, readApiError(status, response.body), itemIndex);
+		const error = apiError(node, readApiError(status, response.body), request.itemIndex);
 		const until = refusedUntil(response, status);
 		if (until !== undefined) {
 			const who = status === 429 ? 'The API key is rate limited' : 'The account is restricted';
@@ -182,83 +231,59 @@ export async function apiRequest<T = IDataObject>(
 		}
 		return error;
 	};
-	/** Status reads with a deadline: wait and go again while the deadline allows, else false. */
-	const retryBeforeDeadline = async (attempt: number): Promise<boolean> => {
-		const left = retryUntil! - Date.now();
-		if (left <= 0) return false;
-		await sleep(Math.min(retryBackoff.untilDeadlineMaxMs, retryBackoff.baseMs * 2 ** Math.min(attempt - 1, 15), left));
-		return true;
-	};
 
-	for (let attempt = 1; ; attempt++) {
+	for (let attemptNumber = 1; ; attemptNumber++) {
 		const release = await limiter.acquire();
-		if (cancel?.cancelled) {
+		if (request.cancel?.cancelled) {
 			release();
 			throw new CancelledError();
 		}
-		let response: FullResponse;
-		if (timing) timing.sentAt = Date.now();
+		if (request.timing) request.timing.sentAt = Date.now();
+		let attempt: Attempt;
 		try {
-			response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-				method,
-				url: `${connection.baseUrl}${path}`,
-				body,
+			const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+				method: request.method,
+				url: `${connection.baseUrl}${request.path}`,
+				body: request.body,
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: 60_000,
 			})) as FullResponse;
+			const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
+			const ok = response.statusCode >= 200 && response.statusCode < 300;
+			// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
+			const status = ok && envelope?.success === false ? Number(envelope?.code) || 500 : response.statusCode;
+			// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
+			release(status === 429 ? undefined : readRateLimitHeaders(response.headers, Date.now()));
+			// A 2xx that is not JSON (a proxy's HTML page) is no answer from the API.
+			const notJson = ok && (typeof envelope !== 'object' || envelope === null);
+			if (ok && envelope?.success !== false && !notJson) {
+				return ((envelope && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
+			}
+			attempt = { kind: 'answer', response, status, notJson };
 		} catch (error) {
 			release();
-			const code = networkErrorCode(error) ?? 'network error';
-			if (untilDeadline) {
-				if (await retryBeforeDeadline(attempt)) continue;
-				throw transient(networkError(node, code, itemIndex), kind);
-			}
-			const retriable = kind === 'status' || code === 'ECONNREFUSED';
-			if (retriable && attempt < MAX_ATTEMPTS) {
-				await sleep(backoffMs(attempt));
-				continue;
-			}
-			throw transient(networkError(node, code, itemIndex), kind);
+			attempt = { kind: 'network', code: networkErrorCode(error) ?? 'network error' };
 		}
 
-		const { statusCode } = response;
-		const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
-		// Some gateways answer 200 with `success: false`: the envelope's code is the real status.
-		const effectiveStatus = statusCode >= 200 && statusCode < 300 && envelope?.success === false ? Number(envelope?.code) || 500 : statusCode;
-		// The key's budget as the API counts it, over all its clients (not after a 429: the ban says it all).
-		release(effectiveStatus === 429 ? undefined : readRateLimitHeaders(response.headers, Date.now()));
-		// A 2xx that is not JSON (a proxy's HTML page) is no answer from the API: a status read goes again.
-		const notJson = untilDeadline && statusCode >= 200 && statusCode < 300 && (typeof envelope !== 'object' || envelope === null);
-		if (statusCode >= 200 && statusCode < 300 && envelope?.success !== false && !notJson) {
-			return ((envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
-		}
-
-		if (untilDeadline && (effectiveStatus >= 500 || effectiveStatus === 408 || effectiveStatus === 429 || notJson)) {
-			if (effectiveStatus === 429) {
-				const pauseMs = retryAfterMs(response);
-				pauseKey(connection.fingerprint, pauseMs);
-				limiter.rateLimited(pauseMs);
-				if (Date.now() + pauseMs < retryUntil!) continue;
-			} else if (await retryBeforeDeadline(attempt)) {
-				continue;
-			}
-			throw transient(failure(response, effectiveStatus), kind);
-		}
-		if (effectiveStatus === 429 && attempt < MAX_ATTEMPTS) {
-			// Waited out, then retried (a request the API refused with 429 created nothing), and this
-			// process goes on more slowly for a while.
-			const pauseMs = retryAfterMs(response);
+		let pauseMs = 0;
+		if (attempt.kind === 'answer' && attempt.status === 429) {
+			pauseMs = retryAfterMs(attempt.response);
 			pauseKey(connection.fingerprint, pauseMs);
 			limiter.rateLimited(pauseMs);
+		}
+		const waitMs = retryDelay(request, attempt, attemptNumber, backoff, pauseMs);
+		if (waitMs !== undefined) {
+			if (waitMs > 0) await sleep(waitMs);
 			continue;
 		}
-		if (effectiveStatus >= 500 && kind === 'status' && attempt < MAX_ATTEMPTS) {
-			await sleep(backoffMs(attempt));
-			continue;
-		}
-		const error = failure(response, effectiveStatus);
-		throw effectiveStatus >= 500 || effectiveStatus === 408 || effectiveStatus === 429 ? transient(error, kind) : error;
+		const error =
+			attempt.kind === 'network'
+				? networkError(node, attempt.code, request.itemIndex)
+				: failure(attempt.response, attempt.status);
+		const transient =
+			attempt.kind === 'network' || attempt.notJson || attempt.status >= 500 || attempt.status === 408 || attempt.status === 429;
+		throw request.kind === 'status' && transient ? markTransient(error) : error;
 	}
 }
