@@ -10,8 +10,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskRequest } from '../helpers/input';
-import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../transport/tasks';
-import { downloadKeepingTask } from '../transport/download';
+import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../../shared/transport/tasks';
+import { downloadKeepingTask } from '../../shared/transport/download';
 import type { Batch } from './batch';
 import type { RunOptions } from './options';
 
