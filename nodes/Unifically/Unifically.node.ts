@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
 import { MODELS } from './catalog';
-import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
+import { resumeOnCallback, resumeWebhook } from './actions/callbackResume';
 import { ACTION_DESCRIPTION } from '../shared/descriptionText';
 import { nothingToRegister } from '../shared/webhookMethods';
 import { router } from './actions/router';
