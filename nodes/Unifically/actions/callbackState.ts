@@ -38,8 +38,8 @@ export async function readAndRecordFinished(
 
 /**
  * What this n8n process has learned about one waiting execution's tasks. Callbacks of a batch tend to
- * arrive together; each used to read every other task from the API (n callbacks × n reads, enough to
- * hit the API's 10 reads/s and its 60 s ban). Here a finished task never changes, so it is read once,
+ * arrive together; each reading every other task would make n × n reads, enough to hit the API's
+ * 10 reads/s and its 60 s ban. A finished task never changes, so it is read once,
  * and one callback at a time (the "leader") does the reading for all: the others answer, leave their
  * task id in `pending` and return at once. That matters in n8n 2.x: every webhook call holds an
  * expression isolate of its own (a fresh V8 isolate) for as long as the node's webhook() runs, so 100
