@@ -11,9 +11,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { unificallyProperties } from './actions/properties';
 import { MODELS } from './catalog';
-import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
-import { ACTION_DESCRIPTION } from './descriptionText';
-import { nothingToRegister } from './helpers/webhookMethods';
+import { resumeOnCallback, resumeWebhook } from './actions/callbackResume';
+import { ACTION_DESCRIPTION } from '../shared/descriptionText';
+import { nothingToRegister } from '../shared/webhookMethods';
 import { router } from './actions/router';
 
 /** Each operation's name as its Operation dropdown shows it ("Generate", "Get", "Wait for Completion"). */
