@@ -8,7 +8,8 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const outDir = path.join(root, '.cache', 'doc-code');
+// Under node_modules/: linters and the package's own tsconfig never look there.
+const outDir = path.join(root, 'node_modules', '.cache', 'unifically-doc-code');
 const documents = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
 fs.rmSync(outDir, { recursive: true, force: true });
@@ -25,8 +26,8 @@ for (const document of documents) {
 		const body = lines
 			.slice(start + 1, end)
 			.map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
-			// From .cache/doc-code/, the repository's root is two folders up.
-			.map((line) => line.replace(/(from\s+['"])\.\//, '$1../../'))
+			// From node_modules/.cache/unifically-doc-code/, the repository's root is three folders up.
+			.map((line) => line.replace(/(from\s+['"])\.\//, '$1../../../'))
 			.join('\n');
 		const file = path.join(outDir, `${document.replace(/[/.]/g, '_')}_line${start + 1}.ts`);
 		// `export {}` makes each block a module, so two blocks may declare the same names.
@@ -41,7 +42,7 @@ if (files.length === 0) {
 }
 fs.writeFileSync(
 	path.join(outDir, 'tsconfig.json'),
-	JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true, incremental: false, declaration: false, noUnusedLocals: false, rootDir: '../..' }, include: ['*.ts'] }, null, '\t'),
+	JSON.stringify({ extends: '../../../tsconfig.json', compilerOptions: { noEmit: true, incremental: false, declaration: false, noUnusedLocals: false, rootDir: '../../..' }, include: ['*.ts'], exclude: [] }, null, '\t'),
 );
 try {
 	execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', path.join(outDir, 'tsconfig.json')], { stdio: 'inherit' });
