@@ -124,9 +124,11 @@ describe('catalog: the API doc parameter tables', () => {
 		for (const spec of MODELS) expect([spec.id, spec.documented]).toEqual([spec.id, documentedIds.has(spec.id)]);
 	});
 
-	it('gives undocumented models just an optional prompt (unless their public page gives the inputs)', () => {
+	it('gives undocumented models just an optional prompt (unless their public page gives the inputs), and optional guessed keys whose description says so', () => {
 		for (const spec of MODELS.filter((m) => !m.documented && !m.inputsFrom)) {
-			expect(spec.inputs).toEqual([expect.objectContaining({ key: 'prompt', type: 'string' })]);
+			const guessed = spec.inputs.filter((input) => /\bA guess\b/.test(input.description));
+			for (const input of guessed) expect([input.key, input.required]).toEqual([input.key, undefined]);
+			expect(spec.inputs.filter((input) => !guessed.includes(input))).toEqual([expect.objectContaining({ key: 'prompt', type: 'string' })]);
 			expect(spec.inputs[0].required).toBeFalsy();
 			expect(spec.rules ?? []).toEqual([]);
 		}

@@ -143,6 +143,16 @@ const unit = (key: string, label: string, description: string, defaultValue: num
 	default: defaultValue,
 });
 
+/** An ElevenLabs voice, picked from the voices Unifically lists (GET /v1/resources/elevenlabs/voices) or given by ID. */
+const elevenlabsVoice = (description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key: 'voice',
+	type: 'string',
+	description,
+	picker: 'elevenlabsVoice',
+	placeholder: 'e.g. 21m00Tcm4TlvDq8ikWAM',
+	...extra,
+});
+
 const dialogueInputs: InputSpec[] = [
 	{
 		key: 'dialogue',
@@ -150,8 +160,21 @@ const dialogueInputs: InputSpec[] = [
 		required: true,
 		displayName: 'Dialogue (JSON)',
 		description:
-			'The speaker turns: an array of {"text": "…", "voice": "<ElevenLabs voice ID>"}; bracketed emotion tags such as [excitedly] are allowed in text. Voice IDs come from GET /v1/resources/elevenlabs/voices',
-		placeholder: '[{"text": "[excitedly] We did it!", "voice": "<voice ID>"}, {"text": "Finally.", "voice": "<another voice ID>"}]',
+			'Or the turns as JSON, used when no turn is added above: an array of {"text": "…", "voice": "voice ID"}; bracketed emotion tags such as [excitedly] are allowed in text',
+		placeholder: '[{"text": "[excitedly] We did it!", "voice": "21m00Tcm4TlvDq8ikWAM"}, {"text": "Finally.", "voice": "AZnzlk1XvdvUeBnXmlld"}]',
+		entries: {
+			name: 'dialogueTurns',
+			displayName: 'Turns',
+			entry: 'turn',
+			entryDisplayName: 'Turn',
+			inputs: [
+				text('text', 'One line of speech; bracketed emotion tags such as [excitedly] are allowed', {
+					required: true,
+					placeholder: '[excitedly] We did it!',
+				}),
+				elevenlabsVoice('The voice that speaks this line', { required: true }),
+			],
+		},
 	},
 	text('language_code', 'Language of the output, e.g. en (default auto: detected)', { placeholder: 'en' }),
 	unit('stability', 'Stability', 'Voice stability', 0.5),
@@ -327,8 +350,8 @@ export const audioModels: ModelSpec[] = [
 		inputs: [
 			text(
 				'voice_id',
-				"ID of the Higgsfield voice to speak with. The API documentation lists no voices: Unifically's resource listing (its MCP server's list_resources tool browses the voices) or Unifically support gives their IDs",
-				{ required: true, displayName: 'Voice ID', placeholder: 'The voice ID from Unifically (see the hint)' },
+				'The Higgsfield voice to speak with: pick it from the list Unifically serves, or give its ID',
+				{ required: true, displayName: 'Voice ID', picker: 'higgsfieldVoice', placeholder: 'The voice ID' },
 			),
 			text('prompt', 'Text to convert to speech', { required: true, placeholder: 'Hello, and welcome to the channel!' }),
 			text('sound_id', 'Background sound ID'),
@@ -353,7 +376,7 @@ export const audioModels: ModelSpec[] = [
 		name: 'ElevenLabs Text-to-Speech',
 		label: 'ElevenLabs: Text-to-Speech',
 		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		inputs: [...undocumentedInputs, elevenlabsVoice('The ElevenLabs voice, sent as voice. A guess: no public page documents this model\'s inputs (the dialogue model\'s turns take voice); if the API refuses it, leave this empty and give the right key in Extra Input (JSON)')],
 		documented: false,
 	},
 	{

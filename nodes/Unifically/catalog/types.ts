@@ -59,7 +59,21 @@ export interface InputSpec {
 	 * stays when the mode is switched; the mode decides which API key it is sent as.
 	 */
 	field?: string;
+	/**
+	 * The value is picked from a list the API serves (n8n's resource locator: From List, searchable,
+	 * or By ID). The API still receives the plain ID. The lists are read by `methods/listSearch.ts`.
+	 */
+	picker?: Picker;
+	/**
+	 * A list of objects with these inputs each (ElevenLabs' dialogue turns `{text, voice}`): the form
+	 * offers them as entries to add (`name`, a list of `entry`), beside the JSON field of the input
+	 * itself, which stays for saved workflows and expressions and is used when no entry is added.
+	 */
+	entries?: { name: string; displayName: string; entry: string; entryDisplayName: string; inputs: InputSpec[] };
 }
+
+/** The lists the form's pickers read (GET paths in methods/listSearch.ts). */
+export type Picker = 'elevenlabsVoice' | 'higgsfieldVoice' | 'higgsfieldMotion';
 
 /** Rules that involve more than one input. Messages name the parameters the user sees. */
 export type CrossInputRule =
