@@ -59,6 +59,31 @@ const BINARY_NODE = 'Animate Picture';
 const PICTURE = { name: 'start-frame-editor.png', field: 'picture' } as const;
 const BINARY_PROMPT = 'The picture comes to life, the camera slowly pushes in';
 const DOCS_IMAGE = path.join(ROOT, 'docs/images/binary-input.png');
+const PICKERS_ID = 'unifEditorPicks1';
+/** ElevenLabs' premade voice "Rachel", one of the voices the simulator lists. */
+const RACHEL = '21m00Tcm4TlvDq8ikWAM';
+
+/** ElevenLabs Multi-Voice Dialogue, no turn yet: the voice is picked from the API's list. */
+function pickersWorkflow(): WorkflowJson {
+	return {
+		id: PICKERS_ID,
+		name: 'Editor pickers',
+		nodes: [
+			{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'p2',
+				name: 'Dialogue',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'audio', operation: 'create', model: 'elevenlabs/text-to-dialogue' },
+				credentials: credential,
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Dialogue', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 function binaryInputWorkflow(picturePath: string): WorkflowJson {
 	return {
@@ -179,7 +204,7 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		const picturePath = path.join(n8n.workDir, 'pictures', PICTURE.name);
 		fs.mkdirSync(path.dirname(picturePath), { recursive: true });
 		fs.writeFileSync(picturePath, picture);
-		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow(), binaryInputWorkflow(picturePath)]);
+		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow(), binaryInputWorkflow(picturePath), pickersWorkflow()]);
 		await n8n.publishWorkflow(TRIGGER_ID);
 		await n8n.start();
 		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
@@ -683,5 +708,55 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
 		await photographForm(['inputType', 'startImageBinaryField', 'prompt']);
 		await closeNode();
+	});
+	// ---- choices from the API's lists ----------------------------------------------------------------
+
+	uiTest('Multi-Voice Dialogue without JSON: Add Turn, type the line, pick the voice from the API\'s list; saved and sent as its ID', async () => {
+		await openWorkflow(PICKERS_ID, 'Dialogue');
+		await openNode('Dialogue');
+		await ndv().getByText('Add Turn', { exact: true }).first().click();
+		const text = ndv().getByTestId('parameter-input-text').locator('textarea, input').first();
+		await text.fill('[excitedly] We did it!');
+		const voice = ndv().getByTestId('resource-locator-voice');
+		await voice.waitFor();
+		await voice.getByTestId('rlc-input').first().click();
+		// The simulator's four voices, each by its name and ID.
+		const rachel = page.getByText(`Rachel (${RACHEL})`, { exact: true });
+		await rachel.waitFor({ timeout: 20_000 });
+		expect(await page.getByText(/^(Rachel|Domi|Antoni|Arnold) \(\w+\)$/).count()).toBe(4);
+		await snap('dialogue-voice-list');
+		await rachel.click();
+		await page.waitForTimeout(300);
+		// The picker's inputs: the mode ("From list"), then the picked voice by name.
+		const shown = await voice.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+		expect(shown).toEqual(['From list', expect.stringMatching(/^Rachel/)]);
+		expect(await parameterProblems()).toEqual([]);
+		await closeNode();
+		await expect(canvasNode('Dialogue').getByTestId('node-issues').count()).resolves.toBe(0);
+		await page.keyboard.press('Control+s');
+		const saved = await waitFor(
+			'the workflow saved with the turn',
+			async () => {
+				const { data } = await n8n.rest<{ data: WorkflowJson }>('GET', `/rest/workflows/${PICKERS_ID}`);
+				const parameters = data.nodes.find((node) => node.name === 'Dialogue')!.parameters as { dialogueTurns?: { turn?: Array<{ text: string; voice: { value: string } }> } };
+				return parameters.dialogueTurns?.turn?.[0]?.voice?.value === RACHEL ? parameters : undefined;
+			},
+			{ timeoutMs: 20_000, intervalMs: 500 },
+		);
+		expect(saved.dialogueTurns!.turn![0]).toMatchObject({ text: '[excitedly] We did it!', voice: { __rl: true, mode: 'list', value: RACHEL } });
+
+		// Run it: the API gets the dialogue array with the voice's plain ID.
+		sim.resetStats();
+		const executionsBefore = n8n.executions({ workflowId: PICKERS_ID }).length;
+		await page.getByTestId('execute-workflow-button').click();
+		const execution = await waitFor(
+			'the run saved',
+			() => n8n.executions({ workflowId: PICKERS_ID, includeData: true }).slice(executionsBefore).find((record) => record.status !== 'running' && record.status !== 'new'),
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		expect(execution.status).toBe('success');
+		const [created] = nodeItems(execution.run!, 'Dialogue');
+		expect(sim.tasks.get(String(created.json.task_id))?.input).toEqual({ dialogue: [{ text: '[excitedly] We did it!', voice: RACHEL }] });
+		await closeNotifications();
 	});
 });
