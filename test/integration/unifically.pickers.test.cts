@@ -61,6 +61,7 @@ describe('the form: pickers', () => {
 		const tts = media('audio', 'elevenlabs/text-to-speech');
 		expect(tts.byName('voice')?.required).toBeUndefined();
 		expect(tts.byName('voice')?.description).toMatch(/A guess/);
+		expect(tts.byName('voice')?.hint).toMatch(/^A guess: .* Extra Input \(JSON\)\.$/);
 		expect(tts.additional).toContain('extraInput');
 	});
 

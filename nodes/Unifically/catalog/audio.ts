@@ -376,7 +376,12 @@ export const audioModels: ModelSpec[] = [
 		name: 'ElevenLabs Text-to-Speech',
 		label: 'ElevenLabs: Text-to-Speech',
 		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
-		inputs: [...undocumentedInputs, elevenlabsVoice('The ElevenLabs voice, sent as voice. A guess: no public page documents this model\'s inputs (the dialogue model\'s turns take voice); if the API refuses it, leave this empty and give the right key in Extra Input (JSON)')],
+		inputs: [
+			...undocumentedInputs,
+			elevenlabsVoice('The ElevenLabs voice, sent as voice. A guess: no public page documents this model\'s inputs', {
+				hint: "A guess: no page documents this model's inputs (Multi-Voice Dialogue's turns take voice). If the API refuses it, leave it empty and give the voice in Extra Input (JSON).",
+			}),
+		],
 		documented: false,
 	},
 	{

@@ -50,7 +50,7 @@ export const OTHER_MODEL = '__other__';
  * Only the ID is sent (helpers/input.ts `plainValue`); a plain string of a workflow saved before is read alike.
  */
 export function resourceLocatorProperty(
-	base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required'>,
+	base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required' | 'hint'>,
 	method: string,
 	noun: string,
 	idPlaceholder?: string,
@@ -87,6 +87,7 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 		description,
 		...(asRequired ? { required: true } : {}),
 		...(placeholder ? { placeholder } : {}),
+		...(spec.hint ? { hint: spec.hint } : {}),
 	};
 	if (spec.picker) {
 		const { method, noun } = PICKERS[spec.picker];

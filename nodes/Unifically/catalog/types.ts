@@ -47,6 +47,8 @@ export interface InputSpec {
 	optionLabels?: Record<string, string>;
 	/** An example shown in the empty field. */
 	placeholder?: string;
+	/** Shown under the field at all times (a guessed key says so here). */
+	hint?: string;
 	/**
 	 * The input applies only while another input of the model has one of these values (Suno's custom
 	 * mode fields): the form hides it otherwise, the node sends it only then, and `required` holds only
