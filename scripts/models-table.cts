@@ -151,6 +151,14 @@ function nameOf(model: ModelSpec): string {
 
 // ---- the two blocks ---------------------------------------------------------------------------
 
+/** What docs/models.md says of a model the API doc does not document (docs/api-doc-differences.md has the sources). */
+const SOURCE_WORDS: Record<NonNullable<ModelSpec['inputsFrom']> | 'none', string> = {
+	none: 'inputs not documented: use Extra Input',
+	publicPages: 'inputs not documented: use Extra Input',
+	clientCode: "inputs not in Unifically's docs: typed from a public program that calls the API; Extra Input for the rest",
+	guessed: 'inputs not documented: its main input is a guess (the form says so); Extra Input for the rest',
+};
+
 /** docs/models.md's table block: one section per resource. */
 export function modelsTable(apiDoc: string, models: readonly ModelSpec[] = MODELS): string {
 	const out: string[] = [];
@@ -160,7 +168,7 @@ export function modelsTable(apiDoc: string, models: readonly ModelSpec[] = MODEL
 		out.push('| provider | model | model id | what it makes | you must give | price (API doc) |');
 		out.push('| --- | --- | --- | --- | --- | --- |');
 		for (const model of list) {
-			const makes = model.documented ? model.description : `${model.description.replace(/ \(inputs not documented: use Extra Input\)$/, '')} — inputs not documented: use Extra Input`;
+			const makes = model.documented ? model.description : `${model.description.replace(/ \([^()]*not (documented|published)[^()]*\)$/, '')} — ${SOURCE_WORDS[model.inputsFrom ?? 'none']}`;
 			out.push(
 				`| ${cell(providerOf(model))} | ${cell(nameOf(model))} | \`${model.id}\` | ${cell(makes)} | ${cell(mustGive(model))} | ${cell(priceText(model, apiDoc))} |`,
 			);

@@ -69,9 +69,12 @@ export type PriceRule =
  * - `apiDoc`: the API doc's parameter table;
  * - `publicPages`: the API doc lists the id only; the inputs are from Unifically's public pages
  *   (docs/api-doc-differences.md), as the node types them;
+ * - `clientCode`: no page of Unifically's; the inputs a public program of Unifically's users sends;
+ * - `guessed`: no source names the inputs: the guessed key is known (typed, optional), anything else
+ *   is accepted;
  * - `none`: nothing documented: any input is accepted (prompt optional).
  */
-export type SimSource = 'apiDoc' | 'publicPages' | 'none';
+export type SimSource = 'apiDoc' | 'publicPages' | 'clientCode' | 'guessed' | 'none';
 
 export interface SimModel {
 	/** The model id exactly as the API doc lists it. */

@@ -45,11 +45,12 @@ const sunoStems = (id: string, usd: number): SimModel => ({
 	price: flat(usd),
 });
 
-const undocumented = (id: string, usd: number): SimModel => ({
+/** No source names the inputs: the guessed key (docs/api-doc-differences.md) is typed, optional; any other key passes. */
+const guessed = (id: string, inputs: Record<string, SimInput>, usd: number): SimModel => ({
 	id,
 	resource: 'audio',
-	source: 'none',
-	inputs: { prompt: text },
+	source: 'guessed',
+	inputs,
 	price: flat(usd),
 	priceNote: ownPrice,
 });
@@ -84,7 +85,7 @@ export const audioModels: SimModel[] = [
 		inputs: { prompt: requiredText, mv: { type: 'string', required: true, options: ['remi-v1', 'default'] } },
 		price: flat(0.012),
 	},
-	undocumented('suno-ai/wav', 0.01),
+	guessed('suno-ai/wav', { clip_id: text }, 0.01),
 	{
 		id: 'higgsfield-ai/speak',
 		resource: 'audio',
@@ -117,7 +118,7 @@ export const audioModels: SimModel[] = [
 		},
 		price: flat(0.05),
 	},
-	undocumented('elevenlabs/text-to-speech', 0.05),
+	guessed('elevenlabs/text-to-speech', { text }, 0.05),
 	{
 		// Public model page (S7).
 		id: 'elevenlabs/text-to-dialogue',
@@ -145,7 +146,7 @@ export const audioModels: SimModel[] = [
 		price: flat(0.03),
 		priceNote: ownPrice,
 	},
-	undocumented('elevenlabs/voice-isolation', 0.04),
+	guessed('elevenlabs/voice-isolation', { audio_url: url }, 0.04),
 	{
 		// Public model page (S9), its newer version (Scribe v2).
 		id: 'elevenlabs/speech-to-text',

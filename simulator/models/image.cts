@@ -81,11 +81,12 @@ const klingImage = (id: string, resolutions: string[], usd: number): SimModel =>
 	priceNote: 'Not documented: the simulator\'s own choice.',
 });
 
-const undocumented = (id: string, usd: number): SimModel => ({
+/** No source names the inputs: the guessed key (docs/api-doc-differences.md) is typed, optional; any other key passes. */
+const guessed = (id: string, inputs: Record<string, SimInput>, usd: number): SimModel => ({
 	id,
 	resource: 'image',
-	source: 'none',
-	inputs: { prompt: text },
+	source: 'guessed',
+	inputs,
 	price: flat(usd),
 	priceNote: 'Not documented: the simulator\'s own choice.',
 });
@@ -115,6 +116,6 @@ export const imageModels: SimModel[] = [
 	flux('black-forest-labs/flux.2-max', 'max', 0.05, 0.07),
 	klingImage('kuaishou/kling-o1-image', ['1K', '2K'], 0.03),
 	klingImage('kuaishou/kling-3.0-omni-image', ['1K', '2K', '4K'], 0.04),
-	undocumented('topaz-labs/image-upscale', 0.05),
-	undocumented('topaz-labs/image-generative', 0.08),
+	guessed('topaz-labs/image-upscale', { image_url: { type: 'string', url: true } }, 0.05),
+	guessed('topaz-labs/image-generative', { image_url: { type: 'string', url: true } }, 0.08),
 ];

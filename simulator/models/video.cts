@@ -283,10 +283,15 @@ export const videoModels: SimModel[] = [
 		priceNote: 'Not documented: the simulator\'s own choice.',
 	},
 	{
+		// One public web app's model table (docs/api-doc-differences.md): medium confidence.
 		id: 'topaz-labs/video-upscale',
 		resource: 'video',
-		source: 'none',
-		inputs: { prompt: text },
+		source: 'clientCode',
+		inputs: {
+			video_url: requiredUrl,
+			resolution: { type: 'string', required: true, options: ['1080p', '2k', '4k'], default: '4k' },
+			frame_interpolation: { type: 'boolean', default: false },
+		},
 		price: flat(0.3),
 		priceNote: 'Not documented: the simulator\'s own choice.',
 	},

@@ -142,6 +142,31 @@ function binaryInputWorkflow(picturePath: string): WorkflowJson {
 	};
 }
 
+/** Issue #30: the six models that took only JSON, one node switched through them. */
+const SIX_ID = 'unifEditorSix001';
+const SIX_NODE = 'Six Models';
+
+function sixModelsWorkflow(): WorkflowJson {
+	return {
+		id: SIX_ID,
+		name: 'Editor: the six models from their forms',
+		nodes: [
+			{ id: 'd1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'd2',
+				name: SIX_NODE,
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast', prompt: 'A first prompt', options: { download: false } },
+				credentials: credential,
+			},
+		],
+		connections: { Start: { main: [[{ node: SIX_NODE, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 function trapsWorkflow(): WorkflowJson {
 	return {
 		id: TRAPS_ID,
@@ -228,7 +253,15 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		const picturePath = path.join(n8n.workDir, 'pictures', PICTURE.name);
 		fs.mkdirSync(path.dirname(picturePath), { recursive: true });
 		fs.writeFileSync(picturePath, picture);
-		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow(), binaryInputWorkflow(picturePath), pickersWorkflow(), otherModelWorkflow()]);
+		await n8n.importWorkflows([
+			loadExample('generate-video'),
+			trapsWorkflow(),
+			triggerWorkflow(),
+			binaryInputWorkflow(picturePath),
+			sixModelsWorkflow(),
+			pickersWorkflow(),
+			otherModelWorkflow(),
+		]);
 		await n8n.publishWorkflow(TRIGGER_ID);
 		await n8n.start();
 		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
@@ -631,6 +664,157 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		expect(item.json.download_error).toBeUndefined();
 		expect(item.binary?.data?.mimeType).toMatch(/^image\//);
 		expect(n8n.readBinary(item.binary!.data).length).toBe(sim.config.outputBytes);
+	});
+
+	// ---- issue #30: the six models that took only JSON, from their forms --------------------------
+
+	/** Types into a text field of the open node and leaves it (n8n stores the value on blur). */
+	async function fillField(name: string, value: string): Promise<void> {
+		await ndv().getByTestId(`parameter-input-${name}`).locator('textarea, input').first().fill(value);
+		await ndv().getByTestId('node-parameters').getByText('Operation', { exact: true }).click();
+	}
+
+	const SIX: Array<{
+		label: string;
+		resource?: 'Video' | 'Image' | 'Audio';
+		model: RegExp;
+		filter: string;
+		id: string;
+		fill: Array<[string, string]>;
+		choose?: Array<[string, RegExp, string]>;
+		guessed: boolean;
+		prompt: boolean;
+		sent: Record<string, unknown>;
+	}> = [
+		{
+			label: 'Topaz Video Upscale',
+			model: /Topaz: Video Upscale/,
+			filter: 'Video Upscale',
+			id: 'topaz-labs/video-upscale',
+			fill: [['videoUrl', 'https://example.com/in.mp4']],
+			choose: [['resolution', /^2K/, '2k']],
+			guessed: false,
+			prompt: false,
+			sent: { video_url: 'https://example.com/in.mp4', resolution: '2k' },
+		},
+		{
+			label: 'Topaz Image Upscale',
+			resource: 'Image',
+			model: /Topaz: Image Upscale/,
+			filter: 'Image Upscale',
+			id: 'topaz-labs/image-upscale',
+			fill: [['imageUrl', 'https://example.com/photo.png']],
+			guessed: true,
+			prompt: false,
+			sent: { image_url: 'https://example.com/photo.png' },
+		},
+		{
+			label: 'Topaz Image Generative',
+			model: /Topaz: Image Generative/,
+			filter: 'Image Generative',
+			id: 'topaz-labs/image-generative',
+			fill: [['imageUrl', 'https://example.com/other.png']],
+			guessed: true,
+			prompt: false,
+			sent: { image_url: 'https://example.com/other.png' },
+		},
+		{
+			label: 'ElevenLabs Text to Speech',
+			resource: 'Audio',
+			model: /ElevenLabs: Text-to-Speech/,
+			filter: 'ElevenLabs: Text',
+			id: 'elevenlabs/text-to-speech',
+			fill: [['prompt', 'Hello, and welcome to the show']],
+			guessed: true,
+			prompt: true,
+			sent: { text: 'Hello, and welcome to the show' },
+		},
+		{
+			label: 'ElevenLabs Voice Isolation',
+			model: /ElevenLabs: Voice Isolation/,
+			filter: 'Voice Isolation',
+			id: 'elevenlabs/voice-isolation',
+			fill: [['audioUrl', 'https://example.com/noisy.mp3']],
+			guessed: true,
+			prompt: false,
+			sent: { audio_url: 'https://example.com/noisy.mp3' },
+		},
+		{
+			label: 'Suno WAV',
+			model: /Suno: WAV Export/,
+			filter: 'WAV',
+			id: 'suno-ai/wav',
+			fill: [['clipId', '69ad968a-23c4-40e0-9cdc-80f9649c5209']],
+			guessed: true,
+			prompt: false,
+			sent: { clip_id: '69ad968a-23c4-40e0-9cdc-80f9649c5209' },
+		},
+	];
+
+	uiTest('the six models that took only JSON: each chosen and filled from its form (no JSON), saved as typed, and run against the simulator', async () => {
+		await openWorkflow(SIX_ID, SIX_NODE);
+		for (const step of SIX) {
+			await openNode(SIX_NODE);
+			if (step.resource) await choose('resource', new RegExp(`^${step.resource}$`));
+			await choose('model', step.model, step.filter);
+			expect({ step: step.label, model: await ndv().getByTestId('parameter-input-model').locator('input').first().inputValue() }).toEqual({
+				step: step.label,
+				model: expect.stringMatching(step.model),
+			});
+			// The upscalers show no Prompt (Topaz Video Upscale showed a text-to-video example).
+			expect({ step: step.label, prompt: (await promptInput().count()) > 0 }).toEqual({ step: step.label, prompt: step.prompt });
+			if (step.prompt) expect(await labelOf('prompt')).toMatch(/^Text/);
+			for (const [name, value] of step.fill) await fillField(name, value);
+			for (const [name, option, value] of step.choose ?? []) {
+				await choose(name, option);
+				expect(await ndv().getByTestId(`parameter-input-${name}`).locator('input').first().inputValue()).toMatch(option);
+				expect(step.sent[name]).toBe(value);
+			}
+			// A guessed input name is offered with words saying so; the client-code one says where it comes from.
+			const hint = step.guessed ? /this input's name is a guess/ : /from a public program that uses Unifically/;
+			await ndv().getByText(hint).first().waitFor({ timeout: 10_000 });
+			expect({ step: step.label, problems: await parameterProblems() }).toEqual({ step: step.label, problems: [] });
+			await snap(`six-${step.label.replace(/\W+/g, '-')}`);
+			await closeNode();
+
+			await page.keyboard.press('Control+s');
+			const saved = await waitFor(
+				`${step.label} saved`,
+				async () => {
+					const { data } = await n8n.rest<{ data: WorkflowJson }>('GET', `/rest/workflows/${SIX_ID}`);
+					const parameters = data.nodes.find((node) => node.name === SIX_NODE)!.parameters;
+					return parameters.model === step.id && step.fill.every(([name, value]) => parameters[name] === value) ? parameters : undefined;
+				},
+				{ timeoutMs: 20_000, intervalMs: 500 },
+			);
+			// Typed in the form, not in Extra Input (JSON).
+			expect({ step: step.label, extraInput: (saved.additionalFields as Record<string, unknown> | undefined)?.extraInput }).toEqual({ step: step.label, extraInput: undefined });
+
+			const before = n8n.executions({ workflowId: SIX_ID }).length;
+			await page.getByTestId('execute-workflow-button').click();
+			const execution = await waitFor(
+				`${step.label} run`,
+				() => n8n.executions({ workflowId: SIX_ID, includeData: true }).slice(before).find((record) => record.status === 'success' || record.status === 'error'),
+				{ timeoutMs: 120_000, intervalMs: 500 },
+			);
+			expect({ step: step.label, status: execution.status }).toEqual({ step: step.label, status: 'success' });
+			const [item] = nodeItems(execution.run!, SIX_NODE);
+			expect(item.json).toMatchObject({ status: 'completed', model: step.id });
+			expect({ step: step.label, input: sim.tasks.get(String(item.json.task_id))?.input }).toEqual({ step: step.label, input: step.sent });
+			await closeNotifications();
+		}
+
+		// Words: the dialogue's empty JSON editor has its example under it, as valid JSON.
+		await openNode(SIX_NODE);
+		await choose('model', /ElevenLabs: Multi-Voice Dialogue/, 'Dialogue');
+		const example = await ndv().getByText(/^Example \(voice IDs/).first().innerText();
+		expect(JSON.parse(example.slice(example.indexOf('[')))).toEqual([
+			expect.objectContaining({ voice: 'TX3LPaxmHKxFdv7VOQHJ' }),
+			expect.objectContaining({ voice: 'cgSgspJ2msm6clMCkdW9' }),
+		]);
+		await snap('dialogue-example');
+		await choose('model', /Suno: WAV Export/, 'WAV');
+		await closeNode();
 	});
 
 	// ---- a file from the workflow as a model's input -----------------------------------------------

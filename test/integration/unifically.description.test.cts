@@ -12,11 +12,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MODELS, binaryFieldName, fieldName, isMediaInput, modelsOf, parameterName } from '../../nodes/Unifically/catalog/index';
-import { OTHER_MODEL, isMainVideoInput } from '../../nodes/Unifically/catalog/toProperties';
+import { OTHER_MODEL, fieldRank, isMainVideoInput } from '../../nodes/Unifically/catalog/toProperties';
 import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
 import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
 import { HarnessNodeTypes, UNIFICALLY } from '../../harness/engine.cjs';
 import { description, form, media } from './support/form.cjs';
+
+const spec = (modelId: string, key: string) => MODELS.find((model) => model.id === modelId)!.inputs.find((input) => input.key === key)!;
 
 describe('Unifically node description', () => {
 	it('is usable as an AI tool, uses the unificallyApi credential, named as the SPEC says', () => {
@@ -67,7 +69,7 @@ describe('Unifically node description', () => {
 
 	it('Veo 3.1 Fast: prompt (required), aspect ratio and resolution top-level; the other optional inputs in Additional Fields', () => {
 		const veo = media('video', 'google/veo-3.1-fast');
-		expect(veo.names).toEqual(['resource', 'operation', 'model', 'inputType', 'prompt', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
+		expect(veo.names).toEqual(['resource', 'operation', 'model', 'prompt', 'inputType', 'aspectRatio', 'resolution', 'additionalFields', 'options']);
 		expect(veo.byName('prompt')?.required).toBe(true);
 		expect(veo.additional).toEqual(['endImageUrl', 'extraInput', 'seed', 'startImageUrl']);
 		const choices = (name: string) => (veo.byName(name)?.options as INodePropertyOptions[]).map((option) => option.value);
@@ -118,7 +120,7 @@ describe('Unifically node description', () => {
 
 	it('Nano Banana: prompt and aspect ratio required top-level; resolution only on Pro', () => {
 		const nano = media('image', 'google/nano-banana');
-		expect(nano.names).toEqual(['resource', 'operation', 'model', 'inputType', 'prompt', 'aspectRatio', 'additionalFields', 'options']);
+		expect(nano.names).toEqual(['resource', 'operation', 'model', 'prompt', 'inputType', 'aspectRatio', 'additionalFields', 'options']);
 		expect(nano.byName('aspectRatio')?.required).toBe(true);
 		expect(nano.byName('prompt')?.required).toBe(true);
 		expect(nano.additional).toEqual(['extraInput', 'imageUrls']);
@@ -157,7 +159,7 @@ describe('Unifically node description', () => {
 
 	it('Suno Music: model version (newest first by default) and the custom-mode toggle required top-level; each mode shows its own fields', () => {
 		const suno = media('audio', 'suno-ai/music');
-		expect(suno.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'prompt', 'additionalFields', 'options']);
+		expect(suno.names).toEqual(['resource', 'operation', 'model', 'prompt', 'mv', 'custom', 'additionalFields', 'options']);
 		expect(suno.byName('custom')?.type).toBe('boolean');
 		expect(suno.byName('custom')?.displayName).toBe('Write Own Lyrics and Style');
 		expect(suno.filled.custom).toBe(true);
@@ -174,16 +176,50 @@ describe('Unifically node description', () => {
 		expect(suno.byName('prompt')?.required).toBeFalsy(); // an instrumental needs no lyrics
 		// Simple mode: its main input, the Song Description, top-level and required, in the same field.
 		const simple = form({ resource: 'audio', operation: 'generate', model: 'suno-ai/music', custom: false });
-		expect(simple.names).toEqual(['resource', 'operation', 'model', 'mv', 'custom', 'prompt', 'additionalFields', 'options']);
+		expect(simple.names).toEqual(['resource', 'operation', 'model', 'prompt', 'mv', 'custom', 'additionalFields', 'options']);
 		expect(simple.byName('prompt')?.displayName).toBe('Song Description');
 		expect(simple.byName('prompt')?.required).toBe(true);
 		expect(simple.additional).toEqual(['extraInput', 'makeInstrumental', 'title']);
 	});
 
-	it('a model whose inputs the API doc does not document takes prompt and Extra Input', () => {
+	it('Topaz Video Upscale (inputs from client code): the video and the output resolution, no Prompt; frame interpolation and Extra Input in Additional Fields', () => {
 		const topaz = media('video', 'topaz-labs/video-upscale');
-		expect(topaz.names).toEqual(['resource', 'operation', 'model', 'prompt', 'additionalFields', 'options']);
-		expect(topaz.additional).toEqual(['extraInput']);
+		expect(topaz.names).toEqual(['resource', 'operation', 'model', 'inputType', 'videoUrl', 'resolution', 'additionalFields', 'options']);
+		expect(topaz.additional).toEqual(['extraInput', 'frameInterpolation']);
+		expect(topaz.byName('videoUrl')).toMatchObject({ required: true, hint: expect.stringMatching(/public program.*Extra Input \(JSON\)/) });
+		expect(topaz.byName('resolution')).toMatchObject({
+			required: true,
+			default: '4k',
+			options: [
+				{ name: '1080p', value: '1080p' },
+				{ name: '2K', value: '2k', description: 'Sent as 2k' },
+				{ name: '4K', value: '4k', description: 'Sent as 4k' },
+			],
+		});
+	});
+
+	it.each([
+		['elevenlabs/text-to-speech', 'prompt', 'Text'],
+		['elevenlabs/voice-isolation', 'audioUrl', 'Audio URL'],
+		['suno-ai/wav', 'clipId', 'Clip ID'],
+		['topaz-labs/image-upscale', 'imageUrl', 'Image URL'],
+		['topaz-labs/image-generative', 'imageUrl', 'Image URL'],
+	])('%s: its guessed main input top-level, optional, with a hint that it is a guess; Extra Input stays', (id, name, label) => {
+		const model = MODELS.find((candidate) => candidate.id === id)!;
+		const shown = media(model.resource, id);
+		const field = shown.byName(name)!;
+		expect(field).toMatchObject({ displayName: label, hint: expect.stringMatching(/is a guess.*Extra Input \(JSON\)/) });
+		expect(field.required).toBeFalsy();
+		expect(shown.additional).toContain('extraInput');
+		// No endpoint in what the user reads.
+		expect(`${field.description} ${field.hint}`).not.toMatch(/\/v1\/|GET |POST /);
+		// As a file of the item (Input Type: Binary File), it starts at "data" and still says it is a guess.
+		const file = model.inputs.find(isMediaInput);
+		if (file) {
+			const binary = form({ resource: model.resource, operation: 'generate', model: id, inputType: 'binary' }).byName(binaryFieldName(file))!;
+			expect(binary).toMatchObject({ default: 'data', hint: expect.stringMatching(/is a guessed name.*Extra Input \(JSON\)/) });
+			expect(binary.required).toBeFalsy();
+		}
 	});
 
 	it('names every model "Provider: Model (API id)": the id visible and searchable (n8n filters options by name)', () => {
@@ -235,7 +271,7 @@ describe('Unifically node description', () => {
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
 			// A picker (a list the API serves) is top-level too; an input given as entries shows them before its JSON field.
-			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker;
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || spec.guessed || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker;
 			const topLevel = inputs.filter(isTop).flatMap((spec) => (spec.entries ? [spec.entries.name, fieldName(spec)] : [fieldName(spec)]));
 			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
 			const hasMedia = inputs.some(isMediaInput);
@@ -251,6 +287,67 @@ describe('Unifically node description', () => {
 		},
 	);
 
+	/*
+	 * n8n's UX guidelines: the main input first, then the files the model reads, then its settings —
+	 * in every model's form, whatever the catalog's order and whichever Input Type is on.
+	 */
+	it.each(MODELS.flatMap((model) => (['url', 'binary'] as const).map((inputType) => [model.id, inputType, model] as const)))(
+		'%s (Input Type %s): the main text first, then Input Type and the files, then the settings',
+		(_id, inputType, model) => {
+			const modes = model.inputs.some((spec) => spec.key === 'custom') ? [true, false] : [undefined];
+			for (const custom of modes) {
+				const shown = form({ resource: model.resource, operation: 'generate', model: model.id, inputType, ...(custom === undefined ? {} : { custom }) });
+				const specOf = (name: string) =>
+					model.inputs.find((spec) => fieldName(spec) === name && (!spec.shownWhen || spec.shownWhen.in.includes(custom as boolean))) ??
+					model.inputs.find((spec) => isMediaInput(spec) && binaryFieldName(spec) === name) ??
+					// The dialogue's Turns: the main text, as its JSON field.
+					model.inputs.find((spec) => spec.entries?.name === name);
+				const fields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
+				const ranks = fields.map((name) => (name === 'inputType' ? 1 : fieldRank(specOf(name)!)));
+				expect({ model: model.id, custom, fields, ranks }).toEqual({ model: model.id, custom, fields, ranks: [...ranks].sort() });
+				// The model's main text, when it has one, is the first field.
+				if (model.inputs.some((spec) => fieldName(spec) === 'prompt' && (!spec.shownWhen || spec.shownWhen.in.includes(custom as boolean)))) {
+					expect([model.id, fields[0]]).toEqual([model.id, 'prompt']);
+				}
+			}
+		},
+	);
+
+	it('Kling 2.6 (the issue\'s example): Prompt above Duration', () => {
+		const names = media('video', 'kuaishou/kling-2.6').names;
+		expect(names.indexOf('prompt')).toBeLessThan(names.indexOf('duration'));
+		expect(names.indexOf('prompt')).toBeGreaterThan(-1);
+	});
+
+	/** Every choice of every model, top-level or in Additional Fields, as the form offers it. */
+	const allChoices = () =>
+		MODELS.flatMap((model) => {
+			const shown = media(model.resource, model.id);
+			return model.inputs
+				.filter((spec) => spec.options)
+				.map((spec) => {
+					const field = shown.byName(fieldName(spec)) ?? shown.additionalField(fieldName(spec));
+					return { model: model.id, spec, options: (field?.options ?? []) as INodePropertyOptions[] };
+				});
+		});
+
+	it('resolutions read as the form writes them elsewhere ("4K", "2K", "1080p"), the API\'s value kept', () => {
+		const resolutions = allChoices().flatMap(({ model, spec, options }) =>
+			options.filter((option) => typeof option.value === 'string' && /^\d+[kp]$/i.test(option.value)).map((option) => ({ model, key: spec.key, option })),
+		);
+		// The check can fail: the catalog does hold lower-case API values ("4k", "1k").
+		expect(resolutions.filter(({ option }) => /^\d+k$/.test(String(option.value))).length).toBeGreaterThan(5);
+		for (const { model, key, option } of resolutions) {
+			const value = String(option.value);
+			const expected = /k$/i.test(value) ? value.toUpperCase() : value.toLowerCase();
+			expect([model, key, value, option.name]).toEqual([model, key, value, expect.stringMatching(new RegExp(`^(Default \\()?${expected}\\b`))]);
+			expect(spec(model, key).options).toContain(option.value);
+		}
+		// …and no field, choice or model description writes a lower-case "4k" (the "Sent as 4k" line names the value).
+		const words = MODELS.flatMap((model) => [model.description, ...model.inputs.map((input) => input.description)]);
+		expect(words.filter((text) => /\b\d+k\b/.test(text))).toEqual([]);
+	});
+
 	it.each(MODELS.filter((model) => model.inputs.some(isMediaInput)).map((model) => [model.id, model] as const))(
 		'%s with Input Type "Binary File": every URL input (and only those) becomes binary field names, where its URL field was',
 		(_id, model) => {
@@ -258,7 +355,7 @@ describe('Unifically node description', () => {
 			const applies = (spec: (typeof model.inputs)[number]) =>
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
-			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || spec.guessed || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
 			const nameOf = (spec: (typeof model.inputs)[number]) => (isMediaInput(spec) ? binaryFieldName(spec) : fieldName(spec));
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options', 'inputType'].includes(name));
 			expect(modelFields.sort()).toEqual(inputs.filter(isTop).map(nameOf).sort());

@@ -91,7 +91,7 @@ describe('Unifically form as the editor changes it', () => {
 		expect(sound.additional).toEqual(['duration', 'extraInput', 'loop', 'promptInfluence']);
 		expect(sound.additionalField('duration')?.typeOptions).toMatchObject({ minValue: 0.5, maxValue: 30 });
 		const motion = media('video', 'kuaishou/kling-3.0-motion-control');
-		expect(motion.names).toEqual(['resource', 'operation', 'model', 'inputType', 'prompt', 'imageUrl', 'videoUrl', 'additionalFields', 'options']);
+		expect(motion.names).toEqual(['resource', 'operation', 'model', 'prompt', 'inputType', 'imageUrl', 'videoUrl', 'additionalFields', 'options']);
 		expect(['prompt', 'imageUrl', 'videoUrl'].map((name) => motion.byName(name)?.required)).toEqual([true, true, true]);
 		expect(motion.additional).toEqual(['characterOrientation', 'elements', 'extraInput', 'keepAudio', 'mode']);
 		const stt = media('audio', 'elevenlabs/speech-to-text');

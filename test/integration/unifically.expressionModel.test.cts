@@ -31,9 +31,10 @@ describe('Unifically → model from an expression', () => {
 	// flagged `required`, or n8n refuses the workflow before it starts ("Parameter "Start Image URL"
 	// is required …"). SPEC: "an expression may give any id".
 	test.each([
-		['video', 'google/veo-3.1-fast'],
-		['audio', 'elevenlabs/text-to-speech'],
-	])('%s, a known model id (%s) with a prompt runs', async (resource, model) => {
+		['video', 'google/veo-3.1-fast', 'prompt'],
+		// Text to Speech's text shares the Prompt field: the resolved model sends it as its key.
+		['audio', 'elevenlabs/text-to-speech', 'text'],
+	])('%s, a known model id (%s) with a prompt runs (sent as %s)', async (resource, model, key) => {
 		const result = await runUnifically(sim(), {
 			resource,
 			operation: 'create',
@@ -43,7 +44,7 @@ describe('Unifically → model from an expression', () => {
 		expect(result.status).toBe('success');
 		const [item] = result.outputOf(NODE_NAME);
 		expect(item.json).toMatchObject({ status: 'pending', model });
-		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ prompt: 'by expression' });
+		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({ [key]: 'by expression' });
 	});
 
 	it("the resolved model's required inputs are still checked before any request (Hailuo 2.3 Fast needs a start image)", async () => {

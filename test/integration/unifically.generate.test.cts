@@ -223,7 +223,7 @@ describe('Unifically → Generate', () => {
 			});
 		});
 
-		it('ElevenLabs Text-to-Speech (inputs undocumented): prompt plus Extra Input JSON', async () => {
+		it('ElevenLabs Text-to-Speech (guessed input): the Prompt field is sent as text, plus Extra Input JSON', async () => {
 			const [item] = await generate({
 				resource: 'audio',
 				model: 'elevenlabs/text-to-speech',
@@ -231,12 +231,26 @@ describe('Unifically → Generate', () => {
 				additionalFields: { extraInput: '{"voice_id": "Rachel", "stability": 0.5, "use_speaker_boost": true}' },
 			});
 			expect(receivedInput(sim(), item.json.task_id)).toStrictEqual({
-				prompt: 'Welcome to the show',
+				text: 'Welcome to the show',
 				voice_id: 'Rachel',
 				stability: 0.5,
 				use_speaker_boost: true,
 			});
 			expect(item.json.output).toEqual({ audio_url: expect.stringMatching(new RegExp(`${FILE_URL.source}audio\\.mp3$`)) });
 		});
+	});
+
+	// The six models that once took only JSON: each from its form fields alone.
+	it.each([
+		['video', 'topaz-labs/video-upscale', { videoUrl: 'https://example.com/in.mp4', resolution: '2k', additionalFields: { frameInterpolation: true } }, { video_url: 'https://example.com/in.mp4', resolution: '2k', frame_interpolation: true }],
+		['video', 'topaz-labs/video-upscale', { videoUrl: 'https://example.com/in.mp4' }, { video_url: 'https://example.com/in.mp4', resolution: '4k' }],
+		['image', 'topaz-labs/image-upscale', { imageUrl: IMAGE_A }, { image_url: IMAGE_A }],
+		['image', 'topaz-labs/image-generative', { imageUrl: IMAGE_B }, { image_url: IMAGE_B }],
+		['audio', 'elevenlabs/voice-isolation', { audioUrl: 'https://example.com/noisy.mp3' }, { audio_url: 'https://example.com/noisy.mp3' }],
+		['audio', 'suno-ai/wav', { clipId: '69ad968a-23c4-40e0-9cdc-80f9649c5209' }, { clip_id: '69ad968a-23c4-40e0-9cdc-80f9649c5209' }],
+		['audio', 'elevenlabs/text-to-speech', { prompt: 'Hello there' }, { text: 'Hello there' }],
+	] as const)('%s %s from the form, no JSON: %j', async (resource, model, parameters, sent) => {
+		const [item] = await generate({ resource, model, ...parameters });
+		expect(receivedInput(sim(), item.json.task_id)).toStrictEqual(sent);
 	});
 });

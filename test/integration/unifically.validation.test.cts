@@ -46,11 +46,17 @@ describe('Unifically → invalid input', () => {
 	it('a required input that an expression leaves empty names the prompt', async () => {
 		const error = await expectRejected(veo({ prompt: '={{ $json.missing }}' }));
 		expect(error.message).toBe('Parameter "Prompt" (prompt) is required: its expression resolved to nothing (empty)');
+		// The description says how to fix it (not the model's description).
+		expect(error.description).toBe(
+			'The expression in "Prompt" gave an empty value for this item: check the field of the input data it reads, or type the value. Prompt: Text description of the video.',
+		);
 	});
 
 	it('a prompt of only spaces counts as missing (typed, not an expression: no word of one)', async () => {
 		const error = await expectRejected(veo({ prompt: '   ' }));
 		expect(error.message).toBe('Parameter "Prompt" (prompt) is required');
+		expect(error.description).toBe('Fill in "Prompt" in the node\'s form. Prompt: Text description of the video.');
+		expect(error.description).not.toContain("Google's fast Veo 3.1 video model");
 	});
 
 	it('a value outside the documented choices, given by an expression, names the parameter and the value', async () => {

@@ -124,13 +124,17 @@ describe('catalog: the API doc parameter tables', () => {
 		for (const spec of MODELS) expect([spec.id, spec.documented]).toEqual([spec.id, documentedIds.has(spec.id)]);
 	});
 
-	it('gives undocumented models just an optional prompt (unless their public page gives the inputs), and optional guessed keys whose description says so', () => {
-		for (const spec of MODELS.filter((m) => !m.documented && !m.inputsFrom)) {
-			const guessed = spec.inputs.filter((input) => /\bA guess\b/.test(input.description));
-			for (const input of guessed) expect([input.key, input.required]).toEqual([input.key, undefined]);
-			expect(spec.inputs.filter((input) => !guessed.includes(input))).toEqual([expect.objectContaining({ key: 'prompt', type: 'string' })]);
-			expect(spec.inputs[0].required).toBeFalsy();
-			expect(spec.rules ?? []).toEqual([]);
+	it('types every model the API doc does not document from a named source: public pages, client code or a marked guess', () => {
+		const undocumented = MODELS.filter((m) => !m.documented);
+		expect(undocumented.length).toBe(13);
+		for (const spec of undocumented) expect([spec.id, spec.inputsFrom]).toEqual([spec.id, expect.stringMatching(/^(publicPages|clientCode|guessed)$/)]);
+		// A guessed key is never required (the right key may be another, given in Extra Input), and a
+		// model typed from a guess holds nothing but guesses.
+		for (const spec of MODELS.flatMap((m) => m.inputs.filter((input) => input.guessed).map((input) => ({ m, input })))) {
+			expect([spec.m.id, spec.input.key, !!spec.input.required, spec.m.inputsFrom]).toEqual([spec.m.id, spec.input.key, false, 'guessed']);
+		}
+		for (const spec of MODELS.filter((m) => m.inputsFrom === 'guessed')) {
+			expect([spec.id, spec.inputs.every((input) => input.guessed)]).toEqual([spec.id, true]);
 		}
 	});
 
@@ -391,7 +395,7 @@ describe('catalog: models typed from the public pages', () => {
 	const typed = (id: string) => Object.fromEntries(model(id).inputs.map((spec) => [spec.key, spec]));
 	const required = (id: string) => model(id).inputs.filter((spec) => spec.required).map((spec) => spec.key).sort();
 
-	it('exactly the seven with facts (four full tables, three partial); the other six keep prompt + Extra Input', () => {
+	it('exactly the seven with facts (four full tables, three partial); the other six from client code or a guess', () => {
 		expect(MODELS.filter((m) => m.inputsFrom === 'publicPages').map((m) => m.id).sort()).toEqual([
 			'elevenlabs/sound-effect',
 			'elevenlabs/speech-to-text',
@@ -402,6 +406,41 @@ describe('catalog: models typed from the public pages', () => {
 			'kuaishou/kling-o1-image',
 		]);
 		for (const spec of MODELS.filter((m) => m.inputsFrom)) expect([spec.id, spec.documented]).toEqual([spec.id, false]);
+	});
+
+	it('Dialogue: its help is plain words and valid JSON (n8n renders descriptions as HTML: a <…> placeholder vanished)', () => {
+		const dialogue = typed('elevenlabs/text-to-dialogue').dialogue;
+		for (const text of [dialogue.description, dialogue.hint!, dialogue.placeholder!]) expect(text).not.toMatch(/[<>]/);
+		const example = JSON.parse(dialogue.placeholder!) as Array<Record<string, unknown>>;
+		expect(example.length).toBeGreaterThan(1);
+		for (const turn of example) expect(Object.keys(turn).sort()).toEqual(['text', 'voice']);
+		expect(JSON.parse(dialogue.hint!.slice(dialogue.hint!.indexOf('[')))).toEqual(example);
+	});
+
+	it('the six models without a page: Topaz Video Upscale from client code, the other five a guessed main input each', () => {
+		expect(MODELS.filter((m) => m.inputsFrom === 'clientCode').map((m) => m.id)).toEqual(['topaz-labs/video-upscale']);
+		const topaz = typed('topaz-labs/video-upscale');
+		expect(required('topaz-labs/video-upscale')).toEqual(['resolution', 'video_url']);
+		expect(topaz.video_url).toMatchObject({ url: true });
+		expect(topaz.resolution).toMatchObject({ options: ['1080p', '2k', '4k'], default: '4k' });
+		expect(topaz.frame_interpolation).toMatchObject({ type: 'boolean', default: false });
+		const guesses = Object.fromEntries(
+			MODELS.filter((m) => m.inputsFrom === 'guessed').map((m) => [m.id, m.inputs.map((input) => [input.key, input.type, !!input.url])]),
+		);
+		expect(guesses).toEqual({
+			'elevenlabs/text-to-speech': [
+				['text', 'string', false],
+				['voice', 'string', false],
+			],
+			'elevenlabs/voice-isolation': [['audio_url', 'string', true]],
+			'suno-ai/wav': [['clip_id', 'string', false]],
+			'topaz-labs/image-upscale': [['image_url', 'string', true]],
+			'topaz-labs/image-generative': [['image_url', 'string', true]],
+		});
+		// No Prompt box on an upscaler (Topaz Video Upscale showed a text-to-video example).
+		for (const id of ['topaz-labs/video-upscale', 'topaz-labs/image-upscale', 'topaz-labs/image-generative']) {
+			expect([id, model(id).inputs.some((input) => input.key === 'prompt' || input.field === 'prompt')]).toEqual([id, false]);
+		}
 	});
 
 	it('Kling 3.0 Motion Control: prompt, image and video required; mode std/pro (std), keep_audio (true), orientation (video), elements', () => {

@@ -42,7 +42,11 @@ describe('simulator: input rules of its own table', () => {
 		['elevenlabs/sound-effect', { text: 'rain', duration: 'auto' }, []], // a number of seconds, or "auto"
 		['elevenlabs/sound-effect', { text: 'rain', duration: 'long' }, ['duration']],
 		['elevenlabs/sound-effect', { text: 'rain', duration: 31 }, ['duration']],
-		['topaz-labs/video-upscale', { video_url: 'https://example.com/v.mp4', scale: 4 }, []], // undocumented: anything
+		['topaz-labs/video-upscale', { video_url: 'https://example.com/v.mp4', resolution: '4k' }, []], // client code's inputs
+		['topaz-labs/video-upscale', { video_url: 'https://example.com/v.mp4', resolution: '8k' }, ['resolution']],
+		['topaz-labs/image-upscale', { image_url: 'https://example.com/a.png', scale: 4 }, []], // guessed key; anything else passes
+		['topaz-labs/image-upscale', { image: 'https://example.com/a.png' }, []], // the guess is not required: the right key may differ
+		['elevenlabs/voice-isolation', { audio_url: 'voice.mp3' }, ['audio_url']], // a guessed URL input is still a URL
 	])('%s %j → problems with %j', (id, input, keys) => {
 		expect(keysOf(id, input)).toEqual(keys);
 	});

@@ -32,14 +32,6 @@ const percent = (key: string, label: string, description: string, defaultValue: 
 	default: defaultValue,
 });
 
-/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
-const undocumentedInputs: InputSpec[] = [
-	text(
-		'prompt',
-		'Text input. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
-	),
-];
-
 // ---- Suno ----------------------------------------------------------------------------------
 
 const sunoVersions = ['chirp-v3-5', 'chirp-v4', 'chirp-auk', 'chirp-bluejay', 'chirp-crow'];
@@ -152,6 +144,9 @@ const elevenlabsVoice = (description: string, extra: Partial<InputSpec> = {}): I
 	placeholder: 'e.g. 21m00Tcm4TlvDq8ikWAM',
 	...extra,
 });
+/** Two turns, with the voice IDs of Unifically's dialogue page example. */
+const DIALOGUE_EXAMPLE =
+	'[{"text": "[excitedly] We did it!", "voice": "TX3LPaxmHKxFdv7VOQHJ"}, {"text": "[relieved] Finally.", "voice": "cgSgspJ2msm6clMCkdW9"}]';
 
 const dialogueInputs: InputSpec[] = [
 	{
@@ -159,9 +154,12 @@ const dialogueInputs: InputSpec[] = [
 		type: 'json',
 		required: true,
 		displayName: 'Dialogue (JSON)',
+		// No angle brackets: n8n renders descriptions and hints as HTML and drops a <…> placeholder.
 		description:
-			'Or the turns as JSON, used when no turn is added above: an array of {"text": "…", "voice": "voice ID"}; bracketed emotion tags such as [excitedly] are allowed in text',
-		placeholder: '[{"text": "[excitedly] We did it!", "voice": "21m00Tcm4TlvDq8ikWAM"}, {"text": "Finally.", "voice": "AZnzlk1XvdvUeBnXmlld"}]',
+			'Or the turns as JSON, used when no turn is added above: an array with one object per turn, "text" what is said (bracketed emotion tags such as [excitedly] are allowed), "voice" the ElevenLabs voice ID that says it',
+		placeholder: DIALOGUE_EXAMPLE,
+		// n8n's JSON editor shows no placeholder: the example goes under it.
+		hint: `Example (voice IDs from Unifically's page): ${DIALOGUE_EXAMPLE}`,
 		entries: {
 			name: 'dialogueTurns',
 			displayName: 'Turns',
@@ -314,9 +312,11 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'WAV Export',
 		label: 'Suno: WAV Export',
-		description: 'Suno: export a clip as a WAV file (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Suno: export a clip as a WAV file (its input is not documented: Clip ID is a guess)',
+		// Guessed from Suno Extract All Stems, whose clip is `clip_id` (docs/api-doc-differences.md).
+		inputs: [text('clip_id', 'The Suno clip to export (clip_ids in a Suno Music output)', { guessed: true, displayName: 'Clip ID' })],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'higgsfield-ai/speak',
@@ -375,14 +375,14 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Text-to-Speech',
 		label: 'ElevenLabs: Text-to-Speech',
-		description: 'ElevenLabs text-to-speech (inputs not documented: use Extra Input)',
+		description: 'ElevenLabs text-to-speech (its inputs are not documented: Text and Voice are guesses)',
+		// `text` and `voice`, as each dialogue turn's (docs/api-doc-differences.md). Text shares the Prompt field, kept on a model switch.
 		inputs: [
-			...undocumentedInputs,
-			elevenlabsVoice('The ElevenLabs voice, sent as voice. A guess: no public page documents this model\'s inputs', {
-				hint: "A guess: no page documents this model's inputs (Multi-Voice Dialogue's turns take voice). If the API refuses it, leave it empty and give the voice in Extra Input (JSON).",
-			}),
+			text('text', 'The text to speak', { guessed: true, field: 'prompt', displayName: 'Text', placeholder: 'Hello, and welcome to the channel!' }),
+			elevenlabsVoice('The ElevenLabs voice that speaks the text, sent as voice', { guessed: true }),
 		],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'elevenlabs/text-to-dialogue',
@@ -409,9 +409,11 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Voice Isolation',
 		label: 'ElevenLabs: Voice Isolation',
-		description: 'ElevenLabs voice isolation: remove background noise from speech (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'ElevenLabs voice isolation: remove background noise from speech (its input is not documented: Audio URL is a guess)',
+		// `audio_url`, as ElevenLabs Speech-to-Text's (docs/api-doc-differences.md).
+		inputs: [text('audio_url', 'The recording to clean up', { guessed: true, url: true })],
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'elevenlabs/speech-to-text',

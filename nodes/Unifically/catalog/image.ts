@@ -30,13 +30,18 @@ const choice = (
 	extra: Partial<InputSpec> = {},
 ): InputSpec => ({ key, type: 'string', description, options, ...extra });
 
-/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
-const undocumentedInputs: InputSpec[] = [
+/*
+ * Topaz image models: the API doc lists the ids only; neither Unifically's pages nor public client
+ * code shows their inputs. An image to work on is certain (an upscaler of images); its key `image_url`
+ * is a guess from Unifically's other single-image inputs (docs/api-doc-differences.md).
+ */
+const topazImageInputs = (what: string): InputSpec[] => [
 	{
-		key: 'prompt',
+		key: 'image_url',
 		type: 'string',
-		description:
-			'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
+		url: true,
+		guessed: true,
+		description: `The image to ${what}. Unifically publishes no other setting of this model (scale, face enhancement…): give those in Additional Fields → Extra Input (JSON)`,
 	},
 ];
 
@@ -137,7 +142,7 @@ export const imageModels: ModelSpec[] = [
 		resource: 'image',
 		name: 'Nano Banana Pro',
 		label: 'Google: Nano Banana Pro',
-		description: "Google's Nano Banana Pro image generation and editing, up to 4k",
+		description: "Google's Nano Banana Pro image generation and editing, up to 4K",
 		inputs: nanoBananaInputs(true),
 		documented: true,
 	},
@@ -167,7 +172,7 @@ export const imageModels: ModelSpec[] = [
 		description: 'Higgsfield Cinematic Studio: photographic images with camera, lens, aperture and focal length settings',
 		inputs: [
 			requiredPrompt,
-			choice('resolution', ['1k', '2k', '4k'], '4k costs twice as much as 1k or 2k (default: 2k)', {
+			choice('resolution', ['1k', '2k', '4k'], '4K costs twice as much as 1K or 2K (default 2K)', {
 				default: '2k',
 			}),
 			imageUrls('Reference image URLs (max 4)', 4),
@@ -230,17 +235,19 @@ export const imageModels: ModelSpec[] = [
 		resource: 'image',
 		name: 'Topaz Image Upscale',
 		label: 'Topaz: Image Upscale',
-		description: 'Topaz Labs image upscaling (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Topaz Labs image upscaling (its settings are not published: the image input is a guess)',
+		inputs: topazImageInputs('upscale'),
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 	{
 		id: 'topaz-labs/image-generative',
 		resource: 'image',
 		name: 'Topaz Image Generative',
 		label: 'Topaz: Image Generative',
-		description: 'Topaz Labs generative image enhancement (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Topaz Labs generative image enhancement (its settings are not published: the image input is a guess)',
+		inputs: topazImageInputs('enhance'),
 		documented: false,
+		inputsFrom: 'guessed',
 	},
 ];

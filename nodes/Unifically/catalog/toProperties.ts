@@ -26,6 +26,10 @@ function describeLimits(spec: InputSpec): string {
 	return limits.length && !spec.description.includes(limits[0]) ? ` (${limits.join('; ')})` : '';
 }
 
+function hintOf(spec: InputSpec): string | undefined {
+	return spec.guessed ? GUESSED_HINT : spec.hint;
+}
+
 function placeholderOf(spec: InputSpec): string | undefined {
 	if (spec.placeholder) return spec.placeholder;
 	if (!spec.url) return undefined;
@@ -73,6 +77,20 @@ export function resourceLocatorProperty(
 }
 
 /**
+ * The name a documented choice shows: its label, else the value with a resolution's K in capitals
+ * ("4k" → "4K", as the form writes 1080p and 4K elsewhere); the API's value stays the option's value.
+ */
+export function optionName(spec: Pick<InputSpec, 'optionLabels'>, value: string | number | boolean): string {
+	const label = spec.optionLabels?.[String(value)];
+	if (label) return label;
+	return typeof value === 'string' && /^\d+k$/.test(value) ? value.toUpperCase() : String(value);
+}
+
+/** The hint of an input whose API key is a guess. */
+export const GUESSED_HINT =
+	"Unifically does not document this model's inputs, so this input's name is a guess. If the model refuses it, leave it empty and give the right name in Additional Fields → Extra Input (JSON)";
+
+/**
  * One catalog input → one n8n field. Required inputs carry n8n's `required` marker (⚠ on an empty
  * one and on the node before running); the displayOptions built in `resourceModelProperties` hide them when the model
  * is an expression, so a model given by expression never trips n8n's check on another model's field.
@@ -81,13 +99,14 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 	const description = (spec.description + describeLimits(spec)).replace(/\.$/, '');
 	const placeholder = placeholderOf(spec);
 	if (withModelDefault) return modelDefaultChoice(spec, description);
+	const hint = hintOf(spec);
 	const base = {
 		displayName: displayNameOf(spec),
 		name: fieldName(spec),
 		description,
 		...(asRequired ? { required: true } : {}),
 		...(placeholder ? { placeholder } : {}),
-		...(spec.hint ? { hint: spec.hint } : {}),
+		...(hint ? { hint } : {}),
 	};
 	if (spec.picker) {
 		const { method, noun } = PICKERS[spec.picker];
@@ -96,8 +115,8 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 	if (spec.options) {
 		// A choice shown in words says the API's value in its description (Suno "v5" → chirp-crow).
 		const options: INodePropertyOptions[] = spec.options.map((option) => {
-			const label = spec.optionLabels?.[String(option)];
-			return label ? { name: label, value: option, description: `Sent as ${option}` } : { name: String(option), value: option };
+			const label = optionName(spec, option);
+			return label !== String(option) ? { name: label, value: option, description: `Sent as ${option}` } : { name: label, value: option };
 		});
 		return { ...base, type: 'options', options, default: spec.formDefault ?? spec.default ?? spec.options[0] };
 	}
@@ -155,9 +174,11 @@ export function binaryInputProperty(spec: InputSpec, asRequired: boolean, firstR
 		...(asRequired ? { required: true } : {}),
 		placeholder: list ? 'data, data_1' : 'data',
 		...(list ? {} : { typeOptions: { binaryDataProperty: true } }),
-		hint: list
-			? `Names of the item's binary fields${limit}, comma-separated: each file is uploaded to Unifically and its URL sent as ${spec.key}`
-			: `The item's binary field holding the file: it is uploaded to Unifically and its URL sent as ${spec.key}`,
+		hint:
+			(list
+				? `Names of the item's binary fields${limit}, comma-separated: each file is uploaded to Unifically and its URL sent as ${spec.key}`
+				: `The item's binary field holding the file: it is uploaded to Unifically and its URL sent as ${spec.key}`) +
+			(spec.guessed ? ` (${spec.key} is a guessed name: if the model refuses it, give the file's URL under the right name in Additional Fields → Extra Input (JSON))` : ''),
 		description: (spec.description + describeLimits(spec)).replace(/\.$/, ''),
 	};
 }
@@ -181,7 +202,7 @@ export const inputTypeProperty: INodeProperties = {
 
 /** The unit a listed value is shown with ("5 s"). */
 const withUnit = (spec: InputSpec, value: string | number | boolean) =>
-	spec.key === 'duration' ? `${value} s` : (spec.optionLabels?.[String(value)] ?? String(value));
+	spec.key === 'duration' ? `${value} s` : optionName(spec, value);
 
 /**
  * A top-level optional input (the main video inputs): its choices after a first one, the model's own
@@ -194,8 +215,8 @@ function modelDefaultChoice(spec: InputSpec, description: string): INodeProperti
 	const options: INodePropertyOptions[] = [
 		{ name: `Default${documented}`, value: '', description: documented ? "The model's documented default" : 'The model decides' },
 		...values.map((value) => {
-			const label = spec.key === 'duration' ? withUnit(spec, value) : spec.optionLabels?.[String(value)];
-			return label && label !== String(value) ? { name: label, value, description: `Sent as ${value}` } : { name: String(value), value };
+			const label = withUnit(spec, value);
+			return label !== String(value) ? { name: label, value, description: `Sent as ${value}` } : { name: label, value };
 		}),
 	];
 	return { displayName: displayNameOf(spec).replace(/ \(Seconds, \d+–\d+\)$/, ' (Seconds)'), name: fieldName(spec), type: 'options', options, default: '', description };
@@ -230,7 +251,9 @@ export const movedPromptProperty: INodeProperties = {
  * `model`, its resource). A model the API doc gives no inputs for shows its optional prompt top-level.
  */
 export function isTopLevel(model: Pick<ModelSpec, 'resource'>, spec: InputSpec): boolean {
-	return !!spec.required || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker;
+	return (
+		!!spec.required || !!spec.guessed || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker
+	);
 }
 
 /**
@@ -250,6 +273,18 @@ export function entriesProperty(spec: InputSpec): INodeProperties | undefined {
 		description: `Sent as ${spec.key}, in this order. ${displayNameOf(spec)} below is used only when no ${entryDisplayName.toLowerCase()} is added here.`,
 		options: [{ displayName: entryDisplayName, name: entry, values: inputs.map((input) => inputToProperty(input, !!input.required)) }],
 	};
+}
+
+/**
+ * Where a top-level field stands in every model's form (n8n's UX guidelines: the main input first):
+ * 0 the main text (the Prompt field, whatever a model calls it, and a dialogue's turns), 1 the files
+ * the model reads (with Input Type just before them), 2 the settings. Within a rank, fields keep the
+ * catalog's order.
+ */
+export type FieldRank = 0 | 1 | 2;
+export function fieldRank(spec: InputSpec): FieldRank {
+	if (fieldName(spec) === 'prompt' || (spec.type === 'json' && spec.required)) return 0;
+	return isMediaInput(spec) ? 1 : 2;
 }
 
 /**
@@ -401,8 +436,10 @@ export function resourceModelProperties(
 	const withMedia = ofResource.filter((model) => model.inputs.some(isMediaInput)).map((model) => model.id);
 	// Each media input shows as a URL field or as binary field names, as Input Type says.
 	const byInputType = (spec: InputSpec, binary: boolean) => (isMediaInput(spec) ? [binary ? 'url' : 'binary'] : undefined);
+	// The model's first required (or guessed: the one file it reads) media input starts at "data".
+	const mainMedia = (input: InputSpec) => (!!input.required || !!input.guessed) && isMediaInput(input);
 	const binaryOf = (model: ModelSpec, spec: InputSpec, asRequired: boolean) =>
-		binaryInputProperty(spec, asRequired, asRequired && model.inputs.find((input) => input.required && isMediaInput(input)) === spec);
+		binaryInputProperty(spec, asRequired, mainMedia(spec) && model.inputs.find(mainMedia) === spec);
 	// A model's fields hide for "Other Model From the API" too: that entry has its own generic fields.
 	const notFor = (modelIds: string[]) => [...ids.filter((id) => !modelIds.includes(id)), OTHER_MODEL];
 	const firstModelId = ids[0] ?? '';
@@ -516,14 +553,18 @@ export function resourceModelProperties(
 	// form keeps its order whichever Input Type is on.
 	const binaryProperties = topLevelGroups(true).map((entry) => entry.property);
 	const placed = new Set<INodeProperties>();
-	const topLevel = topLevelGroups(false).flatMap(({ spec, property }) => {
-		const entries = entriesProperty(spec);
-		if (entries) return [{ ...entries, displayOptions: property.displayOptions }, property];
-		if (!isMediaInput(spec)) return [property];
-		const mine = binaryProperties.filter((binary) => binary.name === binaryFieldName(spec) && !placed.has(binary));
-		mine.forEach((binary) => placed.add(binary));
-		return [property, ...mine];
-	});
+	const ranked = topLevelGroups(false).map((entry, index) => ({ ...entry, index, rank: fieldRank(entry.spec) }));
+	ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
+	const withBinary = (entries: typeof ranked) =>
+		entries.flatMap(({ spec, property }) => {
+			// An input given as entries (dialogue turns): the entries first, then its JSON field.
+			const added = entriesProperty(spec);
+			if (added) return [{ ...added, displayOptions: property.displayOptions }, property];
+			if (!isMediaInput(spec)) return [property];
+			const mine = binaryProperties.filter((binary) => binary.name === binaryFieldName(spec) && !placed.has(binary));
+			mine.forEach((binary) => placed.add(binary));
+			return [property, ...mine];
+		});
 
 	// A model given by an expression (or an id the node does not know yet): the generic Prompt.
 	const genericPrompt: INodeProperties = {
@@ -573,5 +614,16 @@ export function resourceModelProperties(
 		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
-	return [picker, otherModel, inputType, ...topLevel, genericPrompt, otherMedia, additionalFields];
+	// Main text, then Input Type and the files, then the settings (fieldRank). "Other Model From the
+	// API" shows its model, the generic Prompt, Input Type and its Media Inputs in the same order.
+	return [
+		picker,
+		otherModel,
+		...withBinary(ranked.filter((entry) => entry.rank === 0)),
+		genericPrompt,
+		inputType,
+		otherMedia,
+		...withBinary(ranked.filter((entry) => entry.rank > 0)),
+		additionalFields,
+	];
 }

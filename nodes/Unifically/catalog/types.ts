@@ -47,8 +47,6 @@ export interface InputSpec {
 	optionLabels?: Record<string, string>;
 	/** An example shown in the empty field. */
 	placeholder?: string;
-	/** Shown under the field at all times (a guessed key says so here). */
-	hint?: string;
 	/**
 	 * The input applies only while another input of the model has one of these values (Suno's custom
 	 * mode fields): the form hides it otherwise, the node sends it only then, and `required` holds only
@@ -72,6 +70,14 @@ export interface InputSpec {
 	 * itself, which stays for saved workflows and expressions and is used when no entry is added.
 	 */
 	entries?: { name: string; displayName: string; entry: string; entryDisplayName: string; inputs: InputSpec[] };
+	/**
+	 * The API key is a guess: no source names it (docs/api-doc-differences.md says what it is guessed
+	 * from). The form offers it top-level, never required, with a hint saying it is a guess and that
+	 * Extra Input (JSON) takes the right name.
+	 */
+	guessed?: boolean;
+	/** A line under the field (n8n's hint): where a fact comes from when it is not Unifically's own docs. */
+	hint?: string;
 }
 
 /** The lists the form's pickers read (GET paths in methods/listSearch.ts). */
@@ -104,8 +110,11 @@ export interface ModelSpec {
 	/** Whether the API doc documents this model's inputs (false → prompt + extraInput only, unless `inputsFrom`). */
 	documented: boolean;
 	/**
-	 * Where the inputs of a model the API doc does not document come from: Unifically's public model pages
-	 * (docs/api-doc-differences.md lists them, and what is partial or inferred). Extra Input stays.
+	 * Where the inputs of a model the API doc does not document come from (docs/api-doc-differences.md
+	 * lists them, and what is partial, inferred or guessed). Extra Input stays.
+	 * - publicPages: Unifically's public model pages;
+	 * - clientCode: public programs of Unifically's users (no page of Unifically's);
+	 * - guessed: no source names them; the form's main input is a guess (`InputSpec.guessed`).
 	 */
-	inputsFrom?: 'publicPages';
+	inputsFrom?: 'publicPages' | 'clientCode' | 'guessed';
 }

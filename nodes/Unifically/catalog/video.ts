@@ -74,11 +74,26 @@ const klingMode = (proOnly = false): InputSpec =>
 				optionLabels: { std: 'Standard (720p)', pro: 'Pro (1080p)' },
 			};
 
-/** Models whose inputs the API doc does not document: an optional prompt; the node adds extraInput. */
-const undocumentedInputs: InputSpec[] = [
-	prompt(
-		'Text description. The API documentation lists no other inputs for this model: pass them in Extra Input (JSON)',
-	),
+/*
+ * Topaz Video Upscale: the API doc lists the id only and Unifically publishes no page for it. Its
+ * inputs are those of one public web app's model table whose ids all match Unifically's (medium
+ * confidence; docs/api-doc-differences.md).
+ */
+const fromClientCode =
+	"Input name from a public program that uses Unifically, not from Unifically's docs: if the model refuses it, give the right one in Additional Fields → Extra Input (JSON)";
+const topazVideoInputs: InputSpec[] = [
+	urlInput('video_url', 'The video to upscale', { required: true, hint: fromClientCode }),
+	{
+		key: 'resolution',
+		type: 'string',
+		required: true,
+		displayName: 'Output Resolution',
+		description: 'Resolution of the upscaled video (default 4K)',
+		options: ['1080p', '2k', '4k'],
+		default: '4k',
+		hint: fromClientCode.replace('Input name', 'Input name and choices'),
+	},
+	flag('frame_interpolation', 'Whether to add frames for smoother motion (default false)', { default: false }),
 ];
 
 // ---- Google Veo 3.1 ------------------------------------------------------------------------
@@ -378,7 +393,7 @@ export const videoModels: ModelSpec[] = [
 		resource: 'video',
 		name: 'Google Veo 3.1 Fast (720p, 1080p, 4k)',
 		label: 'Google: Veo 3.1 Fast',
-		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4k",
+		description: "Google's fast Veo 3.1 video model, text or start/end frames to video up to 4K",
 		inputs: veoInputs,
 		documented: true,
 	},
@@ -387,7 +402,7 @@ export const videoModels: ModelSpec[] = [
 		resource: 'video',
 		name: 'Google Veo 3.1 Quality (720p, 1080p, 4k)',
 		label: 'Google: Veo 3.1 Quality',
-		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4k",
+		description: "Google's highest-quality Veo 3.1 video model, text or start/end frames to video up to 4K",
 		inputs: veoInputs,
 		documented: true,
 	},
@@ -589,8 +604,9 @@ export const videoModels: ModelSpec[] = [
 		resource: 'video',
 		name: 'Topaz Video Upscale',
 		label: 'Topaz: Video Upscale',
-		description: 'Topaz Labs video upscaling (inputs not documented: use Extra Input)',
-		inputs: undocumentedInputs,
+		description: 'Topaz Labs video upscaling to 1080p, 2K or 4K, optionally with frame interpolation',
+		inputs: topazVideoInputs,
 		documented: false,
+		inputsFrom: 'clientCode',
 	},
 ];

@@ -361,7 +361,31 @@ export function checkAgainstCatalog(
 		itemIndex,
 		description:
 			problems.length > 1
-				? `All problems for model ${model.id}: ${described.join('; ')}`
-				: `Model ${model.id}: ${model.description}`,
+				? `${howToFix(model, problems[0], emptyExpressions)} All problems for model ${model.id}: ${described.join('; ')}`
+				: howToFix(model, problems[0], emptyExpressions),
 	});
+}
+
+/** An error's description: how to fix the problem, in the form's words (what happened is the message). */
+export function howToFix(model: ModelSpec, problem: { key: string; message: string }, emptyExpressions: ReadonlySet<string> = new Set()): string {
+	const spec = model.inputs.find((candidate) => candidate.key === problem.key);
+	if (!spec) return `Correct "${problem.key}" in Additional Fields → Extra Input (JSON).`;
+	const name = `"${displayNameOf(spec)}"`;
+	const what = `${displayNameOf(spec)}: ${spec.description.replace(/\.$/, '')}.`;
+	const orFile = isMediaInput(spec) ? ', or switch Input Type to Binary File to give a file of the item' : '';
+	if (problem.message === 'is required') {
+		if (emptyExpressions.has(problem.key)) {
+			return `The expression in ${name} gave an empty value for this item: check the field of the input data it reads, or type the value. ${what}`;
+		}
+		return `Fill in ${name} in the node's form${orFile}. ${what}`;
+	}
+	if (problem.message.startsWith('is required unless')) {
+		const rule = model.rules?.find((candidate) => candidate.kind === 'atLeastOneOf' && candidate.keys[0] === problem.key);
+		const names = (rule?.kind === 'atLeastOneOf' ? rule.keys : [problem.key]).map((key) => {
+			const input = model.inputs.find((candidate) => candidate.key === key);
+			return `"${input ? displayNameOf(input) : key}"`;
+		});
+		return `Fill in ${names.join(' or ')} in the node's form${orFile}.`;
+	}
+	return `Change ${name} in the node's form. ${what}`;
 }
