@@ -7,7 +7,8 @@
 #      eslint.config.mjs (n8n Cloud rules on every `.ts` outside dist/; tooling is `.cts`, see
 #      jest.config.js), after checking that eslint.config.mjs is exactly the template's;
 #   4. `tsc --noEmit -p tsconfig.tooling.json`: tests, harness, simulator, bench and scripts, type-checked
-#      with the sources they import.
+#      with the sources they import;
+#   5. the TypeScript code blocks of README.md, CONTRIBUTING.md and docs/ (scripts/doc-code.js).
 # Fails on any ESLint or type error (warnings are shown, and do not fail, as in the gate).
 # `--fix` applies ESLint's automatic fixes to the sources (never to dist/).
 # `npm run scan` goes one step further and runs the gate's own scanner code (scripts/scan-package.js).
@@ -46,6 +47,9 @@ n8n-node lint || status=1
 
 echo "== type check: tests, harness, simulator, bench, scripts (tsconfig.tooling.json)"
 tsc --noEmit -p tsconfig.tooling.json || status=1
+
+echo "== type check: the TypeScript blocks of README.md, CONTRIBUTING.md and docs/ (scripts/doc-code.js)"
+node scripts/doc-code.js || status=1
 
 if [[ $status -ne 0 ]]; then
 	echo "lint: FAILED (fix the errors above; n8n's verification gate applies the same rules)" >&2

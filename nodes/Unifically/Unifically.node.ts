@@ -12,9 +12,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { unificallyProperties } from './actions/properties';
 import { MODELS } from './catalog';
 import { OTHER_MODEL } from './catalog/toProperties';
-import { resumeOnCallback, resumeWebhook } from './actions/callbackWait';
-import { ACTION_DESCRIPTION } from './descriptionText';
-import { nothingToRegister } from './helpers/webhookMethods';
+import { resumeOnCallback, resumeWebhook } from './actions/callbackResume';
+import { ACTION_DESCRIPTION } from '../shared/descriptionText';
+import { nothingToRegister } from '../shared/webhookMethods';
 import { router } from './actions/router';
 import { searchApiModels, searchElevenlabsVoices, searchHiggsfieldMotions, searchHiggsfieldVoices } from './methods/listSearch';
 

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'crypto';
 import {
 	NodeConnectionTypes,
 	type IDataObject,
@@ -9,32 +8,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../Unifically/helpers/tasks';
+import { getTask, isFailed, isSucceeded, taskFromCallback, type Task } from '../shared/transport/tasks';
 
-export { taskFromCallback };
-import { TRIGGER_DESCRIPTION } from '../Unifically/descriptionText';
-import { downloadKeepingTask } from '../Unifically/transport/download';
-import { nothingToRegister } from '../Unifically/helpers/webhookMethods';
+import { TRIGGER_DESCRIPTION } from '../shared/descriptionText';
+import { downloadKeepingTask } from '../shared/transport/download';
+import { nothingToRegister } from '../shared/webhookMethods';
 import { inQueue } from './callbackQueue';
+import { NO_CREDENTIAL, notDownloaded, tokensMatch } from './trust';
 import { callbackKey, claim, release } from './seenCallbacks';
-
-/**
- * Why a task came without its files when Download is on and the task could not be read from the API
- * (files are fetched only from the URLs the API returns, never from a posted callback).
- */
-export function notDownloaded(reason: string): string {
-	return `Not downloaded: ${reason}. Files are fetched only from the URLs the API returns for the task, never from the URLs of a posted callback.`;
-}
-
-export const NO_CREDENTIAL = 'no Unifically API credential is selected on the trigger (Verify With API and Download Output Files read the task with it)';
-
-/** Compares in constant time, so a wrong token's response time says nothing about the right one. */
-export function tokensMatch(given: unknown, expected: string): boolean {
-	if (typeof given !== 'string') return false;
-	const a = Buffer.from(given);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function statusGroup(task: Task): string {
 	if (isSucceeded(task)) return 'completed';
@@ -198,8 +179,11 @@ export class UnificallyTrigger implements INodeType {
 		if (!claim(postedKey)) return reply(200, { received: true, emitted: false, duplicate: true });
 		response.status(200).json(settings.verify ? { received: true } : { received: true, emitted: true });
 
-		const items = await inQueue(callbackKey(settings.workflowId, settings.nodeId, '', ''), posted, async (task) =>
-			await itemFor(this, settings, task),
+		const items = await inQueue(
+			callbackKey(settings.workflowId, settings.nodeId, '', ''),
+			posted,
+			async (task) => await itemFor(this, settings, task),
+			(task, error) => this.logger.error(`Unifically Trigger: task ${task.task_id} was acknowledged and is not emitted: ${error.message}`),
 		);
 		return items && items.length > 0 ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
 	}

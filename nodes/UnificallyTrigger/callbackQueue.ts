@@ -11,11 +11,10 @@ import { sleep } from 'n8n-workflow';
  * every item made ready, to be emitted as the items of one execution. The other calls return
  * undefined at once (their task goes out with the leader's execution).
  *
- * Why: measured in n8n 2.41.1 (SQLite), 100 callbacks each starting an execution and each keeping its
- * webhook call busy until its own verification kept n8n so busy that answers took up to 24 s and n8n
- * answered 503 for a while. In n8n 2.x every webhook call of a community node takes an expression
- * isolate (a fresh V8 isolate) for as long as webhook() runs, and every execution writes to the
- * database. A lone callback is emitted after GATHER_MS.
+ * Why: n8n 2.x gives every webhook call of a community node an expression isolate (a fresh V8
+ * isolate) for as long as webhook() runs, and every execution writes to the database: a burst of
+ * callbacks each starting an execution keeps n8n too busy to answer (docs/trigger.md, "Bursts of
+ * callbacks", has the figures). A lone callback is emitted after GATHER_MS.
  */
 const WORKERS = 8;
 const GATHER_MS = 200;
@@ -27,7 +26,13 @@ interface Queue<T> {
 
 const queues = new Map<string, Queue<unknown>>();
 
-export async function inQueue<T, R>(key: string, job: T, work: (job: T) => Promise<R | undefined>): Promise<R[] | undefined> {
+/** `lost` is told of each job whose `work` threw: its callback was acknowledged, and it is not emitted. */
+export async function inQueue<T, R>(
+	key: string,
+	job: T,
+	work: (job: T) => Promise<R | undefined>,
+	lost: (job: T, error: Error) => void,
+): Promise<R[] | undefined> {
 	let queue = queues.get(key) as Queue<T> | undefined;
 	if (!queue) {
 		queue = { jobs: [], leading: false };
@@ -44,7 +49,11 @@ export async function inQueue<T, R>(key: string, job: T, work: (job: T) => Promi
 				Array.from({ length: WORKERS }, async () => {
 					for (let next = jobs.shift(); next !== undefined; next = jobs.shift()) {
 						// `work` reports its own failures; one that throws anyway loses only its own task.
-						const result = await work(next).catch(() => undefined);
+						const job = next;
+						const result = await work(job).catch((error: unknown) => {
+							lost(job, error instanceof Error ? error : new Error(String(error)));
+							return undefined;
+						});
 						if (result !== undefined) ready.push(result);
 					}
 				}),

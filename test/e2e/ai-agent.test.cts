@@ -4,8 +4,9 @@
  * whose credential points at a scripted OpenAI-compatible server (support/scriptedChatModel.ts):
  * it answers with the tool calls a test scripts, then with a final message quoting the tool results.
  *
- * - The tool runs the model picked in its dropdown; the agent gives the prompt and an option: the
- *   simulator receives exactly those (with "Let the Agent Choose", the agent also gives the model),
+ * - The tool runs the model picked in its dropdown; the agent is offered that model's inputs only
+ *   and gives the prompt and an option: the simulator receives exactly those (with "Let the Agent
+ *   Choose", the agent is offered every input of the resource and also gives the model),
  *   and the agent's answer carries the finished task (task_id, output URL).
  * - A task slower than the tool's wait comes back as its task_id with a note; the agent then gets
  *   it with the "Get a task" tool and answers with its output.
@@ -183,12 +184,14 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 		const [first, second] = conversation(FOX.ask);
 		const tool = first.tools.find((candidate) => candidate.name.startsWith('Generate'))!;
 		expect(tool.description).toMatch(/^Generates a video with an AI model .* waits for the task up to its timeout \(60 seconds unless set otherwise\)/);
+		// Veo fixed: only the inputs Veo takes (no duration).
 		expect(Object.keys(tool.parameters.properties ?? {}).sort()).toEqual(
-			['aspect_ratio', 'duration', 'other_inputs', 'prompt', 'resolution', 'start_image_url'].sort(),
+			['aspect_ratio', 'other_inputs', 'prompt', 'resolution', 'start_image_url'].sort(),
 		);
-		// Its example is JSON, and it lists each model's inputs.
+		// Its example is JSON, and it lists Veo's other inputs only.
 		expect(tool.parameters.properties?.other_inputs.description).toContain('for example {"seed": 42}');
-		expect(tool.parameters.properties?.other_inputs.description).toContain('google/veo-3.1-fast = ');
+		expect(tool.parameters.properties?.other_inputs.description).toContain('The other inputs google/veo-3.1-fast takes: end_image_url, seed');
+		expect(tool.parameters.properties?.other_inputs.description).not.toMatch(/duration|kling/);
 
 		// The simulator received exactly what the scripted model chose.
 		const [task] = [...sim.tasks.values()].filter((candidate) => candidate.input.prompt === FOX.args.prompt);
@@ -214,6 +217,11 @@ describe('Unifically as an AI Agent tool in a real n8n', () => {
 		expect(turns).toHaveLength(3);
 		const generate = turns[0].tools.find((candidate) => candidate.name.startsWith('Generate'))!;
 		expect(generate.parameters.properties?.model.description).toContain('kuaishou/kling-2.6 = ');
+		// Letting the agent choose: every argument of the resource, every model's inputs in the hint.
+		expect(Object.keys(generate.parameters.properties ?? {}).sort()).toEqual(
+			['aspect_ratio', 'duration', 'model', 'other_inputs', 'prompt', 'resolution', 'start_image_url'].sort(),
+		);
+		expect(generate.parameters.properties?.other_inputs.description).toContain('google/veo-3.1-fast = ');
 		const descriptions = turns[0].tools.map((candidate) => candidate.description);
 		expect(descriptions).toHaveLength(2);
 		expect(descriptions).toEqual(

@@ -7,7 +7,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { taskFromCallback } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
+import { taskFromCallback } from '../../nodes/shared/transport/tasks';
 import { API_KEY, MODEL, sim, useTriggerSimulator, credentials, trigger, createTask, settledCallback, taskFinished, post, expectNothingEmitted, completedTask } from './support/trigger.cjs';
 
 useTriggerSimulator();

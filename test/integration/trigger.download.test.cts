@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { fileBytes } from '../../simulator/files.cjs';
-import { NO_CREDENTIAL, notDownloaded } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
+import { NO_CREDENTIAL, notDownloaded } from '../../nodes/UnificallyTrigger/trust';
 import { sim, logged, useTriggerSimulator, credentials, trigger, createTask, settledCallback, taskFinished, post, completedTask } from './support/trigger.cjs';
 
 useTriggerSimulator();

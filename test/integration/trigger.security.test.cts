@@ -5,7 +5,7 @@
  * "Node unificallyTrigger" and "Outputs". This file: the secret token (and tokensMatch) and
  * Verify With API against forged callbacks.
  */
-import { tokensMatch } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
+import { tokensMatch } from '../../nodes/UnificallyTrigger/trust';
 import { API_KEY, OTHER_KEY, sim, logged, useTriggerSimulator, credentials, trigger, createTask, settledCallback, taskFinished, post, withToken, expectNothingEmitted, completedTask } from './support/trigger.cjs';
 
 useTriggerSimulator();

@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { retryBackoff } from '../../nodes/Unifically/transport/index';
 import {
 	API_KEY,
 	NODE_NAME,
@@ -18,6 +17,7 @@ import {
 	runUnifically,
 	tasksOfThisTest,
 	uploadsOfThisTest,
+	useRetryBackoff,
 	useSimulator,
 	type BinaryItemSpec,
 } from './support/fixtures.cjs';
@@ -40,9 +40,7 @@ const imageToVideo = (extra: INodeParameters = {}): INodeParameters => ({
 
 describe('Input Type: Binary File → uploaded, then created', () => {
 	const sim = useSimulator({ taskLatencyMs: 200 });
-	const realBackoff = { ...retryBackoff };
-	beforeAll(() => Object.assign(retryBackoff, { baseMs: 20, maxMs: 100 }));
-	afterAll(() => Object.assign(retryBackoff, realBackoff));
+	useRetryBackoff({ baseMs: 20, maxMs: 100 });
 
 	for (const mode of ['default', 'filesystem'] as const) {
 		it(`${mode} mode: the start image is uploaded once (bytes, name and type kept) and its URL is the task's start_image_url`, async () => {
@@ -136,9 +134,7 @@ describe('Input Type: Binary File → uploaded, then created', () => {
 
 describe('Input Type: Binary File → bad input and failing uploads stop the item before any create', () => {
 	const sim = useSimulator({ taskLatencyMs: 200 });
-	const realBackoff = { ...retryBackoff };
-	beforeAll(() => Object.assign(retryBackoff, { baseMs: 20, maxMs: 100 }));
-	afterAll(() => Object.assign(retryBackoff, realBackoff));
+	useRetryBackoff({ baseMs: 20, maxMs: 100 });
 
 	it('a missing binary field: an error naming the parameter, the field and the fields the item has; no request at all', async () => {
 		const result = await runUnifically(sim(), imageToVideo({ startImageBinaryField: 'photo' }), { binaryItems: [{ binary: { data: photo('x') } }] });

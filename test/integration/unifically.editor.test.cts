@@ -107,6 +107,23 @@ describe('Unifically form as the editor changes it', () => {
 		expect(o1.additional).toEqual(['aspectRatio', 'extraInput', 'imageUrls', 'resolution']);
 	});
 
+	it('as n8n 2.41.1\'s editor does (seen in Chromium): a value is kept only while a field of its name stays shown (issue #30, item 3, open)', () => {
+		// Suno's Tags under Additional Fields: Custom Mode off hides them, so the editor's list clears them.
+		let values = editorChange({ resource: 'audio', operation: 'generate' }, 'model', 'suno-ai/music');
+		values = editorChange(values, 'additionalFields', { tags: 'synthwave', title: 'Road' });
+		values = editorChange(editorChange(values, 'custom', false), 'custom', true);
+		expect(values.additionalFields).toEqual({ title: 'Road' });
+		// Input Type → Binary File → URL: the Start Image URL typed is gone.
+		let hailuo = editorChange({ resource: 'video', operation: 'generate' }, 'model', 'hailuo/minimax-2.3-fast');
+		hailuo = editorChange(hailuo, 'startImageUrl', 'https://example.com/a.png');
+		hailuo = editorChange(editorChange(hailuo, 'inputType', 'binary'), 'inputType', 'url');
+		expect(hailuo.startImageUrl).toBe('');
+		// Resource → Task → back: Task shows no Prompt.
+		let veo = editorChange({ resource: 'video', operation: 'generate' }, 'prompt', 'A fox');
+		veo = editorChange(editorChange(veo, 'resource', 'task'), 'resource', 'video');
+		expect(veo.prompt).toBe('');
+	});
+
 	it('Suno Music in simple mode: an empty Song Description is an issue (required), in custom mode an empty Prompt is not', () => {
 		const base = { resource: 'audio', operation: 'generate', model: 'suno-ai/music' };
 		expect(Object.keys(issuesOf({ ...base, custom: false }))).toEqual(['prompt']);

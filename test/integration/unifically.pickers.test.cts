@@ -11,7 +11,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { HarnessNodeTypes, UNIFICALLY, searchList } from '../../harness/engine.cjs';
 import { OTHER_MODEL } from '../../nodes/Unifically/catalog/toProperties';
-import { readListAnswer } from '../../nodes/Unifically/transport/lists';
+import { readListAnswer } from '../../nodes/shared/transport/lists';
 import { LIST_SHAPES, type ListShape } from '../../simulator/lists.cjs';
 import {
 	NODE_NAME,

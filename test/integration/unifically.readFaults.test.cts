@@ -6,7 +6,7 @@
  *
  * The simulator fails a seeded share of status reads (a mix of the API's 500 JSON error, a gateway's
  * 502 HTML page and a dropped connection). The backoff between retried reads is the production code
- * with a shorter schedule (`retryBackoff`), so that forty batches run in minutes; the real
+ * with a shorter schedule (the credential's `retryBackoff`), so that forty batches run in minutes; the real
  * schedule (1 s … 30 s) runs in the end-to-end test (test/e2e/callback-wait.test.cts). The forty
  * seeded batches (20 at 30 %, 20 at 50 %) are in unifically.readFaults.batches{30,50}{a,b}.test.cts, so
  * that Jest runs them beside this file (support/readFaults.cts).

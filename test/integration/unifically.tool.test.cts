@@ -9,6 +9,7 @@ import type { INodeParameters, INodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { AGENT_CHOOSES_MODEL } from '../../nodes/Unifically/actions/tool';
+import { modelsOf } from '../../nodes/Unifically/catalog/index';
 import { getNodeType, node, runWorkflow, MANUAL_TRIGGER, SET_ITEMS, UNIFICALLY, chain } from '../../harness/engine.cjs';
 import { credentialsFor, receivedInput, simTask, useSimulator } from './support/fixtures.cjs';
 
@@ -148,7 +149,7 @@ describe('the tool variant’s form', () => {
 		const example = /for example (\{.*?\})\./.exec(String(asTool.otherInputs))?.[1];
 		expect(example).toBe('{"seed": 42}');
 		expect(JSON.parse(example!)).toEqual({ seed: 42 });
-		for (const name of ['prompt', 'aspectRatio', 'resolution', 'duration', 'startImageUrl', 'otherInputs']) {
+		for (const name of ['prompt', 'aspectRatio', 'resolution', 'startImageUrl', 'otherInputs']) {
 			// n8n's marker: the editor shows "Defined automatically by the model"
 			expect(asTool[name]).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('[a-z_]+', '.*', 'string', ''\) \}\}$/);
 		}
@@ -166,6 +167,44 @@ describe('the tool variant’s form', () => {
 		expect(asNode.model).toBe('google/veo-3.1-fast');
 		expect(JSON.stringify(asNode)).not.toContain('$fromAI');
 		expect(asNode.toolDescription).toBeUndefined();
+	});
+
+	/** The `$fromAI()` arguments n8n offers the agent for these values: key → description. */
+	const argumentsOffered = (values: INodeParameters) =>
+		Object.fromEntries(
+			Object.values(filled(tool, values))
+				.map((value) => /\$fromAI\('([a-z_]+)', '(.*?)', 'string'/.exec(String(value)))
+				.filter((match): match is RegExpExecArray => match !== null)
+				.map((match) => [match[1], match[2]]),
+		);
+
+	it('with Veo fixed, the agent is offered no Duration, and Other Inputs lists only Veo\'s own other inputs', () => {
+		const veo = argumentsOffered({ resource: 'video', operation: 'generate', model: 'google/veo-3.1-fast' });
+		expect(Object.keys(veo).sort()).toEqual(['aspect_ratio', 'other_inputs', 'prompt', 'resolution', 'start_image_url']);
+		expect(veo.other_inputs).toContain('The other inputs google/veo-3.1-fast takes: end_image_url, seed');
+		expect(veo.other_inputs).not.toMatch(/duration|kling|sora|hailuo/);
+		// Letting the agent choose: every argument, and every model's inputs in the hint (as before).
+		const chooses = argumentsOffered({ resource: 'video', operation: 'generate', model: AGENT_CHOOSES_MODEL });
+		expect(Object.keys(chooses).sort()).toEqual(['aspect_ratio', 'duration', 'model', 'other_inputs', 'prompt', 'resolution', 'start_image_url']);
+		for (const entry of modelsOf('video')) expect(chooses.other_inputs).toContain(`${entry.id} = `);
+	});
+
+	it.each(['video', 'image', 'audio'] as const)('%s: every fixed model is offered exactly the arguments it takes, and a hint naming only its inputs', (resource) => {
+		for (const entry of modelsOf(resource)) {
+			for (const operation of ['generate', 'create', 'estimateCost']) {
+				const offered = argumentsOffered({ resource, operation, model: entry.id });
+				const keys = entry.inputs.map((spec) => spec.key);
+				const own = Object.keys(offered).filter((key) => key !== 'other_inputs');
+				// Each argument is an input of the model; Other Inputs names the rest of them, and nothing else.
+				expect([entry.id, own.filter((key) => !keys.includes(key))]).toEqual([entry.id, []]);
+				const rest = keys.filter((key) => !own.includes(key));
+				const hint = offered.other_inputs;
+				for (const key of rest) expect([entry.id, key, hint.includes(key)]).toEqual([entry.id, key, true]);
+				const named = /takes: (.*)$/.exec(hint)?.[1].split(', ').map((text) => text.split(' ')[0]) ?? [];
+				expect([entry.id, named]).toEqual([entry.id, rest]);
+				if (rest.length === 0) expect(hint).toMatch(/^Leave empty/);
+			}
+		}
 	});
 
 	it('Task → Get as a tool takes its task_id from the agent', () => {

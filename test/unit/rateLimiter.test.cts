@@ -1,12 +1,12 @@
 /**
  * The per-key rate limiter on its own: the pure model of what the API's answers say
- * (nodes/Unifically/transport/keyModel.ts) on numbers, and the gate that hands out slots
+ * (nodes/shared/transport/keyModel.ts) on numbers, and the gate that hands out slots
  * (transport/RateLimiter.ts) on a virtual clock — exact times, no real waiting, nothing that a busy
  * machine can disturb. Each test names the rule it protects (RULES in keyModel.ts, the list in
  * RateLimiter.ts).
  */
-import { isHandSplit, KeyModel, nextShare, ownInWindow, plannedBudget, RULES } from '../../nodes/Unifically/transport/keyModel';
-import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/Unifically/transport/RateLimiter';
+import { isHandSplit, KeyModel, nextShare, ownInWindow, plannedBudget, RULES } from '../../nodes/shared/transport/keyModel';
+import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/shared/transport/RateLimiter';
 
 import { VirtualClock } from './support/virtualClock.cjs';
 

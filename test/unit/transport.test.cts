@@ -1,4 +1,4 @@
-import { retryAfterMs } from '../../nodes/Unifically/transport/index';
+import { retryAfterMs } from '../../nodes/shared/transport/index';
 
 const rateLimited = (headers: Record<string, string>, message = 'Too many requests') => ({
 	statusCode: 429,

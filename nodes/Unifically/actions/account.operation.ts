@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getAccount } from '../helpers/account';
+import { getAccount } from '../../shared/transport/account';
 import { Batch } from './batch';
 
 /** Account → Get: the dropdown's entry. */

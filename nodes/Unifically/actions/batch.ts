@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { getAccount, isRestricted, type Account } from '../helpers/account';
+import { getAccount, isRestricted, type Account } from '../../shared/transport/account';
 import { withUploadedFiles } from '../helpers/files';
 import { readTaskRequest, type TaskRequest } from '../helpers/input';
 import { pollUntilSettled, type PendingTask, type PollOutcome } from '../helpers/polling';
-import { createTask, estimateCost, isSucceeded, mapWithConcurrency, taskFailedMessage, type Task } from '../helpers/tasks';
-import { downloadOutputs } from '../transport/download';
-import { momentText } from '../transport/errors';
+import { mapWithConcurrency } from '../helpers/concurrency';
+import { createTask, estimateCost, isSucceeded, taskFailedMessage, type Task } from '../../shared/transport/tasks';
+import { downloadOutputs } from '../../shared/transport/download';
+import { momentText } from '../../shared/transport/errors';
 import type { RunOptions } from './options';
-import { CancelledError, type CancelSignal } from '../transport';
+import { CancelledError, type CancelSignal } from '../../shared/transport';
 import { readToolTaskRequest } from './tool';
 import { isToolRun } from './toolMode';
 

@@ -1,18 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	IRunExecutionData,
-	IWebhookDescription,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TaskRequest } from '../helpers/input';
-import { getTask, isSettled, isSucceeded, taskFailedMessage, taskFromCallback, type Task } from '../helpers/tasks';
-import { downloadKeepingTask } from '../transport/download';
+import { isSucceeded, type Task } from '../../shared/transport/tasks';
 import type { Batch } from './batch';
+import { CALLBACK_MARK, callbackStateOf, failedItemJson, readAndRecordFinished, stateKey } from './callbackState';
 import type { RunOptions } from './options';
 
 /**
@@ -45,18 +37,6 @@ import type { RunOptions } from './options';
  *   timed-out execution goes on up to about a minute after its timeout.
  */
 
-/** The resume webhook: n8n's waiting-webhook route `/<executionId>/<nodeId>` (as send-and-wait nodes use). */
-export const resumeWebhook: IWebhookDescription = {
-	name: 'default',
-	httpMethod: 'POST',
-	responseMode: 'onReceived',
-	path: '={{ $nodeId }}',
-	restartWebhook: true,
-	isFullPath: true,
-};
-
-const CALLBACK_MARK = 'waiting_for_callback';
-
 function timeoutItem(itemIndex: number, taskId: string, model: string, timeoutSeconds: number): INodeExecutionData {
 	return {
 		json: {
@@ -81,27 +61,6 @@ function resumeUrlOf(context: IExecuteFunctions): string {
 	const url = new URL(resumeUrl);
 	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(context.getNode().id)}`;
 	return url.toString();
-}
-
-/**
- * Reads from the API each task not yet in `known`, newest first, and records every finished one in
- * `known`; stops at the first unfinished one (usually one read tells). True when every task of
- * `taskIds` is finished. With `retryUntil`, a read failing transiently is retried with backoff until
- * then (see getTask).
- */
-async function readAndRecordFinished(
-	context: IExecuteFunctions | IWebhookFunctions,
-	taskIds: string[],
-	known: Map<string, Task>,
-	retryUntil?: number,
-) {
-	for (const taskId of [...taskIds].reverse()) {
-		if (known.has(taskId)) continue;
-		const task = await getTask(context, taskId, undefined, undefined, retryUntil);
-		if (!isSettled(task)) return false;
-		known.set(taskId, task);
-	}
-	return true;
 }
 
 /**
@@ -140,10 +99,14 @@ export async function createAndWaitForCallbacks(
 	const taskIds = pending.map((task) => task.taskId);
 	const { finished } = callbackStateOf(stateKey(context.getExecutionId(), context.getNode().id, taskIds));
 	if (await checkAfterCreating(context, taskIds, finished)) {
-		// Emitted as just read: no second read of each task.
+		// Emitted as just read: no second read of each task. A failed task is an item with its error, as
+		// on resume (the resumed execution cannot fail), so the mode behaves one way whenever tasks end.
+		const settled = pending.map((task) => ({ ...task, task: { model: task.model, ...finished.get(task.taskId)! } }));
+		for (const { itemIndex, task } of settled.filter(({ task }) => !isSucceeded(task))) batch.set(itemIndex, failedItemJson(task));
+		const succeeded = settled.filter(({ task }) => isSucceeded(task));
 		await batch.recordOutcomes(
-			pending,
-			pending.map((task) => ({ kind: 'settled' as const, task: { model: task.model, ...finished.get(task.taskId)! } })),
+			succeeded,
+			succeeded.map(({ task }) => ({ kind: 'settled' as const, task })),
 			options,
 		);
 		return batch.output();
@@ -163,171 +126,4 @@ export async function createAndWaitForCallbacks(
 	context.getExecuteData().data.main[0] = timeoutItems;
 	await context.putExecutionToWait(new Date(Date.now() + options.timeoutMs));
 	return [waitingItems];
-}
-
-/** The waiting node's input items, as saved with the execution (see the header). */
-function waitingItemsOf(context: IWebhookFunctions): INodeExecutionData[] | undefined {
-	// n8n's webhook context carries the waiting execution's data; it is not part of the typed interface.
-	const runExecutionData = (context as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
-	const nodeName = context.getNode().name;
-	const entry = runExecutionData?.executionData?.nodeExecutionStack.find((stacked) => stacked.node.name === nodeName);
-	return entry?.data.main?.[0] ?? undefined;
-}
-
-/**
- * What this n8n process has learned about one waiting execution's tasks. Callbacks of a batch tend to
- * arrive together; each used to read every other task from the API (n callbacks × n reads, enough to
- * hit the API's 10 reads/s and its 60 s ban). Here a finished task never changes, so it is read once,
- * and one callback at a time (the "leader") does the reading for all: the others answer, leave their
- * task id in `pending` and return at once. That matters in n8n 2.x: every webhook call holds an
- * expression isolate of its own (a fresh V8 isolate) for as long as the node's webhook() runs, so 100
- * calls each waiting for their turn to read would keep 100 isolates alive. Per process only (in queue
- * mode each webhook process learns on its own); forgotten after an hour unused.
- */
-interface ExecutionCallbacks {
-	finished: Map<string, Task>;
-	/** Task ids whose callback arrived and that the leader has not read yet. */
-	pending: string[];
-	/** A call is reading for all (see above). */
-	leading: boolean;
-	resumed: boolean;
-	usedAt: number;
-}
-
-const STATE_TTL_MS = 60 * 60_000;
-const callbackStates = new Map<string, ExecutionCallbacks>();
-
-const stateKey = (executionId: string, nodeId: string, taskIds: string[]) => `${executionId}\u0000${nodeId}\u0000${taskIds.join(',')}`;
-
-function callbackStateOf(key: string): ExecutionCallbacks {
-	const now = Date.now();
-	for (const [other, state] of callbackStates) if (now - state.usedAt > STATE_TTL_MS) callbackStates.delete(other);
-	let state = callbackStates.get(key);
-	if (!state) {
-		state = { finished: new Map(), pending: [], leading: false, resumed: false, usedAt: now };
-		callbackStates.set(key, state);
-	}
-	state.usedAt = now;
-	return state;
-}
-
-/**
- * A task's callback. Answers at once; resumes the execution (returns `workflowData`) only when every
- * task of it has finished, with each task as read from the API — never from the posted body, so a
- * forged callback can neither inject an output nor resume early. Each posted task is read once; when
- * no callback is left to read, the other tasks are read newest first, stopping at the first
- * unfinished one (callbacks refused while the execution was still running are lost, see the header);
- * tasks already known finished are not read again. Once the execution has resumed, later callbacks
- * leave it alone.
- */
-export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const response = this.getResponseObject();
-	const posted = taskFromCallback(this.getBodyData());
-	if (!posted) {
-		response.status(400).json({ error: 'The body is not a Unifically task (expected task_id and status)' });
-		return { noWebhookResponse: true };
-	}
-	response.status(200).json({ received: true });
-
-	const items = waitingItemsOf(this);
-	if (!items) return { noWebhookResponse: true };
-	const tasks = items.filter((item) => item.json[CALLBACK_MARK] && typeof item.json.task_id === 'string');
-	const taskIds = tasks.map((item) => String(item.json.task_id));
-	if (!taskIds.includes(posted.task_id)) return { noWebhookResponse: true };
-
-	const state = callbackStateOf(stateKey(this.getExecutionId(), this.getNode().id, taskIds));
-	if (state.resumed || state.finished.has(posted.task_id)) return { noWebhookResponse: true };
-	state.pending.push(posted.task_id);
-	if (state.leading) return { noWebhookResponse: true };
-	state.leading = true;
-	try {
-		return await readForAll(this, state, items, taskIds);
-	} finally {
-		state.leading = false;
-	}
-}
-
-/**
- * How long the leader keeps retrying a read that fails transiently (a 5xx, a gateway's page, a
- * network error): the node's timeout. The wait's own end is not known here (n8n clears it before
- * calling the webhook) but comes sooner, so a read is never given up while the execution still
- * waits; one still retrying after n8n resumed the execution on its timeout resumes nothing.
- */
-function waitTimeoutMsOf(context: IWebhookFunctions): number {
-	let timeout: unknown;
-	try {
-		timeout = (context.getNodeParameter('options', {}) as { timeout?: unknown }).timeout;
-	} catch {
-		// An expression that cannot be evaluated here: the default below.
-	}
-	return Math.max(1, Number(timeout) || 900) * 1000;
-}
-
-/** The leader's work: reads the posted tasks, then (when none is left) the others; resumes when all have finished. */
-async function readForAll(
-	context: IWebhookFunctions,
-	state: ExecutionCallbacks,
-	items: INodeExecutionData[],
-	taskIds: string[],
-): Promise<IWebhookResponseData> {
-	const known = state.finished;
-	const retryUntil = Date.now() + waitTimeoutMsOf(context);
-	for (;;) {
-		try {
-			for (let taskId = state.pending.shift(); taskId !== undefined; taskId = state.pending.shift()) {
-				await readAndRecordFinished(context, [taskId], known, retryUntil);
-			}
-			if (!(await readAndRecordFinished(context, taskIds, known, retryUntil))) {
-				// Callbacks that came in meanwhile are read now; otherwise keep waiting. (Nothing is
-				// awaited between this check and the return: a callback arriving after it leads.)
-				if (state.pending.length > 0) continue;
-				return { noWebhookResponse: true };
-			}
-		} catch (error) {
-			// The API could not be read: it answered an error, or kept failing for as long as the wait
-			// can last. A webhook that throws makes n8n fail the whole waiting execution, so keep waiting:
-			// the next callback, or the timeout (which emits every task_id), takes it from here.
-			context.logger.warn(`Unifically: a callback could not check the tasks with the API: ${(error as Error).message}`);
-			if (state.pending.length > 0) continue;
-			return { noWebhookResponse: true };
-		}
-		const output = await finishedItems(context, items, known);
-		state.resumed = true;
-		return { noWebhookResponse: true, workflowData: [output] };
-	}
-}
-
-/** The node's output on resume: each task as read from the API (failed ones as error items), other items as they were. */
-async function finishedItems(context: IWebhookFunctions, items: INodeExecutionData[], known: Map<string, Task>) {
-	const options = context.getNodeParameter('options', {}) as { download?: boolean; binaryPropertyName?: string };
-	const output: INodeExecutionData[] = [];
-	for (const item of items) {
-		if (!item.json[CALLBACK_MARK]) {
-			output.push(item);
-			continue;
-		}
-		const itemIndex = (item.pairedItem as { item: number } | undefined)?.item ?? output.length;
-		const task: Task = { ...known.get(String(item.json.task_id))! };
-		if (task.model === undefined) task.model = item.json.model as string;
-		if (!isSucceeded(task)) {
-			const failure: IDataObject = {
-				task_id: task.task_id,
-				status: task.status,
-				model: task.model,
-				error: taskFailedMessage(task),
-			};
-			output.push({ json: failure, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		// Generate downloads unless told not to (as readOptions: `options.download` defaults to true for Generate).
-		const emitted = options.download !== false
-			? await downloadKeepingTask(context, task, options.binaryPropertyName?.trim() || 'data', itemIndex)
-			: { task };
-		output.push({
-			json: emitted.task,
-			...(emitted.binary ? { binary: emitted.binary } : {}),
-			pairedItem: { item: itemIndex },
-		});
-	}
-	return output;
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { estimateCost } from '../helpers/tasks';
+import { estimateCost } from '../../shared/transport/tasks';
 import { Batch, roundPrice } from './batch';
 
 export const description: INodeProperties[] = [];

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getTask, isFailed, taskFailedMessage } from '../helpers/tasks';
+import { getTask, isFailed, taskFailedMessage } from '../../shared/transport/tasks';
 import { Batch } from './batch';
 import { optionsCollection, readOptions } from './options';
 

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
 import { isToolRun, TOOL_TIMEOUT_SECONDS } from './toolMode';
 
@@ -110,10 +110,15 @@ export interface RunOptions {
 	waitMode: 'poll' | 'callback';
 }
 
-/** The node-level options (read from the first item: they configure the run, not each task). */
-export function readOptions(context: IExecuteFunctions, itemIndex = 0): RunOptions {
-	const operation = context.getNodeParameter('operation', 0, '') as string;
-	const options = context.getNodeParameter('options', itemIndex, {}) as {
+/**
+ * The node-level options (read from the first item: they configure the run, not each task). The
+ * webhook side of Until Callback reads them too, where n8n has no items.
+ */
+export function readOptions(context: IExecuteFunctions | IWebhookFunctions, itemIndex = 0): RunOptions {
+	const parameter = (name: string, fallback: unknown): unknown =>
+		'getInputData' in context ? context.getNodeParameter(name, itemIndex, fallback) : context.getNodeParameter(name, fallback);
+	const operation = parameter('operation', '') as string;
+	const options = parameter('options', {}) as {
 		callbackUrl?: string;
 		timeout?: number;
 		download?: boolean;

@@ -102,24 +102,40 @@ function agentFields(resource: Resource): INodeProperties[] {
 		description: 'The agent gives the model ID (its description lists every model and its inputs)',
 		displayOptions: { show: { ...show, model: [AGENT_CHOOSES_MODEL] } },
 	};
-	const fixedModelInputs = (key: string) =>
-		key === OTHER_INPUTS
-			? `${agentDescriptions[key]}. The inputs each model takes: ${describeModelsForAgent(resource)}`
-			: agentDescriptions[key];
-	const inputs = [...AGENT_INPUTS[resource], OTHER_INPUTS].map(
+	// n8n offers the agent the `$fromAI()` arguments of the displayed fields only: with a model fixed,
+	// an input it does not take (Veo's duration) is hidden, so the agent is never asked for it.
+	const takers = (key: string) => models.filter((entry) => entry.inputs.some((spec) => spec.key === key)).map((entry) => entry.id);
+	const inputs = AGENT_INPUTS[resource].map(
 		(key): INodeProperties => ({
-			displayName: key === OTHER_INPUTS ? 'Other Inputs (JSON)' : labelOf(key),
+			displayName: labelOf(key),
 			name: parameterName(key),
 			type: 'string',
-			default: fromAi(key, fixedModelInputs(key), ''),
-			description:
-				key === OTHER_INPUTS
-					? 'Further inputs of the model as a JSON object (API keys). Set by the agent by default.'
-					: `Sent as ${key} when the model takes it. Set by the agent by default; type a value to fix it.`,
-			displayOptions: { show },
+			default: fromAi(key, agentDescriptions[key], ''),
+			description: `Sent as ${key} when the model takes it. Set by the agent by default; type a value to fix it.`,
+			displayOptions: { show: { ...show, model: [AGENT_CHOOSES_MODEL, ...takers(key)] } },
 		}),
 	);
-	return [model, modelFromAgent, ...inputs];
+	// Other Inputs: its hint lists every model's inputs when the agent chooses, else the fixed model's
+	// inputs that have no argument of their own (one field per model, shown for that model only).
+	const otherInputs = (forModel: ModelSpec | undefined): INodeProperties => ({
+		displayName: 'Other Inputs (JSON)',
+		name: parameterName(OTHER_INPUTS),
+		type: 'string',
+		default: fromAi(OTHER_INPUTS, otherInputsHint(resource, forModel), ''),
+		description: 'Further inputs of the model as a JSON object (API keys). Set by the agent by default.',
+		displayOptions: { show: { ...show, model: [forModel?.id ?? AGENT_CHOOSES_MODEL] } },
+	});
+	return [model, modelFromAgent, ...inputs, otherInputs(undefined), ...models.map(otherInputs)];
+}
+
+/** What the agent reads about `other_inputs`: the inputs it may give there, for one model or all. */
+export function otherInputsHint(resource: Resource, model: ModelSpec | undefined): string {
+	if (!model) return `${agentDescriptions[OTHER_INPUTS]}. The inputs each model takes: ${describeModelsForAgent(resource)}`;
+	const others = model.inputs.filter((spec) => !AGENT_INPUTS[resource].includes(spec.key));
+	const required = (spec: InputSpec) => (spec.required ? ' (required)' : '');
+	return others.length
+		? `${agentDescriptions[OTHER_INPUTS]}. The other inputs ${model.id} takes: ${others.map((spec) => describeInput(spec) + required(spec)).join(', ')}`
+		: `Leave empty: ${model.id} takes no inputs besides the other arguments`;
 }
 
 const labelOf = (key: string) =>

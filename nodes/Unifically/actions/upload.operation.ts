@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { uploadBinary } from '../transport/upload';
+import { uploadBinary } from '../../shared/transport/upload';
 import { Batch } from './batch';
 
 /** File → Upload: the dropdown's entry and its one field. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CancelSignal } from '../transport';
-import { uploadBinary, type UploadedFile } from '../transport/upload';
+import type { CancelSignal } from '../../shared/transport';
+import { uploadBinary, type UploadedFile } from '../../shared/transport/upload';
 import type { TaskRequest } from './input';
 
 /**

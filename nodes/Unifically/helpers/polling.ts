@@ -4,8 +4,8 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { CancelledError, isTransientReadFailure, type ApiContext, type CancelSignal, type RequestTiming } from '../transport';
-import { getTask, isSettled, isSucceeded, type Task } from './tasks';
+import { CancelledError, isTransientReadFailure, type ApiContext, type CancelSignal, type RequestTiming } from '../../shared/transport';
+import { getTask, isSettled, isSucceeded, type Task } from '../../shared/transport/tasks';
 
 /**
  * When to read a task. Status reads share one budget per key (10/s), and at a thousand items that

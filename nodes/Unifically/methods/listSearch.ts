@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { findModel } from '../catalog';
-import { matching, readList, toSearchItems } from '../transport/lists';
+import { matching, readList, toSearchItems } from '../../shared/transport/lists';
 
 /*
  * The lists behind the form's pickers (n8n's resource locator, "From List"). Where a list cannot be

@@ -72,12 +72,37 @@ export function tasksOfThisTest(sim: Simulator) {
 	return [...sim.tasks.values()].filter((task) => !before.has(task.id));
 }
 
+/** The credential's retry schedule for this describe block (`useRetryBackoff`); the real one otherwise. */
+let retryBackoff: ICredentialDataDecryptedObject | undefined;
+
+/**
+ * A shorter retry schedule for the fault runs of a describe block, given to the node as the
+ * credential's `retryBackoff` (transport/index.ts `backoffOf`): the production code path, another schedule.
+ */
+export function useRetryBackoff(backoff: { baseMs: number; maxMs: number; untilDeadlineMaxMs?: number }) {
+	beforeAll(() => {
+		retryBackoff = { ...backoff };
+	});
+	afterAll(() => {
+		retryBackoff = undefined;
+	});
+}
+
 export function credentialsFor(
 	sim: Simulator,
 	apiKey = API_KEY,
 	extra: ICredentialDataDecryptedObject = {},
 ): Record<string, ICredentialDataDecryptedObject> {
-	return { unificallyApi: { apiKey, baseUrl: sim.url, uploadUrl: `${sim.url}/upload`, requestsPerSecond: 10, ...extra } };
+	return {
+		unificallyApi: {
+			apiKey,
+			baseUrl: sim.url,
+			uploadUrl: `${sim.url}/upload`,
+			requestsPerSecond: 10,
+			...(retryBackoff ? { retryBackoff } : {}),
+			...extra,
+		},
+	};
 }
 
 export interface UnificallyRun {

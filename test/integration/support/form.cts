@@ -45,7 +45,7 @@ export const media = (resource: string, model: string, operation = 'generate') =
  * `useNodeSettingsParameters.updateNodeParameter`): keep the values that differ from their defaults
  * and are displayed, set the new value, drop option values that are no longer valid
  * (`removeMismatchedOptionValues` in `ndv.utils.ts`, ported below), then fill in the defaults of
- * what is now displayed.
+ * what is now displayed; then its parameter list clears what it no longer shows (clearUndisplayed).
  */
 export function editorChange(parameters: INodeParameters, name: string, value: INodeParameters[string]): INodeParameters {
 	const kept = deepCopy(NodeHelpers.getNodeParameters(description.properties, parameters, false, false, NODE, description) ?? {});
@@ -61,7 +61,57 @@ export function editorChange(parameters: INodeParameters, name: string, value: I
 				: options.some((option) => option.value === kept[property.name]);
 		if (!valid && NodeHelpers.displayParameter(kept, property, NODE, description)) delete kept[property.name];
 	}
-	return NodeHelpers.getNodeParameters(description.properties, kept, true, false, NODE, description) ?? {};
+	const after = NodeHelpers.getNodeParameters(description.properties, kept, true, false, NODE, description) ?? {};
+	return clearUndisplayed(parameters, after);
+}
+
+/** The names the editor's parameter list shows (it never lists a `hidden` parameter), with each shown collection's fields that hold a value. */
+function listed(values: INodeParameters): Map<string, Set<string>> {
+	const filled = NodeHelpers.getNodeParameters(description.properties, values, true, false, NODE, description) ?? {};
+	const shown = new Map<string, Set<string>>();
+	for (const property of description.properties) {
+		if (property.type === 'hidden' || !NodeHelpers.displayParameter(filled, property, NODE, description)) continue;
+		const fields = new Set(shown.get(property.name) ?? []);
+		if (property.type === 'collection') {
+			const value = (filled[property.name] ?? {}) as INodeParameters;
+			for (const field of (property.options ?? []) as INodeProperties[]) {
+				if (field.type !== 'hidden' && value[field.name] !== undefined && NodeHelpers.displayParameterPath(filled, field, property.name, NODE, description)) {
+					fields.add(field.name);
+				}
+			}
+		}
+		shown.set(property.name, fields);
+	}
+	return shown;
+}
+
+/**
+ * n8n 2.x's parameter list (editor-ui `ParameterInputList`, a watcher on the parameters it shows)
+ * sets a parameter to undefined as soon as it stops being shown, at the top level and in a
+ * collection: a value survives a switch only while a parameter of its name stays shown.
+ */
+function clearUndisplayed(before: INodeParameters, after: INodeParameters): INodeParameters {
+	const was = listed(before);
+	const now = listed(after);
+	const cleared = deepCopy(after);
+	let changed = false;
+	for (const [name, fields] of was) {
+		if (!now.has(name)) {
+			if (cleared[name] !== undefined) {
+				delete cleared[name];
+				changed = true;
+			}
+			continue;
+		}
+		const collection = cleared[name] as INodeParameters | undefined;
+		for (const field of fields) {
+			if (!now.get(name)!.has(field) && collection && collection[field] !== undefined) {
+				delete collection[field];
+				changed = true;
+			}
+		}
+	}
+	return changed ? (NodeHelpers.getNodeParameters(description.properties, cleared, true, false, NODE, description) ?? {}) : after;
 }
 
 /** The ⚠ issues n8n shows on the node (and checks before running a workflow). */

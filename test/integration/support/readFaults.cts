@@ -6,9 +6,8 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { retryBackoff } from '../../../nodes/Unifically/transport/index';
 import type { FailRule, Simulator } from '../../../simulator/server.cjs';
-import { API_KEY, NODE_NAME, prompts, receivedInput, runUnifically, useSimulator } from './fixtures.cjs';
+import { API_KEY, NODE_NAME, prompts, receivedInput, runUnifically, useRetryBackoff, useSimulator } from './fixtures.cjs';
 
 export const GATEWAY_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
 
@@ -35,9 +34,7 @@ const injectedErrors = (sim: Simulator) =>
 
 /** Shorter backoff for the fault runs: the production code path, another schedule. */
 export function useShortReadBackoff() {
-	const real = { ...retryBackoff };
-	beforeAll(() => Object.assign(retryBackoff, { baseMs: 50, maxMs: 800, untilDeadlineMaxMs: 1000 }));
-	afterAll(() => Object.assign(retryBackoff, real));
+	useRetryBackoff({ baseMs: 50, maxMs: 800, untilDeadlineMaxMs: 1000 });
 }
 
 /**

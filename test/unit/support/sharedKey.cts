@@ -6,7 +6,7 @@
  * the same run: the limiter's rules are tried on many interleavings (start moments, network delays
  * in and out) that a real run on a shared machine only meets by chance.
  */
-import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/Unifically/transport/RateLimiter';
+import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/shared/transport/RateLimiter';
 import { seededRandom as random } from '../../../simulator/server.cjs';
 
 import { VirtualClock } from './virtualClock.cjs';

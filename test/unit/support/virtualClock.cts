@@ -3,7 +3,7 @@
  * waiting on the clock has run, straight to the next timer. A minute of several processes sharing
  * a key runs in milliseconds, and the same seed gives the same run.
  */
-import type { Clock } from '../../../nodes/Unifically/transport/RateLimiter';
+import type { Clock } from '../../../nodes/shared/transport/RateLimiter';
 
 interface Timer {
 	at: number;

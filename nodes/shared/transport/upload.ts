@@ -129,7 +129,7 @@ export async function uploadBinary(
 	const binary: IBinaryData = context.helpers.assertBinaryData(itemIndex, field);
 	const fileName = binary.fileName || `${field}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 	const mimeType = binary.mimeType || 'application/octet-stream';
-	const { uploadUrl } = await connectionOf(context);
+	const { uploadUrl, backoff } = await connectionOf(context);
 	const gate = gateFor(uploadUrl);
 	const boundary = `----n8nUnifically${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 	const head = Buffer.from(`--${boundary}\r\nContent-Disposition: ${dispositionOf(fileName)}\r\nContent-Type: ${mimeType}\r\n\r\n`);
@@ -191,6 +191,6 @@ export async function uploadBinary(
 			throw failed(response ? `the upload service is unavailable (${answer.unavailable}) after ${attempt} attempts` : `${answer.unavailable} after ${attempt} attempts`);
 		}
 		if (response?.statusCode === 429) gate.pausedUntil = Math.max(gate.pausedUntil, Date.now() + retryAfterMs(response));
-		else await sleep(backoffMs(attempt));
+		else await sleep(backoffMs(backoff, attempt));
 	}
 }

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiRequest, type ApiContext } from '../transport';
+import { apiRequest, type ApiContext } from './index';
 
 /** The account as the node outputs it (Account → Get). */
 export interface Account extends IDataObject {
@@ -30,7 +30,7 @@ export function accountFrom(data: IDataObject): Account {
 }
 
 export async function getAccount(context: ApiContext, itemIndex?: number): Promise<Account> {
-	return accountFrom(await apiRequest<IDataObject>(context, 'status', 'GET', '/v1/account', undefined, itemIndex));
+	return accountFrom(await apiRequest<IDataObject>(context, { kind: 'status', method: 'GET', path: '/v1/account', itemIndex }));
 }
 
 /** Whether the account is restricted now. */

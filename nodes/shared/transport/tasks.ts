@@ -1,11 +1,17 @@
 /**
  * The API's tasks: what a task object says (status, failure, callback body), the requests on tasks
- * (create, dry-run price, read) and the URLs of a task's output. Waiting for tasks is `./polling`.
+ * (create, dry-run price, read) and the URLs of a task's output. Waiting for tasks is `helpers/polling`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiRequest, type ApiContext, type CancelSignal, type RequestTiming } from '../transport';
-import type { TaskRequest } from './input';
+import { apiRequest, type ApiContext, type CancelSignal, type RequestTiming } from './index';
+
+/** What a create sends: the model, its input, and the item it is for (for errors). */
+export interface TaskBody {
+	model: string;
+	input: IDataObject;
+	itemIndex: number;
+}
 
 /** The API's task object, unwrapped from `data`. */
 export interface Task extends IDataObject {
@@ -53,13 +59,13 @@ export const taskFailedMessage = (task: Task) => `Task ${task.task_id} failed: $
 
 export async function createTask(
 	context: ApiContext,
-	request: TaskRequest,
+	request: TaskBody,
 	callbackUrl?: string,
 	cancel?: CancelSignal,
 ): Promise<Task> {
 	const body: IDataObject = { model: request.model, input: request.input };
 	if (callbackUrl) body.callback_url = callbackUrl;
-	const data = await apiRequest<IDataObject>(context, 'create', 'POST', '/v1/tasks', body, request.itemIndex, cancel);
+	const data = await apiRequest<IDataObject>(context, { kind: 'create', method: 'POST', path: '/v1/tasks', body, itemIndex: request.itemIndex, cancel });
 	const taskId = data.task_id ?? data.id;
 	if (typeof taskId !== 'string' && typeof taskId !== 'number') {
 		throw new Error(`The API accepted the task but returned no task_id: ${JSON.stringify(data).slice(0, 300)}`);
@@ -69,11 +75,11 @@ export async function createTask(
 
 export async function estimateCost(
 	context: ApiContext,
-	request: TaskRequest,
+	request: TaskBody,
 	cancel?: CancelSignal,
 ): Promise<number> {
 	const body: IDataObject = { model: request.model, input: request.input, dry_run: true };
-	const data = await apiRequest<IDataObject>(context, 'create', 'POST', '/v1/tasks', body, request.itemIndex, cancel);
+	const data = await apiRequest<IDataObject>(context, { kind: 'create', method: 'POST', path: '/v1/tasks', body, itemIndex: request.itemIndex, cancel });
 	const cost = Number(data.cost ?? data.price ?? data.estimated_cost);
 	if (!Number.isFinite(cost)) throw new Error(`The API returned no cost: ${JSON.stringify(data).slice(0, 300)}`);
 	return cost;
@@ -90,17 +96,14 @@ export async function getTask(
 	timing?: RequestTiming,
 	retryUntil?: number,
 ): Promise<Task> {
-	const data = await apiRequest<IDataObject>(
-		context,
-		'status',
-		'GET',
-		`/v1/tasks/${encodeURIComponent(taskId)}`,
-		undefined,
+	const data = await apiRequest<IDataObject>(context, {
+		kind: 'status',
+		method: 'GET',
+		path: `/v1/tasks/${encodeURIComponent(taskId)}`,
 		itemIndex,
-		undefined,
 		timing,
 		retryUntil,
-	);
+	});
 	return { ...data, task_id: String(data.task_id ?? taskId), status: String(data.status ?? 'unknown') };
 }
 
@@ -118,22 +121,4 @@ export function outputUrls(output: unknown): string[] {
 	};
 	visit(output);
 	return urls;
-}
-
-/** Runs `work` over `values` with at most `limit` at a time, keeping order. */
-export async function mapWithConcurrency<T, R>(
-	values: T[],
-	limit: number,
-	work: (value: T, index: number) => Promise<R>,
-): Promise<R[]> {
-	const results = new Array<R>(values.length);
-	let next = 0;
-	const workers = Array.from({ length: Math.min(limit, values.length) }, async () => {
-		while (next < values.length) {
-			const index = next++;
-			results[index] = await work(values[index], index);
-		}
-	});
-	await Promise.all(workers);
-	return results;
 }

@@ -1,8 +1,8 @@
 import type { IBinaryKeyData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { Task } from '../helpers/tasks';
-import { outputUrls } from '../helpers/tasks';
+import type { Task } from './tasks';
+import { outputUrls } from './tasks';
 
 type DownloadContext = IExecuteFunctions | IWebhookFunctions;
 
