@@ -32,7 +32,7 @@ import './engine/environment.cjs';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionBaseError,
 	ExecutionStatus,
@@ -43,6 +43,8 @@ import type {
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
+	INodeParameters,
 	INodeType,
 	IPinData,
 	IRun,
@@ -58,7 +60,8 @@ import { UnexpectedError, Workflow } from 'n8n-workflow';
 
 import { useBinaryDataMode, binaryDataOf, type BinaryDataMode } from './engine/binaryData.cjs';
 import { HarnessCredentialsHelper, attachCredentials } from './engine/credentials.cjs';
-import { HarnessNodeTypes } from './engine/nodeTypes.cjs';
+import { HarnessNodeTypes, UNIFICALLY } from './engine/nodeTypes.cjs';
+import { node as buildNode } from './engine/builders.cjs';
 
 export * from './engine/binaryData.cjs';
 export * from './engine/builders.cjs';
@@ -260,6 +263,53 @@ async function execute(
 	const finishedAt = Date.now();
 
 	return buildResult(run, { executionId, executionOrder, startedAt, finishedAt, binaryDataMode, binaryDataService });
+}
+
+export interface SearchListOptions {
+	/** The node's parameters as the editor sends them (its current values, defaults filled). */
+	parameters: INodeParameters;
+	/** The `methods.listSearch` method a resource locator names (`searchListMethod`). */
+	method: string;
+	filter?: string;
+	paginationToken?: string;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** The parameter's path, as the editor sends it (default `parameters.<method>`). */
+	path?: string;
+	/** The node type (default the Unifically node). */
+	type?: string;
+}
+
+/**
+ * A resource locator's "From List" call, as n8n's server makes it (DynamicNodeParametersService
+ * `getResourceLocatorResults`): a node with the editor's current parameters in a one-node workflow,
+ * n8n-core's real LoadOptionsContext (credentials, `httpRequestWithAuthentication`,
+ * `getCurrentNodeParameter`), then the node type's listSearch method.
+ */
+export async function searchList(options: SearchListOptions): Promise<INodeListSearchResult> {
+	const type = options.type ?? UNIFICALLY;
+	const nodeTypes = new HarnessNodeTypes();
+	const credentialsHelper = new HarnessCredentialsHelper(options.credentials);
+	const [listNode] = attachCredentials([buildNode('Temp-Node', type, options.parameters)], nodeTypes, options.credentials);
+	const workflow = new Workflow({ id: WORKFLOW_ID, nodes: [listNode], connections: {}, active: false, nodeTypes });
+	const executionId = randomUUID();
+	const workflowData: IWorkflowBase = {
+		id: WORKFLOW_ID,
+		name: 'List search',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [listNode],
+		connections: {},
+	};
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const additionalData = buildAdditionalData({ hooks, credentialsHelper, executionId });
+	additionalData.currentNodeParameters = options.parameters;
+	const context = new LoadOptionsContext(workflow, listNode, additionalData, options.path ?? `parameters.${options.method}`);
+	const method = nodeTypes.getByNameAndVersion(type, listNode.typeVersion).methods?.listSearch?.[options.method];
+	if (!method) throw new UnexpectedError(`The node has no listSearch method "${options.method}"`);
+	return await method.call(context, options.filter, options.paginationToken);
 }
 
 export function buildAdditionalData({

@@ -9,6 +9,7 @@ import { accountInfo, setAccount } from './accounts.cjs';
 import { addRateFailure, clearRateFailures, currentFaults, validateRule } from './faults.cjs';
 import { readBody, sendError, sendJson } from './responses.cjs';
 import { isPlainObject, resetStats, snapshot, type SimContext } from './state.cjs';
+import { LIST_SHAPES } from './lists.cjs';
 import type { FailEndpoint, FailRule, SimulatorConfig } from './types.cjs';
 import { listUploads } from './uploads.cjs';
 
@@ -146,6 +147,10 @@ export function configure(sim: SimContext, changes: Partial<SimulatorConfig>): S
 		if (changes.accountShape !== 'restricted' && changes.accountShape !== 'withSuccess')
 			throw new Error('accountShape must be restricted or withSuccess');
 		sim.config.accountShape = changes.accountShape;
+	}
+	if (changes.listShape !== undefined) {
+		if (!LIST_SHAPES.includes(changes.listShape)) throw new Error(`listShape must be one of ${LIST_SHAPES.join(', ')}`);
+		sim.config.listShape = changes.listShape;
 	}
 	return { ...sim.config, faults: currentFaults(sim) };
 }

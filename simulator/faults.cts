@@ -7,7 +7,7 @@ import type { FailEndpoint, FailRule } from './types.cjs';
 
 export function validateRule(value: unknown): FailRule {
 	if (!isPlainObject(value)) throw new Error('a failure rule must be an object');
-	const endpoints: FailEndpoint[] = ['create', 'dryRun', 'status', 'account', 'file', 'upload'];
+	const endpoints: FailEndpoint[] = ['create', 'dryRun', 'status', 'account', 'file', 'upload', 'list'];
 	if (!endpoints.includes(value.endpoint as FailEndpoint))
 		throw new Error(`endpoint must be one of ${endpoints.join(', ')}`);
 	if (typeof value.status !== 'number' || !Number.isInteger(value.status) || (value.status !== 0 && (value.status < 100 || value.status > 599)))

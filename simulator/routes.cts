@@ -8,6 +8,7 @@ import type * as http from 'node:http';
 
 import { accountAnswer, refuseRestricted } from './accounts.cjs';
 import { handleControl } from './control.cjs';
+import { isListPath, listAnswer } from './lists.cjs';
 import { fileStream } from './files.cjs';
 import { takeFailure } from './faults.cjs';
 import { priceOf, roundUsd } from './pricing.cjs';
@@ -133,6 +134,19 @@ export async function handleAccount(sim: SimContext, req: http.IncomingMessage, 
 	sendJson(res, 200, accountAnswer(sim, token, account), headers);
 }
 
+/** A list the node's pickers read (lists.cts): counted as a GET, with its own fault endpoint `list`. */
+export async function handleList(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+	await readBody(req);
+	const admitted = await admit(sim, req, res, 'status');
+	if (!admitted) return;
+	const { state, headers } = admitted;
+	state.stats.listReads++;
+	sim.stats.listReads++;
+	const failure = takeFailure(sim, 'list');
+	if (failure) return sendFailure(sim, req, res, state, failure, headers);
+	sendJson(res, 200, listAnswer(sim, url), headers);
+}
+
 export async function handleFile(sim: SimContext, req: http.IncomingMessage, res: http.ServerResponse, taskId: string, name: string) {
 	await readBody(req);
 	if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(sim, res, undefined, 405, undefined, undefined, { Allow: 'GET, HEAD' });
@@ -230,6 +244,11 @@ export async function handle(sim: SimContext, req: http.IncomingMessage, res: ht
 	}
 	if (/^(?:\/v1)?\/account\/?$/.test(path)) {
 		if (method === 'GET') return handleAccount(sim, req, res);
+		await readBody(req);
+		return sendError(sim, res, undefined, 405, undefined, undefined, { Allow: 'GET' });
+	}
+	if (isListPath(path)) {
+		if (method === 'GET') return handleList(sim, req, res, url);
 		await readBody(req);
 		return sendError(sim, res, undefined, 405, undefined, undefined, { Allow: 'GET' });
 	}

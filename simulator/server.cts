@@ -43,6 +43,7 @@ import type { AddressInfo } from 'node:net';
 import { accountInfo, setAccount } from './accounts.cjs';
 import { configure, failNext, reset } from './control.cjs';
 import { currentFaults, seededRandom } from './faults.cjs';
+import { LISTED_ONLY_MODELS } from './lists.cjs';
 import { SIM_MODELS } from './models.cjs';
 import { roundUsd } from './pricing.cjs';
 import { sendError } from './responses.cjs';
@@ -73,13 +74,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			maxUploadBytes: options.maxUploadBytes ?? null,
 			fetchInputUrls: options.fetchInputUrls ?? false,
 			accountShape: options.accountShape ?? 'restricted',
+			listShape: options.listShape ?? 'data',
 		},
-		models: new Map((options.models ?? SIM_MODELS).map((model) => [model.id, model])),
+		models: new Map((options.models ?? [...SIM_MODELS, ...LISTED_ONLY_MODELS]).map((model) => [model.id, model])),
 		tasks: new Map(),
 		accounts: new Map(),
 		keyStates: new Map(),
-		failures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [] },
-		rateFailures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [] },
+		failures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [], list: [] },
+		rateFailures: { create: [], dryRun: [], status: [], account: [], file: [], upload: [], list: [] },
 		draws: {},
 		timers: new Set(),
 		callbackRequests: new Set(),

@@ -52,6 +52,7 @@ export function emptyKeyStats(): KeyStats {
 		dryRuns: 0,
 		statusReads: 0,
 		accountReads: 0,
+		listReads: 0,
 		rateLimited: 0,
 		errors: {},
 		spentUsd: 0,

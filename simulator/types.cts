@@ -2,6 +2,7 @@
  * The simulator's public types: its options, settings, fault rules, counters and handle
  * (`startSimulator` in server.cts returns a `Simulator`).
  */
+import type { ListShape } from './lists.cjs';
 import type { SimModel } from './modelTypes.cjs';
 import type { SimTask } from './tasks.cjs';
 
@@ -18,9 +19,10 @@ export type AccountShape = 'restricted' | 'withSuccess';
  * Which requests a failure rule hits: `create` a real `POST /v1/tasks`, `dryRun` a `POST` with
  * `dry_run: true`, `status` a `GET /v1/tasks/:id`, `account` a `GET /v1/account` (or `/account`),
  * `file` a `GET`/`HEAD /files/...`, `upload` a `PUT /upload` with a valid key (the storage upload;
- * the files it serves under `/uploads/` are never failed).
+ * the files it serves under `/uploads/` are never failed), `list` a `GET` of a list the pickers read
+ * (`/v1/models`, the ElevenLabs voices, Higgsfield's voices and motions).
  */
-export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'account' | 'file' | 'upload';
+export type FailEndpoint = 'create' | 'dryRun' | 'status' | 'account' | 'file' | 'upload' | 'list';
 
 export interface FailRule {
 	endpoint: FailEndpoint;
@@ -108,6 +110,8 @@ export interface SimulatorOptions {
 	 * are checked, in memory).
 	 */
 	fetchInputUrls?: boolean;
+	/** How the voice and motion lists are wrapped (lists.cts `ListShape`; default `data`). */
+	listShape?: ListShape;
 }
 
 /** Settings that can be changed while running (`configure()`, `POST /__sim/config`). */
@@ -126,6 +130,7 @@ export interface SimulatorConfig {
 	maxUploadBytes: number | null;
 	fetchInputUrls: boolean;
 	accountShape: AccountShape;
+	listShape: ListShape;
 	/** The standing fault rules (those with `rate`), all endpoints; `[]` for none. */
 	faults: FailRule[];
 }
@@ -153,6 +158,8 @@ export interface KeyStats {
 	statusReads: number;
 	/** Account reads (`GET /v1/account`, `GET /account`) that passed the rate limit and authentication. */
 	accountReads: number;
+	/** Reads of the pickers' lists (models, voices, motions). */
+	listReads: number;
 	/** 429 answers sent (real bans and injected ones). */
 	rateLimited: number;
 	/** Error answers by HTTP status ("400", "429", "500" …). */

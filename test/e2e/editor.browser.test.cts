@@ -59,6 +59,55 @@ const BINARY_NODE = 'Animate Picture';
 const PICTURE = { name: 'start-frame-editor.png', field: 'picture' } as const;
 const BINARY_PROMPT = 'The picture comes to life, the camera slowly pushes in';
 const DOCS_IMAGE = path.join(ROOT, 'docs/images/binary-input.png');
+const PICKERS_ID = 'unifEditorPicks1';
+/** ElevenLabs' premade voice "Rachel", one of the voices the simulator lists. */
+const RACHEL = '21m00Tcm4TlvDq8ikWAM';
+
+/** ElevenLabs Multi-Voice Dialogue, no turn yet: the voice is picked from the API's list. */
+function pickersWorkflow(): WorkflowJson {
+	return {
+		id: PICKERS_ID,
+		name: 'Editor pickers',
+		nodes: [
+			{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'p2',
+				name: 'Dialogue',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'audio', operation: 'create', model: 'elevenlabs/text-to-dialogue' },
+				credentials: credential,
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Dialogue', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+const OTHER_MODEL_ID = 'unifEditorOther1';
+
+/** "Other Model From the API", no model picked yet. */
+function otherModelWorkflow(): WorkflowJson {
+	return {
+		id: OTHER_MODEL_ID,
+		name: 'Editor other model',
+		nodes: [
+			{ id: 'o1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'o2',
+				name: 'Newer Model',
+				type: UNIFICALLY_NODE,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { resource: 'video', operation: 'create', model: '__other__', prompt: 'A fox runs through the snow' },
+				credentials: credential,
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Newer Model', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
 
 function binaryInputWorkflow(picturePath: string): WorkflowJson {
 	return {
@@ -204,7 +253,15 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		const picturePath = path.join(n8n.workDir, 'pictures', PICTURE.name);
 		fs.mkdirSync(path.dirname(picturePath), { recursive: true });
 		fs.writeFileSync(picturePath, picture);
-		await n8n.importWorkflows([loadExample('generate-video'), trapsWorkflow(), triggerWorkflow(), binaryInputWorkflow(picturePath), sixModelsWorkflow()]);
+		await n8n.importWorkflows([
+			loadExample('generate-video'),
+			trapsWorkflow(),
+			triggerWorkflow(),
+			binaryInputWorkflow(picturePath),
+			sixModelsWorkflow(),
+			pickersWorkflow(),
+			otherModelWorkflow(),
+		]);
 		await n8n.publishWorkflow(TRIGGER_ID);
 		await n8n.start();
 		await n8n.login(); // creates the owner account (POST /rest/owner/setup)
@@ -859,5 +916,101 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		if (await binaryTab.isVisible().catch(() => false)) await binaryTab.click();
 		await photographForm(['inputType', 'startImageBinaryField', 'prompt']);
 		await closeNode();
+	});
+	// ---- choices from the API's lists ----------------------------------------------------------------
+
+	uiTest('Multi-Voice Dialogue without JSON: Add Turn, type the line, pick the voice from the API\'s list; saved and sent as its ID', async () => {
+		await openWorkflow(PICKERS_ID, 'Dialogue');
+		await openNode('Dialogue');
+		await ndv().getByText('Add Turn', { exact: true }).first().click();
+		const text = ndv().getByTestId('parameter-input-text').locator('textarea, input').first();
+		await text.fill('[excitedly] We did it!');
+		const voice = ndv().getByTestId('resource-locator-voice');
+		await voice.waitFor();
+		await voice.getByTestId('rlc-input').first().click();
+		// The simulator's four voices, each by its name and ID.
+		const rachel = page.getByText(`Rachel (${RACHEL})`, { exact: true });
+		await rachel.waitFor({ timeout: 20_000 });
+		expect(await page.getByText(/^(Rachel|Domi|Antoni|Arnold) \(\w+\)$/).filter({ visible: true }).count()).toBe(4);
+		await snap('dialogue-voice-list');
+		await rachel.click();
+		await page.waitForTimeout(300);
+		// The picker's inputs: the mode ("From list"), then the picked voice by name.
+		const shown = await voice.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+		expect(shown).toEqual(['From list', expect.stringMatching(/^Rachel/)]);
+		expect(await parameterProblems()).toEqual([]);
+		await closeNode();
+		await expect(canvasNode('Dialogue').getByTestId('node-issues').count()).resolves.toBe(0);
+		await page.keyboard.press('Control+s');
+		const saved = await waitFor(
+			'the workflow saved with the turn',
+			async () => {
+				const { data } = await n8n.rest<{ data: WorkflowJson }>('GET', `/rest/workflows/${PICKERS_ID}`);
+				const parameters = data.nodes.find((node) => node.name === 'Dialogue')!.parameters as { dialogueTurns?: { turn?: Array<{ text: string; voice: { value: string } }> } };
+				return parameters.dialogueTurns?.turn?.[0]?.voice?.value === RACHEL ? parameters : undefined;
+			},
+			{ timeoutMs: 20_000, intervalMs: 500 },
+		);
+		expect(saved.dialogueTurns!.turn![0]).toMatchObject({ text: '[excitedly] We did it!', voice: { __rl: true, mode: 'list', value: RACHEL } });
+
+		// Run it: the API gets the dialogue array with the voice's plain ID.
+		sim.resetStats();
+		const executionsBefore = n8n.executions({ workflowId: PICKERS_ID }).length;
+		await page.getByTestId('execute-workflow-button').click();
+		const execution = await waitFor(
+			'the run saved',
+			() => n8n.executions({ workflowId: PICKERS_ID, includeData: true }).slice(executionsBefore).find((record) => record.status !== 'running' && record.status !== 'new'),
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		expect(execution.status).toBe('success');
+		const [created] = nodeItems(execution.run!, 'Dialogue');
+		expect(sim.tasks.get(String(created.json.task_id))?.input).toEqual({ dialogue: [{ text: '[excitedly] We did it!', voice: RACHEL }] });
+		await closeNotifications();
+	});
+	uiTest('Other Model From the API: the list offers the video models GET /v1/models lists beyond the catalog; the picked one is created', async () => {
+		await openWorkflow(OTHER_MODEL_ID, 'Newer Model');
+		await openNode('Newer Model');
+		const model = ndv().getByTestId('resource-locator-otherModel');
+		await model.waitFor();
+		await model.getByTestId('rlc-input').first().click();
+		const seedance = page.getByText('Seedance 2.0 Fast (bytedance/seedance-2.0-fast)', { exact: true });
+		await seedance.waitFor({ timeout: 20_000 });
+		// The simulator's four listed-only video models; no catalog model, no image or audio model.
+		const listed = page.getByText(/^.+ \((bytedance|xai|google|kuaishou|openai|suno-ai)\/[\w.-]+\)$/).filter({ visible: true });
+		expect((await listed.allInnerTexts()).sort()).toEqual([
+			'Grok Imagine Video (xai/grok-imagine-video)',
+			'Kling 2.6 Video (kuaishou/kling-2.6-video)',
+			'Seedance 2.0 Fast (bytedance/seedance-2.0-fast)',
+			'Veo 3.1 Lite (google/veo-3.1-lite)',
+		]);
+		await snap('other-model-list');
+		await seedance.click();
+		await page.waitForTimeout(300);
+		expect(await parameterProblems()).toEqual([]);
+		await closeNode();
+		expect(await canvasNode('Newer Model').innerText()).toContain('Create Task: seedance-2.0-fast');
+		await page.keyboard.press('Control+s');
+		await waitFor(
+			'the workflow saved with the model',
+			async () => {
+				const { data } = await n8n.rest<{ data: WorkflowJson }>('GET', `/rest/workflows/${OTHER_MODEL_ID}`);
+				const parameters = data.nodes.find((node) => node.name === 'Newer Model')!.parameters as { otherModel?: { value?: string } };
+				return parameters.otherModel?.value === 'bytedance/seedance-2.0-fast' ? parameters : undefined;
+			},
+			{ timeoutMs: 20_000, intervalMs: 500 },
+		);
+		const executionsBefore = n8n.executions({ workflowId: OTHER_MODEL_ID }).length;
+		await page.getByTestId('execute-workflow-button').click();
+		const execution = await waitFor(
+			'the run saved',
+			() => n8n.executions({ workflowId: OTHER_MODEL_ID, includeData: true }).slice(executionsBefore).find((record) => record.status !== 'running' && record.status !== 'new'),
+			{ timeoutMs: 60_000, intervalMs: 500 },
+		);
+		expect(execution.status).toBe('success');
+		const [created] = nodeItems(execution.run!, 'Newer Model');
+		expect(created.json).toMatchObject({ model: 'bytedance/seedance-2.0-fast', status: 'pending' });
+		const task = sim.tasks.get(String(created.json.task_id));
+		expect([task?.model, task?.input]).toEqual(['bytedance/seedance-2.0-fast', { prompt: 'A fox runs through the snow' }]);
+		await closeNotifications();
 	});
 });

@@ -3,6 +3,7 @@
  * models of its own table (rate limit, callbacks and injected failures: simulator.limits.test.cts).
  */
 import { fileBytes } from '../../simulator/files.cjs';
+import { LISTED_ONLY_MODELS } from '../../simulator/lists.cjs';
 import { SIM_MODELS, type SimModel } from '../../simulator/models.cjs';
 import { evaluatePrice, priceOf } from '../../simulator/pricing.cjs';
 import {
@@ -326,5 +327,43 @@ describe('simulator: its model table’s public-page models and Suno modes', () 
 		const s = await catalogSim();
 		const reply = await create(s, freshKey(), { model, input });
 		expect([reply.status, reply.body.data?.status]).toEqual([200, 'pending']);
+	});
+});
+
+describe('simulator: the lists the pickers read', () => {
+	it('GET /v1/models: every model served, OpenAI-style, by category; the listed-only ones can be created', async () => {
+		const s = await sim({ models: undefined }); // the default table, not the test models
+		const key = freshKey();
+		const all = await call(s.url, 'GET', '/v1/models', key);
+		expect(all.status).toBe(200);
+		const data = (all.body as { object: string; data: Array<Record<string, string>> }).data;
+		expect(data).toHaveLength(SIM_MODELS.length + LISTED_ONLY_MODELS.length);
+		expect(data.find((model) => model.id === 'bytedance/seedance-2.0-fast')).toEqual({
+			id: 'bytedance/seedance-2.0-fast',
+			object: 'model',
+			display_name: 'Seedance 2.0 Fast',
+			owned_by: 'bytedance',
+			provider_display: 'ByteDance',
+			category: 'video',
+		});
+		const images = (await call(s.url, 'GET', '/v1/models?category=image', key)).body as { data: Array<{ category: string }> };
+		expect(new Set(images.data.map((model) => model.category))).toEqual(new Set(['image']));
+		const created = await create(s, key, { model: 'kuaishou/kling-2.6-video', input: { prompt: 'x', anything: [1, 2] } });
+		expect(created.status).toBe(200);
+	});
+
+	it('the voice and motion lists need the key, answer GET only, and fail on request (endpoint "list")', async () => {
+		const s = await sim();
+		expect((await call(s.url, 'GET', '/v1/resources/elevenlabs/voices', undefined)).status).toBe(401);
+		expect((await call(s.url, 'POST', '/higgsfield/voices', freshKey(), {})).status).toBe(405);
+		const page = (await call(s.url, 'GET', '/higgsfield/motions?size=30&preset_family=higgsfield&cursor=30', freshKey())).body as {
+			data: Array<{ id: string }>;
+			next_cursor?: string;
+		};
+		expect([page.data.length, page.next_cursor]).toEqual([10, undefined]);
+		s.failNext({ endpoint: 'list', status: 502 });
+		expect((await call(s.url, 'GET', '/higgsfield/voices', freshKey())).status).toBe(502);
+		expect((await call(s.url, 'GET', '/higgsfield/voices', freshKey())).status).toBe(200);
+		expect(s.stats().listReads).toBe(3);
 	});
 });

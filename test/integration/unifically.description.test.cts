@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { MODELS, binaryFieldName, fieldName, isMediaInput, modelsOf, parameterName } from '../../nodes/Unifically/catalog/index';
-import { fieldRank, isMainVideoInput } from '../../nodes/Unifically/catalog/toProperties';
+import { OTHER_MODEL, fieldRank, isMainVideoInput } from '../../nodes/Unifically/catalog/toProperties';
 import { UnificallyApi } from '../../credentials/UnificallyApi.credentials';
 import { UnificallyTrigger } from '../../nodes/UnificallyTrigger/UnificallyTrigger.node';
 import { HarnessNodeTypes, UNIFICALLY } from '../../harness/engine.cjs';
@@ -57,6 +57,8 @@ describe('Unifically node description', () => {
 	it.each(['video', 'image', 'audio'] as const)('lists every %s model of the API doc, and only those, by its API id', (resource) => {
 		const picker = form({ resource, operation: 'generate' }).byName('model');
 		const values = (picker?.options as INodePropertyOptions[]).map((option) => option.value);
+		// …then, last, the models the API lists beyond them.
+		expect(values.pop()).toBe(OTHER_MODEL);
 		expect([...values].sort()).toEqual(modelsOf(resource).map((model) => model.id).sort());
 		expect(new Set(values).size).toBe(values.length);
 	});
@@ -223,7 +225,7 @@ describe('Unifically node description', () => {
 	it('names every model "Provider: Model (API id)": the id visible and searchable (n8n filters options by name)', () => {
 		for (const resource of ['video', 'image', 'audio']) {
 			const picker = form({ resource, operation: 'generate' }).byName('model');
-			for (const option of picker?.options as INodePropertyOptions[]) {
+			for (const option of (picker?.options as INodePropertyOptions[]).filter((entry) => entry.value !== OTHER_MODEL)) {
 				expect(option.name).toMatch(/^(Google|OpenAI|MiniMax|Higgsfield|Kling|Topaz|Black Forest Labs|Suno|ElevenLabs): [^()]+ \(\S+\)$/);
 				expect(option.name).toContain(`(${String(option.value)})`);
 			}
@@ -268,14 +270,15 @@ describe('Unifically node description', () => {
 			const applies = (spec: (typeof model.inputs)[number]) =>
 				!spec.shownWhen || spec.shownWhen.in.includes(shown.filled[parameterName(spec.shownWhen.key)] as boolean);
 			const inputs = model.inputs.filter(applies);
-			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || spec.guessed || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
-			const topLevel = inputs.filter(isTop).map(fieldName);
+			// A picker (a list the API serves) is top-level too; an input given as entries shows them before its JSON field.
+			const isTop = (spec: (typeof model.inputs)[number]) => spec.required || spec.guessed || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker;
+			const topLevel = inputs.filter(isTop).flatMap((spec) => (spec.entries ? [spec.entries.name, fieldName(spec)] : [fieldName(spec)]));
 			const optional = inputs.filter((spec) => !isTop(spec)).map(fieldName);
 			const hasMedia = inputs.some(isMediaInput);
 			const modelFields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options', 'inputType'].includes(name));
 			expect(modelFields.sort()).toEqual([...topLevel].sort());
 			expect(shown.additional).toEqual([...optional, 'extraInput'].sort());
-			for (const spec of inputs.filter((candidate) => candidate.required)) {
+			for (const spec of inputs.filter((candidate) => candidate.required && !candidate.entries)) {
 				expect(shown.byName(fieldName(spec))?.required).toBe(true);
 			}
 			// Input Type only for a model with media inputs, URL by default: the form above is the URL form.
@@ -296,7 +299,9 @@ describe('Unifically node description', () => {
 				const shown = form({ resource: model.resource, operation: 'generate', model: model.id, inputType, ...(custom === undefined ? {} : { custom }) });
 				const specOf = (name: string) =>
 					model.inputs.find((spec) => fieldName(spec) === name && (!spec.shownWhen || spec.shownWhen.in.includes(custom as boolean))) ??
-					model.inputs.find((spec) => isMediaInput(spec) && binaryFieldName(spec) === name);
+					model.inputs.find((spec) => isMediaInput(spec) && binaryFieldName(spec) === name) ??
+					// The dialogue's Turns: the main text, as its JSON field.
+					model.inputs.find((spec) => spec.entries?.name === name);
 				const fields = shown.names.filter((name) => !['resource', 'operation', 'model', 'additionalFields', 'options'].includes(name));
 				const ranks = fields.map((name) => (name === 'inputType' ? 1 : fieldRank(specOf(name)!)));
 				expect({ model: model.id, custom, fields, ranks }).toEqual({ model: model.id, custom, fields, ranks: [...ranks].sort() });

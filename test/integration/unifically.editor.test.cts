@@ -97,8 +97,12 @@ describe('Unifically form as the editor changes it', () => {
 		const stt = media('audio', 'elevenlabs/speech-to-text');
 		expect(stt.byName('audioUrl')?.required).toBe(true);
 		expect((stt.additionalField('timestampsGranularity')?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(['none', 'word', 'character']);
-		// Dialogue: top-level and required, starting empty (n8n marks no JSON field; the node names it before any request).
-		expect(media('audio', 'elevenlabs/text-to-dialogue').byName('dialogue')).toMatchObject({ type: 'json', required: true, default: '' });
+		// Dialogue: turns to add (text + a voice from the list), then the JSON way, top-level; neither alone is
+		// marked required (the node names a dialogue given neither way before any request).
+		const dialogue = media('audio', 'elevenlabs/text-to-dialogue');
+		expect(dialogue.names.indexOf('dialogueTurns')).toBe(dialogue.names.indexOf('dialogue') - 1);
+		expect(dialogue.byName('dialogue')).toMatchObject({ type: 'json', default: '[]' });
+		expect(dialogue.byName('dialogue')?.required).toBeUndefined();
 		const o1 = media('image', 'kuaishou/kling-o1-image');
 		expect(o1.additional).toEqual(['aspectRatio', 'extraInput', 'imageUrls', 'resolution']);
 	});

@@ -428,7 +428,10 @@ describe('catalog: models typed from the public pages', () => {
 			MODELS.filter((m) => m.inputsFrom === 'guessed').map((m) => [m.id, m.inputs.map((input) => [input.key, input.type, !!input.url])]),
 		);
 		expect(guesses).toEqual({
-			'elevenlabs/text-to-speech': [['text', 'string', false]],
+			'elevenlabs/text-to-speech': [
+				['text', 'string', false],
+				['voice', 'string', false],
+			],
 			'elevenlabs/voice-isolation': [['audio_url', 'string', true]],
 			'suno-ai/wav': [['clip_id', 'string', false]],
 			'topaz-labs/image-upscale': [['image_url', 'string', true]],

@@ -127,6 +127,10 @@ const DEVIATIONS: Array<[string, string]> = [
 		'The API doc marks it "No"; the node requires the Song Description in simple mode (shownWhen custom = false) because simple mode has nothing else to write a song from (docs/api-doc-differences.md "Suno Music: required while its mode is on" and "Where the node\'s form reads the API doc more strictly"). The simulator, as the API, accepts it.',
 	],
 	[
+		"elevenlabs/text-to-speech: voice: only in the node's catalog",
+		'A guessed key (the dialogue turns take voice; no page documents this model): the node offers it optional, with Extra Input beside it, and says it is a guess. The simulator accepts any input for this undocumented model, as it does for every key it does not list.',
+	],
+	[
 		'elevenlabs/text-to-dialogue: language_code.default: node undefined / simulator "auto"',
 		'The public page gives default "auto". The node\'s form leaves the field empty (nothing is sent, which the API takes as auto) and says "default auto: detected" in its description: a form default would be sent with every saved workflow, and changing it later would change them.',
 	],

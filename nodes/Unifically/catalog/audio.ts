@@ -135,6 +135,15 @@ const unit = (key: string, label: string, description: string, defaultValue: num
 	default: defaultValue,
 });
 
+/** An ElevenLabs voice, picked from the voices Unifically lists (GET /v1/resources/elevenlabs/voices) or given by ID. */
+const elevenlabsVoice = (description: string, extra: Partial<InputSpec> = {}): InputSpec => ({
+	key: 'voice',
+	type: 'string',
+	description,
+	picker: 'elevenlabsVoice',
+	placeholder: 'e.g. 21m00Tcm4TlvDq8ikWAM',
+	...extra,
+});
 /** Two turns, with the voice IDs of Unifically's dialogue page example. */
 const DIALOGUE_EXAMPLE =
 	'[{"text": "[excitedly] We did it!", "voice": "TX3LPaxmHKxFdv7VOQHJ"}, {"text": "[relieved] Finally.", "voice": "cgSgspJ2msm6clMCkdW9"}]';
@@ -147,10 +156,23 @@ const dialogueInputs: InputSpec[] = [
 		displayName: 'Dialogue (JSON)',
 		// No angle brackets: n8n renders descriptions and hints as HTML and drops a <…> placeholder.
 		description:
-			'The speaker turns, a JSON array with one object per turn: "text" is what is said (bracketed emotion tags such as [excitedly] are allowed), "voice" the ElevenLabs voice ID that says it',
+			'Or the turns as JSON, used when no turn is added above: an array with one object per turn, "text" what is said (bracketed emotion tags such as [excitedly] are allowed), "voice" the ElevenLabs voice ID that says it',
 		placeholder: DIALOGUE_EXAMPLE,
 		// n8n's JSON editor shows no placeholder: the example goes under it.
 		hint: `Example (voice IDs from Unifically's page): ${DIALOGUE_EXAMPLE}`,
+		entries: {
+			name: 'dialogueTurns',
+			displayName: 'Turns',
+			entry: 'turn',
+			entryDisplayName: 'Turn',
+			inputs: [
+				text('text', 'One line of speech; bracketed emotion tags such as [excitedly] are allowed', {
+					required: true,
+					placeholder: '[excitedly] We did it!',
+				}),
+				elevenlabsVoice('The voice that speaks this line', { required: true }),
+			],
+		},
 	},
 	text('language_code', 'Language of the output, e.g. en (default auto: detected)', { placeholder: 'en' }),
 	unit('stability', 'Stability', 'Voice stability', 0.5),
@@ -328,8 +350,8 @@ export const audioModels: ModelSpec[] = [
 		inputs: [
 			text(
 				'voice_id',
-				"ID of the Higgsfield voice to speak with. The API documentation lists no voices: Unifically's resource listing (its MCP server's list_resources tool browses the voices) or Unifically support gives their IDs",
-				{ required: true, displayName: 'Voice ID', placeholder: 'The voice ID from Unifically (see the hint)' },
+				'The Higgsfield voice to speak with: pick it from the list Unifically serves, or give its ID',
+				{ required: true, displayName: 'Voice ID', picker: 'higgsfieldVoice', placeholder: 'The voice ID' },
 			),
 			text('prompt', 'Text to convert to speech', { required: true, placeholder: 'Hello, and welcome to the channel!' }),
 			text('sound_id', 'Background sound ID'),
@@ -353,9 +375,12 @@ export const audioModels: ModelSpec[] = [
 		resource: 'audio',
 		name: 'ElevenLabs Text-to-Speech',
 		label: 'ElevenLabs: Text-to-Speech',
-		description: 'ElevenLabs text-to-speech (its inputs are not documented: Text is a guess)',
-		// `text`, as each dialogue turn's (docs/api-doc-differences.md). It shares the Prompt field, kept on a model switch.
-		inputs: [text('text', 'The text to speak', { guessed: true, field: 'prompt', displayName: 'Text', placeholder: 'Hello, and welcome to the channel!' })],
+		description: 'ElevenLabs text-to-speech (its inputs are not documented: Text and Voice are guesses)',
+		// `text` and `voice`, as each dialogue turn's (docs/api-doc-differences.md). Text shares the Prompt field, kept on a model switch.
+		inputs: [
+			text('text', 'The text to speak', { guessed: true, field: 'prompt', displayName: 'Text', placeholder: 'Hello, and welcome to the channel!' }),
+			elevenlabsVoice('The ElevenLabs voice that speaks the text, sent as voice', { guessed: true }),
+		],
 		documented: false,
 		inputsFrom: 'guessed',
 	},

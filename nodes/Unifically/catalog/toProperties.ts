@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { binaryFieldName, fieldName, isMediaInput, parameterName } from './index';
-import type { InputSpec, ModelSpec, Resource } from './types';
+import type { InputSpec, ModelSpec, Picker, Resource } from './types';
 
 /** Operations whose form shows a model and its inputs. */
 export const MODEL_OPERATIONS = ['generate', 'create', 'estimateCost'];
@@ -39,6 +39,43 @@ function placeholderOf(spec: InputSpec): string | undefined {
 		: `https://example.com/${example}`;
 }
 
+/** Each picker's list: the node's `methods.listSearch` method and what the list holds. */
+export const PICKERS: Record<Picker, { method: string; noun: string }> = {
+	elevenlabsVoice: { method: 'searchElevenlabsVoices', noun: 'voice' },
+	higgsfieldVoice: { method: 'searchHiggsfieldVoices', noun: 'voice' },
+	higgsfieldMotion: { method: 'searchHiggsfieldMotions', noun: 'motion' },
+};
+
+/** The model dropdown's entry for a model the API lists and the catalog does not: `otherModel` names it. */
+export const OTHER_MODEL = '__other__';
+
+/**
+ * A value picked from a list the API serves, n8n's resource locator: From List (searchable) or By ID.
+ * Only the ID is sent (helpers/input.ts `plainValue`); a plain string of a workflow saved before is read alike.
+ */
+export function resourceLocatorProperty(
+	base: Pick<INodeProperties, 'displayName' | 'name' | 'description' | 'required' | 'hint'>,
+	method: string,
+	noun: string,
+	idPlaceholder?: string,
+): INodeProperties {
+	return {
+		...base,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${noun}...`,
+				typeOptions: { searchListMethod: method, searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: idPlaceholder ?? `The ${noun}'s ID` },
+		],
+	};
+}
+
 /**
  * The name a documented choice shows: its label, else the value with a resolution's K in capitals
  * ("4k" → "4K", as the form writes 1080p and 4K elsewhere); the API's value stays the option's value.
@@ -71,6 +108,10 @@ export function inputToProperty(spec: InputSpec, asRequired: boolean, withModelD
 		...(placeholder ? { placeholder } : {}),
 		...(hint ? { hint } : {}),
 	};
+	if (spec.picker) {
+		const { method, noun } = PICKERS[spec.picker];
+		return resourceLocatorProperty(base, method, noun, placeholder);
+	}
 	if (spec.options) {
 		// A choice shown in words says the API's value in its description (Suno "v5" → chirp-crow).
 		const options: INodePropertyOptions[] = spec.options.map((option) => {
@@ -210,7 +251,28 @@ export const movedPromptProperty: INodeProperties = {
  * `model`, its resource). A model the API doc gives no inputs for shows its optional prompt top-level.
  */
 export function isTopLevel(model: Pick<ModelSpec, 'resource'>, spec: InputSpec): boolean {
-	return !!spec.required || !!spec.guessed || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec);
+	return (
+		!!spec.required || !!spec.guessed || spec.key === 'prompt' || fieldName(spec) === 'prompt' || isMainVideoInput(model, spec) || !!spec.picker
+	);
+}
+
+/**
+ * An input given as entries (ElevenLabs' dialogue turns): a list of its entry inputs, each a field
+ * (a voice is a picker). Shown right before the input's own JSON field, with the same display rules.
+ */
+export function entriesProperty(spec: InputSpec): INodeProperties | undefined {
+	if (!spec.entries) return undefined;
+	const { name, displayName, entry, entryDisplayName, inputs } = spec.entries;
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: `Add ${entryDisplayName}`,
+		default: {},
+		description: `Sent as ${spec.key}, in this order. ${displayNameOf(spec)} below is used only when no ${entryDisplayName.toLowerCase()} is added here.`,
+		options: [{ displayName: entryDisplayName, name: entry, values: inputs.map((input) => inputToProperty(input, !!input.required)) }],
+	};
 }
 
 /**
@@ -378,7 +440,8 @@ export function resourceModelProperties(
 	const mainMedia = (input: InputSpec) => (!!input.required || !!input.guessed) && isMediaInput(input);
 	const binaryOf = (model: ModelSpec, spec: InputSpec, asRequired: boolean) =>
 		binaryInputProperty(spec, asRequired, mainMedia(spec) && model.inputs.find(mainMedia) === spec);
-	const notFor = (modelIds: string[]) => ids.filter((id) => !modelIds.includes(id));
+	// A model's fields hide for "Other Model From the API" too: that entry has its own generic fields.
+	const notFor = (modelIds: string[]) => [...ids.filter((id) => !modelIds.includes(id)), OTHER_MODEL];
 	const firstModelId = ids[0] ?? '';
 
 	const picker: INodeProperties = {
@@ -390,23 +453,86 @@ export function resourceModelProperties(
 		description: 'The model to run (type a name or an API ID to search). An expression may give any model ID of the API.',
 		displayOptions: { hide: { resource: otherResources } },
 		// n8n's dropdown searches option names only: the API id is part of the name.
-		options: ofResource.map((model) => ({
-			name: `${model.label} (${model.id})`,
-			value: model.id,
-			description: model.description,
-		})),
+		options: [
+			...ofResource.map((model) => ({
+				name: `${model.label} (${model.id})`,
+				value: model.id,
+				description: model.description,
+			})),
+			{
+				name: 'Other Model From the API',
+				value: OTHER_MODEL,
+				description: `A ${resource} model Unifically lists that this node has no form for: pick it from the list or give its ID`,
+			},
+		],
+	};
+
+	// Shown for "Other Model From the API" only (a `not` rule: hidden for every other value, an expression too).
+	const forOtherModel = { hide: { resource: otherResources, model: [{ _cnd: { not: OTHER_MODEL } }] } };
+	const otherModel: INodeProperties = {
+		...resourceLocatorProperty(
+			{
+				displayName: 'Model from the API',
+				name: 'otherModel',
+				required: true,
+				description: `The model, from the ${resource} models GET /v1/models lists beyond those above, or its ID. Its inputs: Prompt, Media Inputs and Extra Input (JSON) in Additional Fields.`,
+			},
+			'searchApiModels',
+			'model',
+			'e.g. bytedance/seedance-2.0-fast',
+		),
+		displayOptions: forOtherModel,
+	};
+	const otherMedia: INodeProperties = {
+		displayName: 'Media Inputs',
+		name: 'otherMediaInputs',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Media Input',
+		default: {},
+		description: "The model's files: each sent under the input name you give (see the model's page), as a URL or, with Input Type Binary File, a file of the item uploaded first",
+		displayOptions: forOtherModel,
+		options: [
+			{
+				displayName: 'Media Input',
+				name: 'input',
+				values: [
+					{ displayName: 'Input Name', name: 'key', type: 'string', default: '', required: true, placeholder: 'e.g. image_url', description: "The input's name in the API, e.g. image_url, start_image_url, image_urls, video_url" },
+					{
+						displayName: 'URLs',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'https://example.com/photo.png',
+						description: 'The URL; several comma-separated (or an expression returning an array) when sent as a list',
+						displayOptions: { hide: { '/inputType': ['binary'] } },
+					},
+					{
+						displayName: 'Binary Fields',
+						name: 'binaryField',
+						type: 'string',
+						default: 'data',
+						placeholder: 'data, data_1',
+						description: "The item's binary field(s) holding the file(s), comma-separated: each is uploaded to Unifically and its URL sent",
+						displayOptions: { hide: { '/inputType': ['url'] } },
+					},
+					{ displayName: 'Send as a List', name: 'asList', type: 'boolean', default: false, description: 'Whether the API takes a list of URLs under this key (keys ending in _urls do)' },
+				],
+			},
+		],
 	};
 
 	const inputType: INodeProperties = {
 		...inputTypeProperty,
-		displayOptions: { hide: { resource: otherResources, model: [...notFor(withMedia), EXPRESSION] } },
+		displayOptions: { hide: { resource: otherResources, model: [...ids.filter((id) => !withMedia.includes(id)), EXPRESSION] } },
 	};
 
 	const topLevelGroups = (binary: boolean) =>
 		groupFields(
 			ofResource,
 			(model, spec) => isTopLevel(model, spec) && (!binary || isMediaInput(spec)),
-			(_model, spec) => !!spec.required,
+			// An input given as entries or JSON is required as a whole: neither field alone is.
+			(_model, spec) => !!spec.required && !spec.entries,
 			binary ? binaryOf : undefined,
 		).map((group) => {
 			const inputTypes = byInputType(group.spec, binary);
@@ -431,6 +557,9 @@ export function resourceModelProperties(
 	ranked.sort((a, b) => a.rank - b.rank || a.index - b.index);
 	const withBinary = (entries: typeof ranked) =>
 		entries.flatMap(({ spec, property }) => {
+			// An input given as entries (dialogue turns): the entries first, then its JSON field.
+			const added = entriesProperty(spec);
+			if (added) return [{ ...added, displayOptions: property.displayOptions }, property];
 			if (!isMediaInput(spec)) return [property];
 			const mine = binaryProperties.filter((binary) => binary.name === binaryFieldName(spec) && !placed.has(binary));
 			mine.forEach((binary) => placed.add(binary));
@@ -485,12 +614,15 @@ export function resourceModelProperties(
 		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
 	};
 
-	// Main text, then Input Type and the files, then the settings (fieldRank).
+	// Main text, then Input Type and the files, then the settings (fieldRank). "Other Model From the
+	// API" shows its model, the generic Prompt, Input Type and its Media Inputs in the same order.
 	return [
 		picker,
+		otherModel,
 		...withBinary(ranked.filter((entry) => entry.rank === 0)),
 		genericPrompt,
 		inputType,
+		otherMedia,
 		...withBinary(ranked.filter((entry) => entry.rank > 0)),
 		additionalFields,
 	];

@@ -60,6 +60,17 @@ export interface InputSpec {
 	 */
 	field?: string;
 	/**
+	 * The value is picked from a list the API serves (n8n's resource locator: From List, searchable,
+	 * or By ID). The API still receives the plain ID. The lists are read by `methods/listSearch.ts`.
+	 */
+	picker?: Picker;
+	/**
+	 * A list of objects with these inputs each (ElevenLabs' dialogue turns `{text, voice}`): the form
+	 * offers them as entries to add (`name`, a list of `entry`), beside the JSON field of the input
+	 * itself, which stays for saved workflows and expressions and is used when no entry is added.
+	 */
+	entries?: { name: string; displayName: string; entry: string; entryDisplayName: string; inputs: InputSpec[] };
+	/**
 	 * The API key is a guess: no source names it (docs/api-doc-differences.md says what it is guessed
 	 * from). The form offers it top-level, never required, with a hint saying it is a guess and that
 	 * Extra Input (JSON) takes the right name.
@@ -68,6 +79,9 @@ export interface InputSpec {
 	/** A line under the field (n8n's hint): where a fact comes from when it is not Unifically's own docs. */
 	hint?: string;
 }
+
+/** The lists the form's pickers read (GET paths in methods/listSearch.ts). */
+export type Picker = 'elevenlabsVoice' | 'higgsfieldVoice' | 'higgsfieldMotion';
 
 /** Rules that involve more than one input. Messages name the parameters the user sees. */
 export type CrossInputRule =

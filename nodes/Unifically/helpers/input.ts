@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applies, binaryFieldName, fieldName, findModel, isMediaInput, parameterName } from '../catalog';
-import { binaryDisplayNameOf, displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
+import { OTHER_MODEL, binaryDisplayNameOf, displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
 
@@ -88,6 +88,89 @@ function readBinaryInput(
 	return spec.type === 'stringList' ? urls : urls[0];
 }
 
+/**
+ * A picker's value is n8n's resource locator `{__rl, mode, value}`: the API gets the plain ID. A plain
+ * string (a workflow saved before the field was a picker, or an expression) is that ID already.
+ */
+export function plainValue(raw: unknown): unknown {
+	if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ('__rl' in raw || ('mode' in raw && 'value' in raw))) {
+		const value = (raw as { value?: unknown }).value;
+		return typeof value === 'string' ? value.trim() : value;
+	}
+	return raw;
+}
+
+/**
+ * An input given as entries (ElevenLabs' dialogue turns): the list of objects they make, each checked
+ * for its required inputs; `undefined` when none is added (the input's JSON field is used then).
+ */
+function readEntries(context: IExecuteFunctions, spec: InputSpec, itemIndex: number): IDataObject[] | undefined {
+	const { name, displayName, entry, entryDisplayName, inputs } = spec.entries!;
+	const raw = (readParameter(context, name, itemIndex) ?? {}) as IDataObject;
+	const list = Array.isArray(raw[entry]) ? (raw[entry] as IDataObject[]) : [];
+	if (list.length === 0) return undefined;
+	return list.map((values, position) => {
+		const result: IDataObject = {};
+		for (const input of inputs) {
+			const fail = (message: string): never => {
+				throw new NodeOperationError(
+					context.getNode(),
+					`Parameter "${displayName}" (${name}): ${entryDisplayName} ${position + 1}'s "${displayNameOf(input)}" ${message}`,
+					{ itemIndex },
+				);
+			};
+			const value = coerce(input, plainValue(values?.[fieldName(input)]), fail);
+			if (!isEmpty(value)) result[input.key] = value as IDataObject[string];
+			else if (input.required) fail('is empty: fill it in or remove the ' + entryDisplayName.toLowerCase());
+		}
+		return result;
+	});
+}
+
+/**
+ * "Other Model From the API": its media inputs, each under the API key the user names, as URLs or
+ * as binary fields of the item (uploaded like the catalog's media inputs).
+ */
+function readOtherMediaInputs(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	binary: boolean,
+	input: IDataObject,
+	files: FileInput[],
+): InputSpec[] {
+	const raw = (readParameter(context, 'otherMediaInputs', itemIndex) ?? {}) as IDataObject;
+	const entries = Array.isArray(raw.input) ? (raw.input as IDataObject[]) : [];
+	const specs: InputSpec[] = [];
+	entries.forEach((entry, position) => {
+		const key = String(entry.key ?? '').trim();
+		if (!key) {
+			throw new NodeOperationError(context.getNode(), `Parameter "Media Inputs" (otherMediaInputs): entry ${position + 1} has no Input Name`, {
+				itemIndex,
+				description: "Name the input as the model's page does, e.g. image_url, or remove the entry.",
+			});
+		}
+		const spec: InputSpec = {
+			key,
+			type: entry.asList === true ? 'stringList' : 'string',
+			url: true,
+			required: true,
+			description: `Media input ${key}`,
+			// Errors name the entry as the form shows it.
+			displayName: `Media Inputs → ${key}`,
+			field: 'otherMediaInputs',
+		};
+		specs.push(spec);
+		if (binary) {
+			const value = readBinaryInput(context, spec, entry.binaryField, itemIndex, files);
+			if (value !== undefined) input[key] = value;
+			return;
+		}
+		const value = coerce(spec, entry.url, () => undefined as never);
+		if (!isEmpty(value)) input[key] = value as IDataObject[string];
+	});
+	return specs;
+}
+
 function readParameter(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
 	try {
 		return context.getNodeParameter(name, itemIndex, undefined);
@@ -171,11 +254,22 @@ export function parseExtraInput(
  */
 export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): TaskRequest {
 	const node = context.getNode();
-	const modelId = String(context.getNodeParameter('model', itemIndex) ?? '').trim();
+	let modelId = String(context.getNodeParameter('model', itemIndex) ?? '').trim();
 	if (!modelId) {
 		throw new NodeOperationError(node, 'Parameter "Model" (model) is required', { itemIndex });
 	}
-	const model: ModelSpec | undefined = findModel(modelId);
+	const otherModel = modelId === OTHER_MODEL;
+	if (otherModel) {
+		modelId = String(plainValue(readParameter(context, 'otherModel', itemIndex)) ?? '').trim();
+		if (!modelId) {
+			throw new NodeOperationError(node, 'Parameter "Model from the API" (otherModel) is required', {
+				itemIndex,
+				description: 'Pick the model from the list, or choose "By ID" and give its ID (e.g. bytedance/seedance-2.0-fast).',
+			});
+		}
+	}
+	// A model picked from the API's list goes as given, even an id the catalog knows: its form is not shown.
+	const model: ModelSpec | undefined = otherModel ? undefined : findModel(modelId);
 	const additionalFields = (readParameter(context, 'additionalFields', itemIndex) ?? {}) as IDataObject;
 	const input: IDataObject = {};
 	/** Inputs whose expression resolved to nothing: an error about them says so. */
@@ -186,6 +280,13 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 	const binaryInputs = model !== undefined && readParameter(context, 'inputType', itemIndex) === 'binary';
 	const files: FileInput[] = [];
 	for (const spec of inputs) {
+		if (spec.entries) {
+			const entries = readEntries(context, spec, itemIndex);
+			if (entries) {
+				input[spec.key] = entries;
+				continue;
+			}
+		}
 		if (binaryInputs && isMediaInput(spec)) {
 			const name = binaryFieldName(spec);
 			const raw = isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
@@ -208,14 +309,21 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 				itemIndex,
 			});
 		};
-		const value = coerce(spec, raw, fail);
+		const value = coerce(spec, plainValue(raw), fail);
 		if (!isEmpty(value)) input[spec.key] = value as IDataObject[string];
-		else if (isExpression(model === undefined || isTopLevel(model, spec) ? node.parameters[name] : rawAdditional[name])) {
+		else if (isExpression(plainValue(model === undefined || isTopLevel(model, spec) ? node.parameters[name] : rawAdditional[name]))) {
 			emptyExpressions.add(spec.key);
 		}
 	}
+	const otherMedia = otherModel
+		? readOtherMediaInputs(context, itemIndex, readParameter(context, 'inputType', itemIndex) === 'binary', input, files)
+		: [];
 	Object.assign(input, parseExtraInput(context, additionalFields.extraInput, itemIndex));
 	if (model) checkAgainstCatalog(context, model, input, itemIndex, emptyExpressions);
+	// The media inputs of a model from the API's list: URLs checked as the catalog checks its own.
+	else if (otherMedia.length) {
+		checkAgainstCatalog(context, { id: modelId, resource: 'video', name: modelId, label: modelId, description: 'a model from the API', inputs: otherMedia, documented: false }, input, itemIndex);
+	}
 	return { itemIndex, model: modelId, input, ...(files.length ? { files } : {}) };
 }
 
@@ -239,7 +347,14 @@ export function checkAgainstCatalog(
 		);
 	const described = problems.map(({ key, message }) => {
 		const spec = model.inputs.find((candidate) => candidate.key === key);
-		const why = message === 'is required' && emptyExpressions.has(key) ? ': its expression resolved to nothing (empty)' : '';
+		const why =
+			message !== 'is required'
+				? ''
+				: emptyExpressions.has(key)
+					? ': its expression resolved to nothing (empty)'
+					: spec?.entries
+						? `: add a ${spec.entries.entryDisplayName.toLowerCase()} in "${spec.entries.displayName}" (${spec.entries.name}), or give them as JSON`
+						: '';
 		return `"${spec ? displayNameOf(spec) : key}" (${spec ? fieldName(spec) : parameterName(key)}) ${inFormTerms(message)}${why}`;
 	});
 	throw new NodeOperationError(context.getNode(), `Parameter ${described[0]}`, {
