@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getTask, isFailed, taskFailedMessage } from '../../shared/transport/tasks';
 import { Batch } from './batch';
 import { optionsCollection, readOptions } from './options';
+import type { Operation } from './operation';
+import { taskIdForAgent } from './toolFields';
 
 export const taskIdProperty = (operation: string): INodeProperties => ({
 	displayName: 'Task ID',
@@ -16,7 +18,7 @@ export const taskIdProperty = (operation: string): INodeProperties => ({
 	displayOptions: { show: { resource: ['task'], operation: [operation] } },
 });
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	taskIdProperty('get'),
 	optionsCollection(['binaryPropertyName', 'download'], { resource: ['task'], operation: ['get'] }),
 ];
@@ -32,7 +34,7 @@ export function readTaskId(context: IExecuteFunctions, itemIndex: number): strin
 }
 
 /** Reads each task's status and output as it is now; a failed task is an error naming its id. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const itemCount = this.getInputData().length;
 	const batch = new Batch(this, itemCount);
 	const options = readOptions(this);
@@ -69,3 +71,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	);
 	return batch.output();
 }
+
+export const operation: Operation = {
+	value: 'get',
+	name: 'Get',
+	description: 'Get the status and output of a task',
+	action: () => 'Get a task',
+	resources: ['task'],
+	isDefault: true,
+	properties,
+	tool: {
+		description: () =>
+			'Reads a Unifically task by its task_id: status (pending, processing, completed or failed) and, once completed, output with the file URLs.',
+		properties: [taskIdForAgent('get')],
+	},
+	execute,
+};

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 
 import { isToolRun, TOOL_TIMEOUT_SECONDS } from './toolMode';
 
@@ -85,9 +85,10 @@ export const optionFields = {
 	},
 } satisfies Record<string, INodeProperties>;
 
+/** An operation's Options collection: named shared fields (or fields of its own), alphabetical; `show` as displayOptions.show. */
 export function optionsCollection(
-	fields: Array<keyof typeof optionFields>,
-	show: { resource: string[]; operation: string[] },
+	fields: Array<keyof typeof optionFields | INodeProperties>,
+	show: IDisplayOptions['show'],
 ): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -96,7 +97,9 @@ export function optionsCollection(
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: fields.map((field) => optionFields[field]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: fields
+			.map((field) => (typeof field === 'string' ? optionFields[field] : field))
+			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 

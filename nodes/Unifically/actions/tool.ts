@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { findModel, modelsOf, parameterName } from '../catalog';
-import { MODEL_OPERATIONS } from '../catalog/toProperties';
+import { displayNameOf } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec, Resource } from '../catalog/types';
 import { checkAgainstCatalog, coerce, isEmpty, parseExtraInput, type TaskRequest } from '../helpers/input';
-import { optionFields } from './options';
-import { MEDIA_RESOURCES } from './resources';
-import { TOOL_TIMEOUT_SECONDS } from './toolMode';
+import type { Operation } from './operation';
+import { fromAi } from './toolFields';
 
 /*
  * The node as an AI Agent's tool. n8n builds a tool's arguments only from `$fromAI()` calls in its
@@ -31,19 +30,6 @@ const AGENT_INPUTS: Record<Resource, string[]> = {
 	audio: ['prompt'],
 };
 const OTHER_INPUTS = 'other_inputs';
-
-/**
- * Text inside a `$fromAI('…')` argument: no quote or backslash that would end it early, and no
- * double brace that would end the `{{ … }}` expression (single braces, as in a JSON example, stay).
- */
-const forFromAi = (text: string) => text.replace(/[\\'`]/g, '').replace(/\{\{|\}\}/g, (pair) => `${pair[0]} ${pair[1]}`);
-
-/**
- * A `$fromAI()` default. With n8n's marker the editor shows a text field as "Defined automatically by
- * the model" (with its description editable), as if the user had clicked the button.
- */
-const fromAi = (key: string, description: string, defaultValue?: string, marked = true) =>
-	`={{ ${marked ? '/*n8n-auto-generated-fromAI-override*/ ' : ''}$fromAI('${key}', '${forFromAi(description)}', 'string'${defaultValue === undefined ? '' : `, '${defaultValue}'`}) }}`;
 
 function describeInput(spec: InputSpec): string {
 	if (spec.options) return `${spec.key} ${spec.options.join('|')}`;
@@ -73,8 +59,8 @@ const agentDescriptions: Record<string, string> = {
 		'Further inputs of the model as a JSON object with its API keys, for example {"seed": 42}. Empty for none',
 };
 
-function agentFields(resource: Resource): INodeProperties[] {
-	const show = { '@tool': [true], resource: [resource], operation: MODEL_OPERATIONS };
+function agentFields(resource: Resource, modelOperations: string[]): INodeProperties[] {
+	const show = { '@tool': [true], resource: [resource], operation: modelOperations };
 	const models = modelsOf(resource);
 	const firstModelId = models[0]?.id ?? '';
 	const model: INodeProperties = {
@@ -107,7 +93,7 @@ function agentFields(resource: Resource): INodeProperties[] {
 	const takers = (key: string) => models.filter((entry) => entry.inputs.some((spec) => spec.key === key)).map((entry) => entry.id);
 	const inputs = AGENT_INPUTS[resource].map(
 		(key): INodeProperties => ({
-			displayName: labelOf(key),
+			displayName: displayNameOf({ key }),
 			name: parameterName(key),
 			type: 'string',
 			default: fromAi(key, agentDescriptions[key], ''),
@@ -138,38 +124,13 @@ export function otherInputsHint(resource: Resource, model: ModelSpec | undefined
 		: `Leave empty: ${model.id} takes no inputs besides the other arguments`;
 }
 
-const labelOf = (key: string) =>
-	key
-		.split('_')
-		.map((word) => (word === 'url' ? 'URL' : word === 'urls' ? 'URLs' : word.charAt(0).toUpperCase() + word.slice(1)))
-		.join(' ');
-
 /*
- * The tool's description for the agent, per resource and operation. Plain text, not an expression:
- * n8n 1.x hands `toolDescription` to the model as it is stored. (With our own `toolDescription`, n8n
- * adds no "Set Automatically / Set Manually" choice: the default already is the specific text.)
+ * The tool's description for the agent, per resource and operation (each operation's `tool.description`).
+ * Plain text, not an expression: n8n 1.x hands `toolDescription` to the model as it is stored. (With our
+ * own `toolDescription`, n8n adds no "Set Automatically / Set Manually" choice: the default already is
+ * the specific text.)
  */
-const NOUNS: Record<string, string> = { video: 'a video', image: 'an image', audio: 'audio' };
-const WAITS = `up to its timeout (${TOOL_TIMEOUT_SECONDS} seconds unless set otherwise)`;
-const GET_LATER = 'the Unifically tool that gets a task by its task_id reads its result later';
-const toolDescriptionTexts: Record<string, (noun: string) => string> = {
-	generate: (noun) =>
-		`Generates ${noun} with an AI model through Unifically and returns the task: task_id, status and, once completed, output with the file URLs. The arguments give its inputs (other_inputs lists the inputs each model takes) and, when the tool lets the agent choose, the model. Images, videos and audio are given as public URLs: the tool cannot take binary files. A call waits for the task ${WAITS}: if the task has not finished by then, it returns task_id, status and a note instead. The task goes on: ${GET_LATER}.`,
-	create: (noun) =>
-		`Starts ${noun} task with an AI model through Unifically and returns at once with its task_id and status (the arguments give its inputs, files as public URLs, and, when the tool lets the agent choose, the model); ${GET_LATER} (tasks take from seconds to a few minutes).`,
-	estimateCost: (noun) =>
-		`Prices ${noun} request of Unifically (the same model and inputs as generating it) without creating or charging anything: returns the model and its cost in USD.`,
-	get: () =>
-		'Reads a Unifically task by its task_id: status (pending, processing, completed or failed) and, once completed, output with the file URLs.',
-	wait: () =>
-		`Waits until a Unifically task, given by its task_id, has finished, ${WAITS}, and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.`,
-};
-
-/** Texts of operations that are not the media resources' or Task's. */
-const ACCOUNT_TOOL_TEXT =
-	'Reads the Unifically account: balance_usd (the balance in US dollars), restricted_until (until when the account is restricted, or null) and the account\'s user_id and email. Check the balance before a costly task, such as a video.';
-
-const toolDescriptionProperty = (resource: string, operation: string, text = toolDescriptionTexts[operation]?.(NOUNS[resource] ?? '')): INodeProperties => ({
+const toolDescriptionProperty = (resource: string, operation: string, text: string): INodeProperties => ({
 	displayName: 'Description',
 	name: 'toolDescription',
 	type: 'string',
@@ -179,50 +140,16 @@ const toolDescriptionProperty = (resource: string, operation: string, text = too
 	displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
 });
 
-const toolTimeout: INodeProperties = {
-	...optionFields.timeout,
-	default: TOOL_TIMEOUT_SECONDS,
-	description: `How long a call waits for the task (default ${TOOL_TIMEOUT_SECONDS} s as a tool). A task not finished by then is returned with its task_id, status and a note, not as an error: the agent reads it later.`,
-};
-
-function toolOptions(fields: INodeProperties[], show: IDataObject): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: { '@tool': [true], ...show } },
-		options: fields,
-	};
+/** Properties only the tool variant shows: each operation's description and fields, and the model's fields for the agent. */
+export function toolProperties(operations: readonly Operation[], modelResources: string[], modelOperations: string[]): INodeProperties[] {
+	return [
+		...operations.flatMap((operation) =>
+			operation.tool ? operation.resources.map((resource) => toolDescriptionProperty(resource, operation.value, operation.tool!.description(resource))) : [],
+		),
+		...modelResources.flatMap((resource) => agentFields(resource as Resource, modelOperations)),
+		...operations.flatMap((operation) => operation.tool?.properties ?? []),
+	];
 }
-
-const taskIdForAgent = (operation: string): INodeProperties => ({
-	displayName: 'Task ID',
-	name: 'taskId',
-	type: 'string',
-	default: fromAi('task_id', 'The task_id a Unifically tool returned when the task was created'),
-	description: 'Set by the agent by default',
-	displayOptions: { show: { '@tool': [true], resource: ['task'], operation: [operation] } },
-});
-
-/** Properties only the tool variant shows. */
-export const toolProperties: INodeProperties[] = [
-	...MEDIA_RESOURCES.flatMap((resource) =>
-		['generate', 'create', 'estimateCost'].map((operation) => toolDescriptionProperty(resource, operation)),
-	),
-	toolDescriptionProperty('task', 'get'),
-	toolDescriptionProperty('task', 'wait'),
-	toolDescriptionProperty('account', 'get', ACCOUNT_TOOL_TEXT),
-	...MEDIA_RESOURCES.flatMap((resource) => agentFields(resource as Resource)),
-	toolOptions([optionFields.callbackUrl, optionFields.maxTotalCost, toolTimeout], {
-		resource: MEDIA_RESOURCES,
-		operation: ['generate'],
-	}),
-	taskIdForAgent('get'),
-	taskIdForAgent('wait'),
-	toolOptions([toolTimeout], { resource: ['task'], operation: ['wait'] }),
-];
 
 /**
  * The same properties, shown only on the node itself (not its tool variant). `@tool` goes first:

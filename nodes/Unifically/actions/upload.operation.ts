@@ -3,16 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { uploadBinary } from '../../shared/transport/upload';
 import { Batch } from './batch';
+import type { Operation } from './operation';
 
-/** File → Upload: the dropdown's entry and its one field. */
-export const operation = {
-	name: 'Upload',
-	value: 'upload',
-	description: "Upload a binary file of the item to Unifically's storage and return its URL",
-	action: 'Upload a file',
-};
-
-export const description: INodeProperties[] = [
+/** File → Upload: one field, the item's binary field. */
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Input Data Field Name',
 		name: 'binaryPropertyName',
@@ -27,7 +21,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** Uploads each item's file (a few at a time) and returns `{file_url, file_name, mime_type, size}` per item. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const itemCount = this.getInputData().length;
 	const batch = new Batch(this, itemCount);
 	await Promise.all(
@@ -46,3 +40,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	);
 	return batch.output();
 }
+
+export const operation: Operation = {
+	value: 'upload',
+	name: 'Upload',
+	description: "Upload a binary file of the item to Unifically's storage and return its URL",
+	action: () => 'Upload a file',
+	resources: ['file'],
+	isDefault: true,
+	properties,
+	execute,
+};

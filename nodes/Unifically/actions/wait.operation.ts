@@ -1,16 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { Batch } from './batch';
 import { taskIdProperty, readTaskId } from './get.operation';
 import { optionsCollection, readOptions } from './options';
+import type { Operation } from './operation';
+import { taskIdForAgent, toolOptions, toolTimeout, WAITS } from './toolFields';
 
-export const description: INodeProperties[] = [
+const properties = [
 	taskIdProperty('wait'),
 	optionsCollection(['binaryPropertyName', 'download', 'timeout'], { resource: ['task'], operation: ['wait'] }),
 ];
 
 /** Waits until each given task completes or fails (or the timeout passes), reading them together. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const itemCount = this.getInputData().length;
 	const batch = new Batch(this, itemCount);
 	const options = readOptions(this);
@@ -26,3 +28,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	await batch.settleTasks(pending, options);
 	return batch.output();
 }
+
+export const operation: Operation = {
+	value: 'wait',
+	name: 'Wait for Completion',
+	description: 'Wait until a task completes or fails',
+	action: () => 'Wait for a task to complete',
+	resources: ['task'],
+	properties,
+	tool: {
+		description: () =>
+			`Waits until a Unifically task, given by its task_id, has finished, ${WAITS}, and returns it: status and output with the file URLs. If it has not finished by then, it returns task_id, status and a note: call again later.`,
+		properties: [taskIdForAgent('wait'), toolOptions([toolTimeout], { resource: ['task'], operation: ['wait'] })],
+	},
+	execute,
+};

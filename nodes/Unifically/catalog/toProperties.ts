@@ -3,9 +3,6 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { binaryFieldName, fieldName, isMediaInput, parameterName } from './index';
 import type { InputSpec, ModelSpec, Picker, Resource } from './types';
 
-/** Operations whose form shows a model and its inputs. */
-export const MODEL_OPERATIONS = ['generate', 'create', 'estimateCost'];
-
 const ACRONYMS: Record<string, string> = { url: 'URL', urls: 'URLs', id: 'ID', cfg: 'CFG', mv: 'MV', gpt: 'GPT', s: 'S' };
 
 /** `start_image_url` → "Start Image URL". */
