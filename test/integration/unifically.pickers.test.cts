@@ -224,14 +224,14 @@ describe('the lists, read by n8n-core\'s LoadOptionsContext from the simulator o
 			() => undefined,
 			(thrown: unknown) => thrown as { message: string; description?: string },
 		);
-		expect(error?.message).toBe('Could not read the ElevenLabs voices from Unifically: HTTP 500, Upstream unavailable');
+		expect(error?.message).toBe('Could not read the ElevenLabs voices from Unifically: Unifically API error 500: Upstream unavailable');
 		expect(error?.description).toMatch(/Choose "By ID" and paste the ID/);
 		// The next look at the list reads it again.
 		expect((await search('searchElevenlabsVoices', {}, { apiKey })).results).toHaveLength(4);
 	});
 
 	it('an invalid key and an answer without a list say so too', async () => {
-		await expect(search('searchHiggsfieldVoices', {}, { apiKey: 'invalid-key' })).rejects.toThrow(/Could not read the Higgsfield voices from Unifically: HTTP 401/);
+		await expect(search('searchHiggsfieldVoices', {}, { apiKey: 'invalid-key' })).rejects.toThrow(/Could not read the Higgsfield voices from Unifically: Unifically API error 401/);
 		sim().failNext({ endpoint: 'list', status: 200, body: '{"code":200,"data":{"message":"ok"}}' });
 		await expect(search('searchHiggsfieldVoices')).rejects.toThrow(/its answer holds no list/);
 	});
@@ -355,7 +355,7 @@ describe('the requests: the API receives the plain ID', () => {
 		sim().failNext({ endpoint: 'list', status: 503, count: 5 });
 		await expect(
 			searchList({ method: 'searchApiModels', parameters: { resource: 'video' }, credentials: credentialsFor(sim(), `sk-down-${Date.now()}`) }),
-		).rejects.toThrow(/Could not read the video models from Unifically: HTTP 503/);
+		).rejects.toThrow(/Could not read the video models from Unifically: Unifically API error 503/);
 		const input = await inputOf({ resource: 'video', model: OTHER_MODEL, otherModel: picked('google/veo-3.1-lite', 'id'), prompt: 'Dawn' });
 		expect(input).toEqual({ prompt: 'Dawn' });
 	});

@@ -179,6 +179,12 @@ export interface ApiRequest {
 	retryUntil?: number;
 	/** The schedule between retries; the credential's (normally DEFAULT_BACKOFF) when not given. */
 	backoff?: Backoff;
+	/** False: one attempt whatever fails (a form's list: the field takes a typed ID instead). */
+	retry?: boolean;
+	/** Give up on an answer after this long (default 60 s). */
+	timeoutMs?: number;
+	/** Return the whole body, not the envelope's `data` (answers whose shape is not documented). */
+	wholeBody?: boolean;
 }
 
 /** What one attempt came to, for the retry policy. */
@@ -194,6 +200,7 @@ type Attempt =
  * Returns how long to wait before the next attempt, or undefined to give up.
  */
 function retryDelay(request: ApiRequest, attempt: Attempt, attemptNumber: number, backoff: Backoff, pauseMs = 0): number | undefined {
+	if (request.retry === false) return undefined;
 	const deadline = request.kind === 'status' ? request.retryUntil : undefined;
 	const withinBounds = (waitMs: number) =>
 		deadline !== undefined ? (Date.now() + waitMs < deadline ? waitMs : undefined) : attemptNumber < MAX_ATTEMPTS ? waitMs : undefined;
@@ -248,7 +255,7 @@ export async function apiRequest<T = IDataObject>(context: ApiContext, request: 
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-				timeout: 60_000,
+				timeout: request.timeoutMs ?? 60_000,
 			})) as FullResponse;
 			const envelope = response.body as { success?: boolean; code?: number; data?: unknown } | undefined;
 			const ok = response.statusCode >= 200 && response.statusCode < 300;
@@ -259,6 +266,7 @@ export async function apiRequest<T = IDataObject>(context: ApiContext, request: 
 			// A 2xx that is not JSON (a proxy's HTML page) is no answer from the API.
 			const notJson = ok && (typeof envelope !== 'object' || envelope === null);
 			if (ok && envelope?.success !== false && !notJson) {
+				if (request.wholeBody) return envelope as T;
 				return ((envelope && 'data' in envelope ? envelope.data : envelope) ?? {}) as T;
 			}
 			attempt = { kind: 'answer', response, status, notJson };

@@ -1,9 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readApiError } from './errors';
-import { CREDENTIAL_TYPE, connectionOf, networkErrorCode, retryAfterMs } from './index';
-import { limiterFor, pauseKey, readRateLimitHeaders } from './RateLimiter';
+import { apiRequest, connectionOf } from './index';
 
 /*
  * Lists the form's pickers read (voices, motions, models). Their answer shapes are not documented
@@ -79,6 +77,12 @@ export function readListAnswer(body: unknown): ListPage | undefined {
 	return { entries, ...(next ? { next } : {}) };
 }
 
+/** Why a list could not be read, and that the field still takes an ID. */
+const cannotRead = (context: ILoadOptionsFunctions, path: string, what: string, why: string) =>
+	new NodeOperationError(context.getNode(), `Could not read the ${what} from Unifically: ${why}`, {
+		description: `Choose "By ID" and paste the ID instead. The list comes from GET ${path}.`,
+	});
+
 /**
  * GETs a list from the API (`path` under the credential's base URL), through the key's rate limiter,
  * and reads it. Fails with an error saying what happened and that the field still takes an ID.
@@ -90,43 +94,14 @@ export async function readList(context: ILoadOptionsFunctions, path: string, wha
 	const cached = cache.get(cacheKey);
 	if (cached && now - cached.at < LIST_CACHE_MS) return cached.page;
 
-	const node = context.getNode();
-	const cannotRead = (why: string) =>
-		new NodeOperationError(node, `Could not read the ${what} from Unifically: ${why}`, {
-			description: `Choose "By ID" and paste the ID instead. The list comes from GET ${path}.`,
-		});
-	const limiter = limiterFor(connection.fingerprint, 'status', connection.requestsPerSecond);
-	const release = await limiter.acquire();
-	let response: { body: unknown; headers: Record<string, string | string[] | undefined>; statusCode: number };
+	let body: unknown;
 	try {
-		response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-			method: 'GET',
-			url: `${connection.baseUrl}${path}`,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 15_000,
-		})) as typeof response;
+		body = await apiRequest<unknown>(context, { kind: 'status', method: 'GET', path, retry: false, timeoutMs: 15_000, wholeBody: true });
 	} catch (error) {
-		release();
-		throw cannotRead(`the API could not be reached (${networkErrorCode(error) ?? 'network error'})`);
-	}
-	const { statusCode, body } = response;
-	if (statusCode === 429) {
-		const pauseMs = retryAfterMs(response);
-		pauseKey(connection.fingerprint, pauseMs);
-		limiter.rateLimited(pauseMs);
-		release();
-		throw cannotRead(`the API key is rate limited for ${Math.ceil(pauseMs / 1000)} s`);
-	}
-	release(readRateLimitHeaders(response.headers, Date.now()));
-	const refused = isObject(body) && body.success === false;
-	if (statusCode < 200 || statusCode >= 300 || refused) {
-		const details = readApiError(statusCode, body);
-		throw cannotRead(`HTTP ${details.httpCode}, ${details.message}`);
+		throw cannotRead(context, path, what, (error as Error).message);
 	}
 	const page = readListAnswer(body);
-	if (!page) throw cannotRead('its answer holds no list');
+	if (!page) throw cannotRead(context, path, what, 'its answer holds no list');
 
 	if (cache.size >= CACHE_LIMIT) {
 		for (const [key, entry] of cache) if (now - entry.at >= LIST_CACHE_MS || cache.size >= CACHE_LIMIT) cache.delete(key);
