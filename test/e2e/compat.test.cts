@@ -229,7 +229,7 @@ function workflows(instance: N8n): WorkflowJson[] {
 		chain(FLOWS.badInput, 'bad input', [
 			{
 				name: 'Generate Video',
-				parameters: { ...VEO, operation: 'generate', prompt: 'A hummingbird', additionalFields: { aspectRatio: '={{ "7:3" }}' }, options: {} },
+				parameters: { ...VEO, operation: 'generate', prompt: 'A hummingbird', aspectRatio: '={{ "7:3" }}', options: {} },
 			},
 		]),
 		chain(FLOWS.createWithCallback, 'Create with a callback URL', [

@@ -28,7 +28,7 @@ const PROMPTS = ['A harbour at dawn', 'A desert storm', 'A neon alley', 'A froze
 const VEO_4K = {
 	model: 'google/veo-3.1-fast',
 	prompt: '={{ $json.prompt }}',
-	additionalFields: { resolution: '4k' },
+	resolution: '4k',
 };
 
 /** Manual trigger → the prompts as one item each → the Unifically node with `parameters`. */

@@ -65,18 +65,7 @@ describe('Unifically → model from an expression', () => {
 		});
 	});
 
-	it('a workflow saved before the prompt moved top-level (Additional Fields → Prompt) still sends it', async () => {
-		const result = await runUnifically(sim(), {
-			resource: 'video',
-			operation: 'create',
-			model: 'hailuo/minimax-2.3',
-			additionalFields: { prompt: 'saved the old way', duration: 6 },
-		});
-		expect(result.status).toBe('success');
-		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toStrictEqual({ prompt: 'saved the old way', duration: 6 });
-	});
-
-	it('main video controls: the model\'s default sends nothing; a choice is sent; a workflow saved with them in Additional Fields still sends those', async () => {
+	it('main video controls: the model\'s default sends nothing; a choice is sent', async () => {
 		const base = { resource: 'video', operation: 'create', model: 'google/veo-3.1-fast', prompt: 'a fox' };
 		const sent = async (parameters: INodeParameters) => {
 			const result = await runUnifically(sim(), { ...base, ...parameters });
@@ -90,8 +79,6 @@ describe('Unifically → model from an expression', () => {
 			resolution: '1080p',
 			seed: 42,
 		});
-		expect(await sent({ additionalFields: { resolution: '4k', aspectRatio: '9:16' } })).toStrictEqual({ prompt: 'a fox', aspect_ratio: '9:16', resolution: '4k' });
-		expect(await sent({ resolution: '1080p', additionalFields: { resolution: '4k' } })).toStrictEqual({ prompt: 'a fox', resolution: '1080p' });
 	});
 
 	it('any id the node does not know is passed to the API, which is the judge (404 model not found)', async () => {

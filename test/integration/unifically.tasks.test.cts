@@ -135,7 +135,7 @@ describe('Unifically → Estimate Cost', () => {
 				resource: 'video',
 				model: 'google/veo-3.1-fast',
 				prompt: 'A cat',
-				additionalFields: { resolution: '={{ $json.resolution }}' },
+				resolution: '={{ $json.resolution }}',
 			},
 			[{ resolution: '720p' }, { resolution: '1080p' }, { resolution: '4k' }],
 		);
@@ -152,9 +152,9 @@ describe('Unifically → Estimate Cost', () => {
 		['image', 'openai/gpt-image-1.5', 0.03, { prompt: 'p', additionalFields: { quality: 'medium' } }],
 		['image', 'google/nano-banana-pro', 0.06, { prompt: 'p', aspectRatio: '1:1' }],
 		['image', 'black-forest-labs/flux.2-max', 0.07, { prompt: 'p', additionalFields: { quality: '2K' } }],
-		['video', 'google/veo-3.1-quality', 0.8, { prompt: 'p', additionalFields: { resolution: '4k' } }],
+		['video', 'google/veo-3.1-quality', 0.8, { prompt: 'p', resolution: '4k' }],
 		['video', 'hailuo/minimax-2.3-fast', 0.11, { startImageUrl: 'https://example.com/a.png' }],
-		['video', 'kuaishou/kling-2.1', 0.53, { startImageUrl: 'https://example.com/a.png', additionalFields: { mode: 'pro', duration: 10 } }],
+		['video', 'kuaishou/kling-2.1', 0.53, { startImageUrl: 'https://example.com/a.png', duration: 10, additionalFields: { mode: 'pro' } }],
 		['audio', 'suno-ai/music', 0.06, { mv: 'chirp-v4', custom: false, prompt: 'a song about rain' }],
 		['audio', 'suno-ai/lyrics', 0.012, { prompt: 'p', mv: 'remi-v1' }],
 	])('%s %s costs %p with the given inputs (SPEC price)', async (resource, model, cost, parameters) => {
@@ -168,7 +168,7 @@ describe('Unifically → Estimate Cost', () => {
 			operation,
 			model: 'google/veo-3.1-fast',
 			prompt: '={{ $json.prompt }}',
-			additionalFields: { resolution: '1080p' },
+			resolution: '1080p',
 			options: { maxTotalCost },
 		});
 		const items = [{ prompt: 'a' }, { prompt: 'b' }, { prompt: 'c' }];

@@ -60,13 +60,13 @@ describe('Unifically → invalid input', () => {
 	});
 
 	it('a value outside the documented choices, given by an expression, names the parameter and the value', async () => {
-		const error = await expectRejected(veo({ additionalFields: { aspectRatio: '={{ "7:3" }}' } }));
+		const error = await expectRejected(veo({ aspectRatio: '={{ "7:3" }}' }));
 		expect(error.message).toMatch(/aspectRatio|Aspect Ratio/);
 		expect(error.message).toContain('7:3');
 	});
 
 	it('a resolution outside the choices (expression) is rejected too', async () => {
-		const error = await expectRejected(veo({ additionalFields: { resolution: '={{ "8k" }}' } }));
+		const error = await expectRejected(veo({ resolution: '={{ "8k" }}' }));
 		expect(error.message).toMatch(/resolution/i);
 		expect(error.message).toContain('8k');
 	});
@@ -98,7 +98,7 @@ describe('Unifically → invalid input', () => {
 	});
 
 	it('a duration outside the choices (expression) names duration', async () => {
-		const error = await expectRejected(hailuo({ prompt: 'A river', additionalFields: { duration: '={{ 8 }}' } }));
+		const error = await expectRejected(hailuo({ prompt: 'A river', duration: '={{ 8 }}' }));
 		expect(error.message).toMatch(/duration/i);
 	});
 
@@ -120,7 +120,7 @@ describe('Unifically → invalid input', () => {
 
 	it('Hailuo 1080p with duration 10 is rejected (1080p only supports 6 s)', async () => {
 		const error = await expectRejected(
-			hailuo({ prompt: 'A river', additionalFields: { resolution: '1080p', duration: 10 } }),
+			hailuo({ prompt: 'A river', resolution: '1080p', duration: 10 }),
 		);
 		expect(error.message).toMatch(/duration/i);
 		expect(error.message).toContain('1080p');
@@ -173,7 +173,7 @@ describe('Unifically → invalid input', () => {
 			{ prompt: 'four', ratio: '16:9' },
 			{ prompt: 'five', ratio: '9:16' },
 		];
-		const parameters = veo({ prompt: '={{ $json.prompt }}', additionalFields: { aspectRatio: '={{ $json.ratio }}' } });
+		const parameters = veo({ prompt: '={{ $json.prompt }}', aspectRatio: '={{ $json.ratio }}' });
 
 		it('nothing at all is created, and the error points at that item', async () => {
 			const error = await expectRejected(parameters, items);
@@ -240,14 +240,5 @@ describe('Unifically → Suno modes share one text field', () => {
 		expect(result.status).toBe('error');
 		expect(result.errorOf(NODE_NAME)?.message).toMatch(/"Song Description" \(prompt\) is required/);
 		expect(sim().stats().requests).toBe(0);
-	});
-
-	it('a workflow saved before (Additional Fields → Song Description) still sends it (Create Cover, where it is optional)', async () => {
-		const result = await runUnifically(
-			sim(),
-			suno({ model: 'suno-ai/cover', custom: false, additionalFields: { clipId: 'clip-1', gptDescriptionPrompt: 'saved the old way' } }),
-		);
-		expect([result.status, result.errorOf(NODE_NAME)?.message]).toEqual(['success', undefined]);
-		expect(receivedInput(sim(), result.outputOf(NODE_NAME)[0].json.task_id)).toMatchObject({ gpt_description_prompt: 'saved the old way' });
 	});
 });

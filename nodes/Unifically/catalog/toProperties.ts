@@ -230,18 +230,6 @@ export const extraInputProperty: INodeProperties = {
 };
 
 /**
- * Where `prompt` was for models whose prompt is optional, before it moved top-level (CHANGELOG): a
- * hidden field, so n8n keeps the value of a workflow saved then (it drops collection values it does
- * not list) and the node still sends it. The editor neither lists nor shows hidden fields.
- */
-export const movedPromptProperty: INodeProperties = {
-	displayName: 'Prompt (Moved to the Top)',
-	name: 'prompt',
-	type: 'hidden',
-	default: '',
-};
-
-/**
  * SPEC: required inputs top-level, and `prompt` top-level for every model that has it (required or
  * not), so it keeps its value when the model changes; the other optional inputs in
  * `additionalFields`; for a video model, its main inputs too (isMainVideoInput: the only use of
@@ -288,35 +276,11 @@ export function fieldRank(spec: InputSpec): FieldRank {
  * The video inputs nearly everyone sets, top-level like n8n's OpenAI node's seconds and size (issue
  * #18): aspect ratio, duration and resolution, where their values can be listed. Optional, so their
  * first choice is the model's own default, sent as nothing; the label says what that default is.
- * They were in Additional Fields: a workflow saved then still sends its value there (hidden field)
- * while the top-level one is left at the default.
  */
 export const MAIN_VIDEO_KEYS = ['aspect_ratio', 'duration', 'resolution'];
 
 export function isMainVideoInput(model: Pick<ModelSpec, 'resource'>, spec: InputSpec): boolean {
 	return model.resource === 'video' && MAIN_VIDEO_KEYS.includes(spec.key) && !spec.required && acceptedValues(spec) !== undefined;
-}
-
-/**
- * Where an input with its own `field` was before it shared that field (CHANGELOG: Suno's Song
- * Description, `additionalFields.gptDescriptionPrompt`, now `prompt`): hidden, so n8n keeps the value
- * of a workflow saved then and the node still sends it.
- */
-const MOVED_TO_THE_TOP = ['gpt_description_prompt'];
-
-function movedFieldProperties(models: readonly ModelSpec[]): INodeProperties[] {
-	const moved = new Map<string, INodeProperties>();
-	for (const model of models) {
-		for (const spec of model.inputs.filter((input) => isMainVideoInput(model, input))) {
-			const name = parameterName(spec.key);
-			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
-		}
-		for (const spec of model.inputs.filter((input) => input.field && MOVED_TO_THE_TOP.includes(input.key))) {
-			const name = parameterName(spec.key);
-			moved.set(name, { displayName: `${displayNameOf(spec)} (Moved to the Top)`, name, type: 'hidden', default: '' });
-		}
-	}
-	return [...moved.values()];
 }
 
 /**
@@ -608,7 +572,7 @@ export function resourceModelProperties(
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { hide: { resource: otherResources } },
-		options: [...children, extraInputProperty, movedPromptProperty, ...movedFieldProperties(ofResource)],
+		options: [...children, extraInputProperty],
 	};
 
 	// Main text, then Input Type and the files, then the settings (fieldRank). "Other Model From the

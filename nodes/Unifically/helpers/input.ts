@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { applies, binaryFieldName, fieldName, findModel, isMediaInput, parameterName } from '../catalog';
-import { OTHER_MODEL, binaryDisplayNameOf, displayNameOf, isMainVideoInput, isTopLevel } from '../catalog/toProperties';
+import { OTHER_MODEL, binaryDisplayNameOf, displayNameOf, isTopLevel } from '../catalog/toProperties';
 import type { InputSpec, ModelSpec } from '../catalog/types';
 import { findInputProblems } from '../catalog/validate';
 
@@ -297,13 +297,8 @@ export function readTaskRequest(context: IExecuteFunctions, itemIndex: number): 
 		// An input of the other mode (Suno's simple / custom) is not sent: its field may hold this mode's text.
 		if (!applies(spec, (key) => input[key] ?? model?.inputs.find((other) => other.key === key)?.formDefault)) continue;
 		const name = fieldName(spec);
-		let raw =
+		const raw =
 			model === undefined || isTopLevel(model, spec) ? readParameter(context, name, itemIndex) : additionalFields[name];
-		// Workflows saved before the prompt moved top-level keep it in Additional Fields (CHANGELOG).
-		if (spec.key === 'prompt' && isEmpty(raw)) raw = additionalFields.prompt;
-		// …and Suno's Song Description, before it shared the Prompt field, and the main video inputs
-		// (aspect ratio, duration, resolution) while the top-level one is left at the model's default.
-		if ((spec.field || (model && isMainVideoInput(model, spec))) && isEmpty(raw)) raw = additionalFields[parameterName(spec.key)];
 		const fail = (message: string): never => {
 			throw new NodeOperationError(node, `Parameter "${displayNameOf(spec)}" (${name}) ${message}`, {
 				itemIndex,
