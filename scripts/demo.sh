@@ -194,7 +194,12 @@ started=$(date +%s)
 # Its task broker on a free port: the default (5679) is taken by any other n8n on this machine.
 broker_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})") ||
 	die "could not find a free port for n8n's task broker"
-(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
+# macOS has no setsid command: perl's POSIX::setsid (perl ships with macOS) does the same.
+new_session() {
+	if command -v setsid >/dev/null 2>&1; then exec setsid "$@"; fi
+	exec perl -MPOSIX -e 'POSIX::setsid() or die "setsid: $!\n"; exec @ARGV or die "exec $ARGV[0]: $!\n"' "$@"
+}
+(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && new_session "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
 N8N_PID=$!
 if ! wait_for_url "http://127.0.0.1:$DEMO_PORT/healthz/readiness" 240 "$N8N_PID"; then
 	tail -30 "$DEMO_DIR/logs/n8n.log" >&2

@@ -146,3 +146,47 @@ describe('scripts/check-tools.sh', () => {
 		expect(result.stderr).toContain('SKIP_E2E=1 npm test');
 	});
 });
+
+describe('package-lock.json: npm ci on any platform', () => {
+	test('no dependency that only some platforms may install, unless optional (npm ci skips those elsewhere instead of stopping with EBADPLATFORM)', () => {
+		const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
+			packages: Record<string, { os?: string[]; cpu?: string[]; optional?: boolean }>;
+		};
+		const platformOnly = Object.entries(lock.packages)
+			.filter(([name, entry]) => name !== '' && (entry.os || entry.cpu) && !entry.optional)
+			.map(([name, entry]) => `${name} (${[entry.os, entry.cpu].flat().filter(Boolean).join(', ')})`);
+		expect(platformOnly).toEqual([]);
+		// And the platform's Node is not a devDependency any more (scripts/ensure-node.sh installs it).
+		const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+		expect(Object.keys(pkg.devDependencies).filter((name) => /^node-(linux|darwin|win)-/.test(name))).toEqual([]);
+	});
+
+	test('every devDependency is used: imported by a file, run as a command, or a type package of one', () => {
+		const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+		const sources = spawnSync('git', ['ls-files', '*.ts', '*.cts', '*.js', '*.mjs', '*.sh', '*.json'], { cwd: ROOT, encoding: 'utf8' })
+			.stdout.split('\n')
+			.filter((file) => file && file !== 'package-lock.json' && file !== 'package.json' && fs.existsSync(path.join(ROOT, file)))
+			.map((file) => fs.readFileSync(path.join(ROOT, file), 'utf8'))
+			.join('\n');
+		const scripts = fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8');
+		const unused = Object.keys(pkg.devDependencies).filter((name) => {
+			const used = (module: string) =>
+				sources.includes(`'${module}'`) || sources.includes(`"${module}"`) || sources.includes(`'${module}/`) || sources.includes(`"${module}/`);
+			if (name.startsWith('@types/')) {
+				const typed = name.slice('@types/'.length).replace(/^(.+)__(.+)$/, '@$1/$2');
+				return typed !== 'node' && typed !== 'jest' && !used(typed);
+			}
+			// Tools run as commands (jest, tsc, gulp, eslint, n8n-node …) are named by their config or scripts.
+			const commands: Record<string, string[]> = {
+				jest: ['jest'],
+				'ts-jest': ['ts-jest'],
+				typescript: ['tsc', 'typescript'],
+				gulp: ['gulp'],
+				eslint: ['eslint'],
+				'@n8n/node-cli': ['n8n-node'],
+			};
+			return !used(name) && !(commands[name] ?? []).some((command) => new RegExp(`\\b${command}\\b`).test(scripts + sources));
+		});
+		expect(unused).toEqual([]);
+	});
+});
