@@ -342,8 +342,10 @@ export class QueueCluster {
 		await this.main.stop();
 		await this.pg?.end().catch(() => undefined);
 		this.pg = undefined;
-		if (KEEP) process.stderr.write(`[queue] kept n8n user folder ${this.n8n.userFolder} and services in ${this.servicesDir}\n`);
-		else {
+		if (KEEP) {
+			const services = this.services.external ? `database ${this.services.pg.database} on TEST_POSTGRES_URL's server` : `services in ${this.servicesDir}`;
+			process.stderr.write(`[queue] kept n8n user folder ${this.n8n.userFolder} and ${services}\n`);
+		} else {
 			await this.n8n.dispose();
 			if (!this.servicesStopped) {
 				this.servicesStopped = true;
