@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a working n8n (the version below) is installed in the git-ignored .cache/, built for
-# the Node 24+ scripts/ensure-node.sh gives: the default version (2.41.1) in .cache/n8n, any other version in .cache/n8n-<version>.
+# the Node 24+ scripts/ensure-node.sh gives: the default version (2.41.1) in .cache/n8n, any other
+# version in .cache/n8n-<version>.
 #
 # Idempotent: when n8n is already there and its native modules load, this returns at once.
 # The first run downloads n8n from the npm registry (~2.5 GB, a few minutes) and compiles sqlite3.
@@ -58,9 +59,12 @@ export PATH="$ROOT/node_modules/.bin:$node_bin:$PATH"
 NODE_PREFIX="$(dirname "$node_bin")"
 if [ -f "$NODE_PREFIX/include/node/node.h" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
 
-# Fast path: installed, built and verified before (and still that version).
+# Fast path: installed, built and verified before (and still that version), for this Node's ABI
+# (the stamp holds the ABI it was built for; the system's Node may be another major than last time).
+ABI=$(node -p 'process.versions.modules')
 if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ] && [ "$(version_in "$CACHE_DIR")" = "$N8N_VERSION" ]; then
-	exit 0
+	built_for=$(cat "$STAMP" 2>/dev/null || true)
+	if [ -z "$built_for" ] || [ "$built_for" = "$ABI" ]; then exit 0; fi
 fi
 
 mkdir -p "$CACHE_DIR"
@@ -154,5 +158,5 @@ if [ "$version" != "$N8N_VERSION" ]; then
 	exit 1
 fi
 rm -f "$CACHE_DIR"/.ready-*
-touch "$STAMP"
+echo "$ABI" >"$STAMP"
 log "n8n $version ready ($N8N_BIN, Node $(node --version))"
