@@ -49,8 +49,10 @@ function main() {
 			console.error(`The benchmark needs Node ≥ ${MIN_NODE.join('.')} (this is ${process.version}) and scripts/ensure-node.sh found none.`);
 			return 1;
 		}
+		// npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's.
+		const globalconfig = env.npm_config_globalconfig || spawnSync('npm', ['config', 'get', 'globalconfig'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
 		return run(path.join(nodeBin, 'node'), [__filename, ...process.argv.slice(2)], {
-			env: { ...env, UNIFICALLY_BENCH_REEXEC: '1' },
+			env: { ...env, UNIFICALLY_BENCH_REEXEC: '1', ...(globalconfig ? { npm_config_globalconfig: globalconfig } : {}) },
 		});
 	}
 
