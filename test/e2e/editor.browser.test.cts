@@ -1,6 +1,6 @@
 /**
- * The package in the real n8n 2.41.1 editor, as a user clicks through it: headless Chromium (Debian's
- * `chromium`, installed by scripts/ensure-chromium.sh when missing) driven by playwright-core, one n8n
+ * The package in the real n8n 2.41.1 editor, as a user clicks through it: headless Chromium or Chrome
+ * (scripts/ensure-chromium.sh finds it, or installs Debian's as root) driven by playwright-core, one n8n
  * (packed package installed, credential and the "generate a video" example imported, owner created)
  * and one browser for the whole file. The tests run in order, on the same page, like one session:
  * log in → open the example → nodes panel → switch models → clear a required input → run; then
@@ -41,7 +41,6 @@ import { startTestSimulator, type Simulator } from './support/simulator.cjs';
 
 const SETUP_TIMEOUT = 20 * 60_000; // first run: n8n and Chromium are installed
 const UI_TIMEOUT = 3 * 60_000;
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, '.cache/e2e/screenshots');
 const EXAMPLE_NAME = 'Unifically example: generate a video (Veo 3.1 Fast)';
 const NODE_NAME = 'Generate Video';
@@ -244,6 +243,8 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 	beforeAll(async () => {
 		const chromiumReady = await run('bash', [path.join(ROOT, 'scripts/ensure-chromium.sh')], { timeoutMs: 10 * 60_000 });
 		if (chromiumReady.code !== 0) throw new Error(`scripts/ensure-chromium.sh failed:\n${chromiumReady.stderr}`);
+		/** The browser ensure-chromium.sh found ($CHROMIUM / $CHROME_PATH, chromium or Chrome on PATH) or installed. */
+		const browser = chromiumReady.stdout.trim();
 		await ensureN8n();
 		const tarball = await packPackage();
 		sim = await startTestSimulator();
@@ -269,7 +270,7 @@ describe('the Unifically node in the n8n editor (Chromium)', () => {
 		selectors.setTestIdAttribute('data-test-id'); // n8n's attribute
 		profile = fs.mkdtempSync(path.join(os.tmpdir(), 'unifically-chromium-'));
 		context = await chromium.launchPersistentContext(profile, {
-			executablePath: CHROMIUM,
+			executablePath: browser,
 			headless: true, // playwright adds --headless
 			args: [
 				'--no-sandbox',

@@ -11,7 +11,7 @@
  *    step is therefore skipped here; everything after it (build, pack, install into n8n, import,
  *    publish, start, guide, stop) runs as on a fresh clone, including an empty `.demo/`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -25,6 +25,14 @@ const KEEP = process.env.E2E_KEEP === '1';
 /** The processes (pid → command line) that belong to the clone: cwd, command line or environment in it. */
 function processesOf(dir: string): Map<number, string> {
 	const found = new Map<number, string>();
+	if (!fs.existsSync('/proc')) {
+		// macOS and other systems without /proc: the command lines `ps` shows.
+		for (const line of spawnSync('ps', ['-axo', 'pid=,command='], { encoding: 'utf8' }).stdout.split('\n')) {
+			const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+			if (match && Number(match[1]) !== process.pid && match[2].includes(dir)) found.set(Number(match[1]), match[2]);
+		}
+		return found;
+	}
 	for (const entry of fs.readdirSync('/proc')) {
 		const pid = Number(entry);
 		if (!Number.isInteger(pid) || pid === process.pid) continue;

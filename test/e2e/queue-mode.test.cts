@@ -1,6 +1,6 @@
 /**
- * n8n's queue mode, for real: Postgres 15 + Redis (scripts/queue-services.sh, free ports, a temp
- * folder), n8n 2.41.1 main + 2 workers (`n8n worker --concurrency=1`) + one `n8n webhook` process,
+ * n8n's queue mode, for real: Postgres + Redis (scripts/queue-services.sh, free ports, a temp
+ * folder; or the servers TEST_POSTGRES_URL / TEST_REDIS_URL name, as in CI), n8n 2.41.1 main + 2 workers (`n8n worker --concurrency=1`) + one `n8n webhook` process,
  * the packed package installed as a community package, the simulator as the API (10 req/s per key
  * and kind, counted across all clients, a ban on the 11th request in a second).
  *

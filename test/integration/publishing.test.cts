@@ -14,17 +14,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { parse as parseYaml } from 'yaml';
+
 import { anchorsOf } from '../unit/support/markdown.cjs';
-import { parseYaml, type YamlValue } from '../unit/support/yaml.cjs';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
-type Map = { [key: string]: YamlValue };
-const asMap = (value: YamlValue | undefined): Map => {
+type Map = { [key: string]: unknown };
+const asMap = (value: unknown): Map => {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
-	return value;
+	return value as Map;
 };
-const asList = (value: YamlValue | undefined): YamlValue[] => {
+const asList = (value: unknown): unknown[] => {
 	if (!Array.isArray(value)) throw new Error(`expected a list, got ${JSON.stringify(value)}`);
 	return value;
 };
@@ -39,42 +40,6 @@ function ciRunCommand(): string {
 		.filter((line) => line && !line.startsWith('#') && !/^(set|cd)\b/.test(line));
 	return lines[lines.length - 1];
 }
-
-describe('the YAML reader used here', () => {
-	test('reads mappings, lists of mappings, quoted scalars and literal blocks', () => {
-		expect(
-			parseYaml(
-				[
-					'name: CI # comment',
-					'on:',
-					'  push:',
-					'    tags:',
-					"      - 'v*'",
-					'jobs:',
-					'  a:',
-					'    steps:',
-					'      - uses: x@v1',
-					'        with:',
-					'          node-version: "24"',
-					'      - run: |',
-					'          echo "# not a comment"',
-					'          npm test',
-					'',
-				].join('\n'),
-			),
-		).toEqual({
-			name: 'CI',
-			on: { push: { tags: ['v*'] } },
-			jobs: { a: { steps: [{ uses: 'x@v1', with: { 'node-version': '24' } }, { run: 'echo "# not a comment"\nnpm test\n' }] } },
-		});
-	});
-
-	test('refuses what it does not understand instead of misreading it', () => {
-		expect(() => parseYaml('on: [push, pull_request]\n')).toThrow(/unsupported/);
-		expect(() => parseYaml('a: 1\na: 2\n')).toThrow(/duplicate/);
-		expect(() => parseYaml('a:\n  b: 1\n    c: 2\n')).toThrow(/indentation/);
-	});
-});
 
 describe('.github/workflows/publish.yml', () => {
 	const workflow = asMap(parseYaml(read('.github/workflows/publish.yml')));
@@ -116,7 +81,7 @@ describe('.github/workflows/ci.yml', () => {
 	const [jobName] = Object.keys(asMap(workflow.jobs));
 
 	test('runs on pull requests and pushes to main', () => {
-		expect(asMap(workflow.on)).toEqual({ pull_request: '', push: { branches: ['main'] } });
+		expect(asMap(workflow.on)).toEqual({ pull_request: null, push: { branches: ['main'] } });
 	});
 
 	test('installs, then runs the same test command as .ci/run, which lints and builds once (no step of its own for either)', () => {
@@ -125,6 +90,29 @@ describe('.github/workflows/ci.yml', () => {
 		// `npm test` (scripts/test.sh) starts with `npm run lint`, and lint builds (scripts/lint.sh).
 		expect(read('scripts/test.sh')).toMatch(/^npm run lint\b/m);
 		expect(read('scripts/lint.sh')).toMatch(/^npm run build\b/m);
+	});
+
+	test("runs as GitHub's non-root runner allows: Postgres and Redis as service containers named by TEST_POSTGRES_URL / TEST_REDIS_URL, nothing installed with apt-get", () => {
+		const job = asMap(asMap(workflow.jobs)[jobName]);
+		const services = asMap(job.services);
+		const postgres = asMap(services.postgres);
+		const redis = asMap(services.redis);
+		expect(String(postgres.image)).toMatch(/^postgres:\d+$/);
+		expect(String(redis.image)).toMatch(/^redis:\d+$/);
+		expect(postgres.ports).toEqual(['5432:5432']);
+		expect(redis.ports).toEqual(['6379:6379']);
+		// Health checks: the job's steps start only when both answer.
+		expect(String(postgres.options)).toContain('--health-cmd pg_isready');
+		expect(String(redis.options)).toContain('--health-cmd "redis-cli ping"');
+		const env = asMap(job.env);
+		const pg = new URL(String(env.TEST_POSTGRES_URL));
+		expect([pg.protocol, pg.hostname, pg.port, pg.password]).toEqual(['postgres:', '127.0.0.1', '5432', asMap(postgres.env).POSTGRES_PASSWORD]);
+		const redisUrl = new URL(String(env.TEST_REDIS_URL));
+		expect([redisUrl.protocol, redisUrl.hostname, redisUrl.port]).toEqual(['redis:', '127.0.0.1', '6379']);
+		// What the tests read them by (test/e2e/support/queue.cts, scripts/check-tools.sh).
+		expect(read('test/e2e/support/queue.cts')).toContain('process.env.TEST_POSTGRES_URL');
+		expect(read('scripts/check-tools.sh')).toContain('TEST_REDIS_URL');
+		expect(runs(workflow, jobName).join('\n')).not.toMatch(/apt-get|sudo/);
 	});
 
 	test('uses Node 24 (n8n 2.x needs it), read-only, and fits the 90 minutes', () => {

@@ -1,6 +1,8 @@
 /**
- * End-to-end support for n8n's queue mode: Postgres 15 + Redis (started by
- * `scripts/queue-services.sh` on free ports, in a temp folder), one `n8n start` (main), N
+ * End-to-end support for n8n's queue mode: Postgres + Redis (started by `scripts/queue-services.sh`
+ * on free ports, in a temp folder; or, when TEST_POSTGRES_URL and TEST_REDIS_URL are set, servers
+ * that run already, as CI's service containers: a fresh database and queue prefix of our own in
+ * them), one `n8n start` (main), N
  * `n8n worker --concurrency=1` and one `n8n webhook` process, all on one user folder with the packed
  * package installed as a community package (an `N8n` instance from harness/n8n gives the folder,
  * the env and the CLI; each process is an `N8nProcess` of harness/n8n/process.cts, as `n8n start` of
@@ -39,6 +41,30 @@ import {
 const KEEP = process.env.E2E_KEEP === '1';
 const SERVICES_SCRIPT = path.join(ROOT, 'scripts/queue-services.sh');
 
+/** How n8n and our queries reach Postgres, and n8n reaches Redis. */
+interface Services {
+	pg: { host: string; port: number; user: string; password: string; database: string };
+	redis: { host: string; port: number; prefix?: string };
+	/** The running servers to use (TEST_POSTGRES_URL / TEST_REDIS_URL): we only add and drop a database. */
+	external?: { adminUrl: string };
+}
+
+/** Servers that run already, named by TEST_POSTGRES_URL and TEST_REDIS_URL (both or neither). */
+function externalServers(): { pg: URL; redis: URL } | undefined {
+	const pg = process.env.TEST_POSTGRES_URL;
+	const redis = process.env.TEST_REDIS_URL;
+	if (!pg && !redis) return undefined;
+	if (!pg || !redis) throw new Error('TEST_POSTGRES_URL and TEST_REDIS_URL go together: set both (running servers) or neither (private ones started here)');
+	return { pg: new URL(pg), redis: new URL(redis) };
+}
+
+function pgClient(config: object): PgClient {
+	// n8n's own pg (the n8n install carries it; this repository has no Postgres client of its own).
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Client } = require(path.join(N8N_DIR, 'node_modules/pg')) as { Client: new (config: object) => PgClient };
+	return new Client(config);
+}
+
 interface PgClient {
 	connect(): Promise<void>;
 	query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -68,7 +94,8 @@ export class QueueCluster {
 		/** The user folder, env and CLI shared by every process (its `baseUrl` is the main process). */
 		readonly n8n: N8n,
 		readonly servicesDir: string,
-		readonly ports: { pg: number; redis: number; webhook: number },
+		readonly services: Services,
+		readonly ports: { webhook: number },
 		env: Record<string, string | undefined>,
 		workerEnvs: Array<Record<string, string>>,
 		mainBrokerPort: number,
@@ -110,33 +137,21 @@ export class QueueCluster {
 	 */
 	static async start(options: QueueClusterOptions): Promise<QueueCluster> {
 		const servicesDir = path.join(os.tmpdir(), `unifically-queue-services-${process.pid}-${randomBytes(3).toString('hex')}`);
-		const started = await run('bash', [SERVICES_SCRIPT, 'start', servicesDir], {
-			timeoutMs: 15 * 60_000,
-			env: { ...process.env, PATH: pathWithNode24() },
-		});
-		const ports = Object.fromEntries(
-			started.stdout
-				.split('\n')
-				.map((line) => /^(PG_PORT|REDIS_PORT)=(\d+)$/.exec(line.trim()))
-				.filter((match): match is RegExpExecArray => !!match)
-				.map((match) => [match[1], Number(match[2])]),
-		);
-		if (started.code !== 0 || !ports.PG_PORT || !ports.REDIS_PORT) {
-			spawnSync('bash', [SERVICES_SCRIPT, 'stop', servicesDir], { stdio: 'ignore' });
-			throw new Error(`scripts/queue-services.sh start failed (exit ${started.code}):\n${started.stdout}\n${started.stderr}`);
-		}
+		const services = await startServices(servicesDir);
 		try {
 			const webhookPort = await freePort();
 			const env: Record<string, string | undefined> = {
 				EXECUTIONS_MODE: 'queue',
 				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: '127.0.0.1',
-				DB_POSTGRESDB_PORT: String(ports.PG_PORT),
-				DB_POSTGRESDB_DATABASE: 'postgres',
-				DB_POSTGRESDB_USER: 'postgres',
-				DB_POSTGRESDB_PASSWORD: '',
-				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-				QUEUE_BULL_REDIS_PORT: String(ports.REDIS_PORT),
+				DB_POSTGRESDB_HOST: services.pg.host,
+				DB_POSTGRESDB_PORT: String(services.pg.port),
+				DB_POSTGRESDB_DATABASE: services.pg.database,
+				DB_POSTGRESDB_USER: services.pg.user,
+				DB_POSTGRESDB_PASSWORD: services.pg.password,
+				QUEUE_BULL_REDIS_HOST: services.redis.host,
+				QUEUE_BULL_REDIS_PORT: String(services.redis.port),
+				// A shared Redis (TEST_REDIS_URL): queues of our own, apart from anyone else's.
+				...(services.redis.prefix ? { QUEUE_BULL_PREFIX: services.redis.prefix } : {}),
 				N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 				// Production webhooks and resume URLs point at the webhook process.
 				WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
@@ -160,7 +175,8 @@ export class QueueCluster {
 			const cluster = new QueueCluster(
 				n8n,
 				servicesDir,
-				{ pg: ports.PG_PORT, redis: ports.REDIS_PORT, webhook: webhookPort },
+				services,
+				{ webhook: webhookPort },
 				env,
 				workerEnvs,
 				await freePort(),
@@ -169,7 +185,7 @@ export class QueueCluster {
 			clusters.add(cluster);
 			return cluster;
 		} catch (error) {
-			spawnSync('bash', [SERVICES_SCRIPT, 'stop', servicesDir], { stdio: 'ignore' });
+			await stopServices(servicesDir, services);
 			throw error;
 		}
 	}
@@ -229,9 +245,7 @@ export class QueueCluster {
 
 	async query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
 		if (!this.pg) {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const { Client } = require(path.join(N8N_DIR, 'node_modules/pg')) as { Client: new (config: object) => PgClient };
-			const client = new Client({ host: '127.0.0.1', port: this.ports.pg, user: 'postgres', database: 'postgres' });
+			const client = pgClient(this.services.pg);
 			await client.connect();
 			this.pg = client;
 		}
@@ -328,16 +342,23 @@ export class QueueCluster {
 		await this.main.stop();
 		await this.pg?.end().catch(() => undefined);
 		this.pg = undefined;
-		if (KEEP) process.stderr.write(`[queue] kept n8n user folder ${this.n8n.userFolder} and services in ${this.servicesDir}\n`);
-		else {
+		if (KEEP) {
+			const services = this.services.external ? `database ${this.services.pg.database} on TEST_POSTGRES_URL's server` : `services in ${this.servicesDir}`;
+			process.stderr.write(`[queue] kept n8n user folder ${this.n8n.userFolder} and ${services}\n`);
+		} else {
 			await this.n8n.dispose();
-			this.stopServices();
+			if (!this.servicesStopped) {
+				this.servicesStopped = true;
+				await stopServices(this.servicesDir, this.services);
+			}
 		}
 	}
 
 	private stopServices(): void {
 		if (this.servicesStopped) return;
 		this.servicesStopped = true;
+		// Running servers (TEST_POSTGRES_URL) are not ours to stop; their database is dropped by dispose().
+		if (this.services.external) return;
 		const result = spawnSync('bash', [SERVICES_SCRIPT, 'stop', this.servicesDir], { encoding: 'utf8' });
 		if (result.status !== 0) process.stderr.write(`[queue] stopping services failed: ${result.stderr}\n`);
 	}
@@ -347,6 +368,72 @@ export class QueueCluster {
 		for (const process of [this.main, this.webhook, ...this.workers]) process.killNow();
 		this.stopServices();
 	}
+}
+
+/**
+ * Private Postgres and Redis in `dir` (scripts/queue-services.sh), or, with TEST_POSTGRES_URL and
+ * TEST_REDIS_URL, a fresh database and a queue prefix of our own on those servers.
+ */
+async function startServices(dir: string): Promise<Services> {
+	const external = externalServers();
+	if (external) {
+		const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
+		const database = `unifically_queue_${suffix}`;
+		const admin = pgClient({ connectionString: external.pg.href });
+		await admin.connect();
+		try {
+			await admin.query(`CREATE DATABASE ${database}`);
+		} finally {
+			await admin.end();
+		}
+		return {
+			pg: {
+				host: external.pg.hostname,
+				port: Number(external.pg.port || 5432),
+				user: decodeURIComponent(external.pg.username || 'postgres'),
+				password: decodeURIComponent(external.pg.password),
+				database,
+			},
+			redis: { host: external.redis.hostname, port: Number(external.redis.port || 6379), prefix: `unifically-${suffix}` },
+			external: { adminUrl: external.pg.href },
+		};
+	}
+	const started = await run('bash', [SERVICES_SCRIPT, 'start', dir], {
+		timeoutMs: 15 * 60_000,
+		env: { ...process.env, PATH: pathWithNode24() },
+	});
+	const ports = Object.fromEntries(
+		started.stdout
+			.split('\n')
+			.map((line) => /^(PG_PORT|REDIS_PORT)=(\d+)$/.exec(line.trim()))
+			.filter((match): match is RegExpExecArray => !!match)
+			.map((match) => [match[1], Number(match[2])]),
+	);
+	if (started.code !== 0 || !ports.PG_PORT || !ports.REDIS_PORT) {
+		spawnSync('bash', [SERVICES_SCRIPT, 'stop', dir], { stdio: 'ignore' });
+		throw new Error(`scripts/queue-services.sh start failed (exit ${started.code}):\n${started.stdout}\n${started.stderr}`);
+	}
+	return {
+		pg: { host: '127.0.0.1', port: ports.PG_PORT, user: 'postgres', password: '', database: 'postgres' },
+		redis: { host: '127.0.0.1', port: ports.REDIS_PORT },
+	};
+}
+
+async function stopServices(dir: string, services: Services): Promise<void> {
+	if (services.external) {
+		const admin = pgClient({ connectionString: services.external.adminUrl });
+		try {
+			await admin.connect();
+			await admin.query(`DROP DATABASE IF EXISTS ${services.pg.database} WITH (FORCE)`);
+		} catch (error) {
+			process.stderr.write(`[queue] dropping database ${services.pg.database} failed: ${(error as Error).message}\n`);
+		} finally {
+			await admin.end().catch(() => undefined);
+		}
+		return;
+	}
+	const result = spawnSync('bash', [SERVICES_SCRIPT, 'stop', dir], { encoding: 'utf8' });
+	if (result.status !== 0) process.stderr.write(`[queue] stopping services failed: ${result.stderr}\n`);
 }
 
 export async function disposeClusters(): Promise<void> {

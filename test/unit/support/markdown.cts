@@ -1,9 +1,12 @@
 /**
  * Just enough Markdown reading to check links as GitHub renders them: headings and their anchors
- * (GitHub's slugs), and the links of a document outside code.
+ * (GitHub's slugs, by github-slugger: the algorithm GitHub's own renderer uses), and the links of a
+ * document outside code.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+import GithubSlugger from 'github-slugger';
 
 /** The document without fenced code blocks and inline code (links there are not links). */
 export function withoutCode(markdown: string): string {
@@ -19,25 +22,18 @@ function headingText(raw: string): string {
 		.trim();
 }
 
-/** GitHub's anchor for a heading text: lower case, punctuation dropped, spaces as hyphens. */
+/** GitHub's anchor for a heading's text. */
 export function githubSlug(text: string): string {
-	return headingText(text)
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
-		.replace(/\s/g, '-');
+	return GithubSlugger.slug(headingText(text));
 }
 
 /** Every anchor of a document's headings, with GitHub's -1, -2 … for repeated ones. */
 export function anchorsOf(markdown: string): Set<string> {
 	const anchors = new Set<string>();
-	const seen = new Map<string, number>();
+	const slugger = new GithubSlugger();
 	for (const line of markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').split('\n')) {
 		const match = /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
-		if (!match) continue;
-		const slug = githubSlug(match[1]);
-		const count = seen.get(slug) ?? 0;
-		seen.set(slug, count + 1);
-		anchors.add(count === 0 ? slug : `${slug}-${count}`);
+		if (match) anchors.add(slugger.slug(headingText(match[1])));
 	}
 	return anchors;
 }
