@@ -58,9 +58,9 @@ describe('Unifically → Generate', () => {
 				resource: 'video',
 				model: 'google/veo-3.1-fast',
 				prompt: 'A cat walking on the beach at sunset',
+				aspectRatio: '9:16',
+				resolution: '1080p',
 				additionalFields: {
-					aspectRatio: '9:16',
-					resolution: '1080p',
 					seed: 42,
 					startImageUrl: IMAGE_A,
 					endImageUrl: IMAGE_B,
@@ -84,11 +84,11 @@ describe('Unifically → Generate', () => {
 				model: 'higgsfield-ai/cinematic-studio-video',
 				startImageUrl: IMAGE_A,
 				prompt: 'Slow dolly in',
+				duration: 10,
+				aspectRatio: '21:9',
 				additionalFields: {
 					sound: true,
 					slowMotion: false,
-					duration: 10,
-					aspectRatio: '21:9',
 					seed: 999999,
 				},
 			});
