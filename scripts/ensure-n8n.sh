@@ -139,7 +139,9 @@ fi
 if ! node -e "require('./node_modules/sqlite3'); require('./node_modules/isolated-vm')" >/dev/null 2>&1; then
 	log "Building native modules (sqlite3, isolated-vm) for Node $(node --version) (~2 min)..."
 	start=$(date +%s)
-	if ! npm rebuild sqlite3 isolated-vm --foreground-scripts \
+	# --ignore-scripts=false: under `npm start` / `npm test` npm passes the repository's
+	# ignore-scripts=true (.npmrc) on as npm_config_ignore_scripts, and the rebuild would build nothing.
+	if ! npm rebuild sqlite3 isolated-vm --foreground-scripts --ignore-scripts=false \
 		>"$CACHE_DIR/rebuild.log" 2>&1; then
 		log "npm rebuild failed; last lines of $CACHE_DIR/rebuild.log:"
 		tail -30 "$CACHE_DIR/rebuild.log" >&2
