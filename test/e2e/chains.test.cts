@@ -108,7 +108,7 @@ describe('chains in a real n8n 2.41.1: Unifically → S3, Telegram (examples/, l
 			(parameters.options as Record<string, unknown>).maxTotalCost = 0.05;
 		});
 		const large = variant(examples[0], 'unifExGenToS3Big', 'Generate Video', (parameters) => {
-			(parameters.additionalFields as Record<string, unknown>).extraInput = JSON.stringify({ sim_output_bytes: LARGE_BYTES });
+			parameters.additionalFields = { ...(parameters.additionalFields as object | undefined), extraInput: JSON.stringify({ sim_output_bytes: LARGE_BYTES }) };
 		});
 		expect(checkPackageNodes(large)).toEqual([]);
 		// The batch on its Schedule Trigger, every 5 s instead of at 06:00, for the published run.

@@ -497,7 +497,10 @@ describe('queue mode: main + 2 workers + webhook process, Postgres, Redis', () =
 			workflow.nodes[manual] = webhookNode('queue-s3-large', { name: 'Run the example' });
 			const generate = workflow.nodes.find((node) => node.name === 'Generate Video')!;
 			generate.credentials = { unificallyApi: { id: 'unifQueueCred010', name: 'Unifically (default)' } };
-			(generate.parameters.additionalFields as Record<string, unknown>).extraInput = JSON.stringify({ sim_output_bytes: bytes, sim_latency_ms: 1000 });
+			generate.parameters.additionalFields = {
+				...(generate.parameters.additionalFields as object | undefined),
+				extraInput: JSON.stringify({ sim_output_bytes: bytes, sim_latency_ms: 1000 }),
+			};
 			expect(checkPackageNodes(workflow)).toEqual([]);
 			await cluster.importWorkflows([workflow]);
 			await cluster.n8n.activateWorkflow(workflow.id);
