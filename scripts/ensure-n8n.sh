@@ -52,17 +52,11 @@ STAMP="$CACHE_DIR/.ready-$N8N_VERSION"
 
 log() { printf '[ensure-n8n] %s\n' "$*" >&2; }
 
-# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
-# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
-if [ -z "${npm_config_globalconfig:-}" ]; then
-	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
-	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
-fi
-node_bin=$(bash "$ROOT/scripts/ensure-node.sh") || { log "no Node 24 for n8n 2.x (see the [ensure-node] lines above)"; exit 1; }
-export PATH="$ROOT/node_modules/.bin:$node_bin:$PATH"
+. "$ROOT/scripts/node24.sh" "[ensure-n8n]" || exit 1
+
 # node-gyp builds against this Node's own headers when its install has them (official builds and
 # the node-<os>-<arch> packages do); otherwise node-gyp fetches the headers for its version.
-NODE_PREFIX="$(dirname "$node_bin")"
+NODE_PREFIX="$(dirname "$N8N_NODE_BIN_DIR")"
 if [ -f "$NODE_PREFIX/include/node/node.h" ]; then export npm_config_nodedir="$NODE_PREFIX"; fi
 
 # Fast path: installed, built and verified before (and still that version), for this Node's ABI

@@ -15,18 +15,7 @@ N8N_CACHE_DIR="${N8N_CACHE_DIR:-$N8N_HELPERS_ROOT/.cache/n8n}"
 N8N_BIN="$N8N_CACHE_DIR/node_modules/.bin/n8n"
 # Node 24+ first (scripts/ensure-node.sh): n8n 2.x refuses older Node, and its native modules are
 # built for the Node that scripts/ensure-n8n.sh ran on. Sourcing stops the caller when there is none.
-# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
-# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
-if [ -z "${npm_config_globalconfig:-}" ]; then
-	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
-	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
-fi
-N8N_NODE_BIN_DIR=$(bash "$N8N_HELPERS_ROOT/scripts/ensure-node.sh") || {
-	echo "no Node 24 for n8n 2.x (see the [ensure-node] lines above)" >&2
-	exit 1
-}
-export N8N_NODE_BIN_DIR
-export PATH="$N8N_HELPERS_ROOT/node_modules/.bin:$N8N_NODE_BIN_DIR:$PATH"
+. "$N8N_HELPERS_ROOT/scripts/node24.sh" "" || exit 1
 
 # n8n_env USER_FOLDER PORT [WORK_DIR]
 n8n_env() {

@@ -34,15 +34,7 @@ if [ ! -x node_modules/.bin/jest ]; then
 	npm ci --no-audit --no-fund || { echo "› npm ci failed (see npm's messages above)" >&2; exit 1; }
 fi
 # n8n-core (the engine the integration tests run in) and n8n 2.x want Node 24+ (scripts/ensure-node.sh).
-# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
-# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
-if [ -z "${npm_config_globalconfig:-}" ]; then
-	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
-	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
-fi
-node_bin=$(bash scripts/ensure-node.sh) || { echo "› no Node 24 for n8n 2.x (see the [ensure-node] lines above)" >&2; exit 1; }
-export N8N_NODE_BIN_DIR="$node_bin"
-export PATH="$PWD/node_modules/.bin:$node_bin:$PATH"
+. scripts/node24.sh "›" || exit 1
 
 workers="${JEST_WORKERS:-6}"
 SWEEP=test/unit/sharedKey.test.cts

@@ -10,16 +10,8 @@ if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.pack
 	npm ci --no-audit --no-fund || { echo "› npm ci failed (see npm's messages above)" >&2; exit 1; }
 fi
 # n8n 2.x needs Node 24+: the system's when new enough, else one installed into .cache/ (ensure-node.sh).
-# npm run by another Node reads its global npmrc from that Node's folder: keep the system npm's
-# (a registry, proxy or cafile set there must apply to installs under Node 24 too).
-if [ -z "${npm_config_globalconfig:-}" ]; then
-	npm_config_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
-	if [ -n "$npm_config_globalconfig" ]; then export npm_config_globalconfig; fi
-fi
-node_bin=$(bash scripts/ensure-node.sh) || { echo "› no Node 24 for n8n 2.x (see the [ensure-node] lines above)" >&2; exit 1; }
-export N8N_NODE_BIN_DIR="$node_bin"
-export PATH="$PWD/node_modules/.bin:$node_bin:$PATH"
-echo "› node $(node --version) ($node_bin)"
+. scripts/node24.sh "›" || exit 1
+echo "› node $(node --version) ($N8N_NODE_BIN_DIR)"
 
 # What the end-to-end suites need besides n8n: Postgres, Redis (queue mode) and Chromium (the editor
 # suite), found or, as root with apt-get, installed; otherwise one message names what is missing.
