@@ -6,7 +6,8 @@
  * RateLimiter.ts).
  */
 import { isHandSplit, KeyModel, nextShare, ownInWindow, plannedBudget, RULES } from '../../nodes/shared/transport/keyModel';
-import { RateLimiter, readRateLimitHeaders, type RateLimitHeaders } from '../../nodes/shared/transport/RateLimiter';
+import { BaselineLimiter } from '../../nodes/shared/transport/BaselineLimiter';
+import { RateLimiter, readRateLimitHeaders, type Limiter, type RateLimitHeaders } from '../../nodes/shared/transport/RateLimiter';
 
 import { VirtualClock } from './support/virtualClock.cjs';
 
@@ -40,7 +41,7 @@ function acquireLater(clock: VirtualClock, limiter: RateLimiter) {
 }
 
 /** Sends `count` requests through `limiter` one after the other, answered at once; returns grant times. */
-async function grantTimes(clock: VirtualClock, limiter: RateLimiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
+async function grantTimes(clock: VirtualClock, limiter: Limiter, count: number, headers?: (index: number) => RateLimitHeaders | undefined) {
 	const times: number[] = [];
 	for (let index = 0; index < count; index++) {
 		const release = await limiter.acquire();
@@ -247,32 +248,6 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(secondAt).toBeGreaterThanOrEqual(150);
 	});
 
-	test('ROOM: an answer showing a newcomer stops a process at full rate at once, until the newcomer fits', async () => {
-		const { grantsAfter } = await onClock(async (clock) => {
-			const limiter = new RateLimiter(10, 1000, clock);
-			let mine = 0;
-			// Alone at full rate for 3 s (each answer shows its own requests only).
-			const sent: number[] = [];
-			const answer = () => ({ limit: 10, remaining: 10 - Math.min(10, mine) });
-			const send = async (headers: () => RateLimitHeaders) => {
-				const release = await limiter.acquire();
-				sent.push(clock.now());
-				mine = sent.filter((at) => at > clock.now() - 1000).length;
-				release(headers());
-			};
-			while (clock.now() < 3000) await send(answer);
-			// Now an answer shows one request of another client in the window (remaining one less).
-			const seenAt = clock.now();
-			await send(() => ({ limit: 10, remaining: Math.max(0, 10 - mine - 1) }));
-			const before = sent.length;
-			// Within the next 300 ms, at most the requests that keep this process's own + the other's + the spare within 10.
-			await clock.sleep(300);
-			void seenAt;
-			return { grantsAfter: sent.length - before };
-		});
-		expect(grantsAfter).toBe(0);
-	});
-
 	test('a request waiting for an answer goes the moment the answer comes, not at the next look', async () => {
 		const second = await onClock(async (clock) => {
 			const limiter = new RateLimiter(10, 1000, clock);
@@ -311,26 +286,6 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(order).toEqual([0, 1, 2, 3]);
 	});
 
-	test('AFTER_429: waits it out, then half its rate, held there HOLD_WINDOWS_AFTER_429 windows, then back up', async () => {
-		const result = await onClock(async (clock) => {
-			const limiter = new RateLimiter(8, 50, clock);
-			limiter.pause(200);
-			limiter.rateLimited(200);
-			const halved = limiter.share;
-			const times = await grantTimes(clock, limiter, 4);
-			const during = limiter.share;
-			await clock.sleep(200 + RULES.holdWindowsAfter429 * 50);
-			for (let index = 0; index < 30; index++) (await limiter.acquire())();
-			return { halved, times, during, after: limiter.share };
-		});
-		expect(result.halved).toBe(4);
-		expect(result.times[0]).toBe(200);
-		// Half the rate: 4 per 50 ms window → 12.5 ms apart.
-		expect(result.times[3] - result.times[0]).toBeGreaterThanOrEqual(37.5);
-		expect(result.during).toBe(4);
-		expect(result.after).toBe(8);
-	});
-
 	test('RESTART_AFTER_BAN: after the pause, one request until its answer, then one more per answer (every process resumes at that moment)', async () => {
 		const result = await onClock(async (clock) => {
 			const limiter = new RateLimiter(10, 100, clock);
@@ -358,10 +313,35 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(result.grantedBeforeAnswer).toBe(1);
 		expect(result.grantedAfterOneAnswer).toBe(2);
 	});
+});
 
-	test('AFTER_429: a second 429 halves it again, never below MIN_SHARE', () => {
-		const limiter = new RateLimiter(4, 50, new VirtualClock(0));
-		for (let index = 0; index < 5; index++) limiter.rateLimited(0);
-		expect(limiter.share).toBe(RULES.minShare);
+describe('the baseline the limiter is measured against (BaselineLimiter, issue #31)', () => {
+	test('paces at the limit less one, one token at a time', async () => {
+		const times = await onClock(async (clock) => await grantTimes(clock, new BaselineLimiter(10, 900, clock), 4, () => ({ limit: 10, remaining: 8 })));
+		expect(times).toEqual([0, 100, 200, 300]);
+	});
+
+	test('an answer with Remaining ≤ 1 holds it until its oldest request of the window has left the window', async () => {
+		const times = await onClock(async (clock) => {
+			const limiter = new BaselineLimiter(10, 900, clock);
+			const granted: number[] = [];
+			for (const remaining of [8, 1, 8]) {
+				const release = await limiter.acquire();
+				granted.push(clock.now());
+				release({ limit: 10, remaining });
+			}
+			return granted;
+		});
+		// The second answer said 1 left: the third waits until the first (granted at 0) leaves, at 900.
+		expect(times).toEqual([0, 100, 900]);
+	});
+
+	test('a 429 waits out the ban, then half the rate for a while', async () => {
+		const times = await onClock(async (clock) => {
+			const limiter = new BaselineLimiter(10, 900, clock);
+			limiter.pause(500);
+			return await grantTimes(clock, limiter, 3, () => ({ limit: 10, remaining: 8 }));
+		});
+		expect(times).toEqual([500, 700, 900]);
 	});
 });

@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
-import { isHandSplit, KeyModel, nextShare, plannedBudget, RULES, type KeyView, type RateLimitHeaders } from './keyModel';
+import { BaselineLimiter } from './BaselineLimiter';
+import { KeyModel, nextShare, plannedBudget, RULES, type KeyView, type RateLimitHeaders } from './keyModel';
 
 export { readRateLimitHeaders, type RateLimitHeaders } from './keyModel';
 
@@ -20,9 +21,18 @@ export const systemClock: Clock = {
 /**
  * How often a waiting request looks again when nothing it waits for has a known time. An answer
  * (which may free a slot or bring fresh headers) and a pause wake it at once; this only catches
- * what changes with time alone (the others' use aging out of memory, the key forgotten as shared).
+ * what changes with time alone (the key forgotten as shared).
  */
 const RECHECK_MS = 100;
+
+/** What the transport needs of a limiter: this one, or the baseline it is measured against. */
+export interface Limiter {
+	readonly share: number;
+	setCap(cap: number): void;
+	acquire(): Promise<(headers?: RateLimitHeaders) => void>;
+	/** A 429: hold every request back for `ms` (the ban), then start again as the limiter does. */
+	pause(ms: number): void;
+}
 
 interface Sent {
 	grantedAt: number;
@@ -32,33 +42,28 @@ interface Sent {
 /**
  * The gate of one kind of request (creates or status reads) of one API key, in this process: it
  * hands out slots. What the API's answers say about the key, and the share of it this process
- * plans, come from the pure model in `keyModel.ts`. The rules, hardest first (each named in
- * `RULES` or here, with why and the scenario that protects it):
+ * plans, come from the pure model in `keyModel.ts`. Each rule stays because the shared-key sweep
+ * (2,000 seeded scenarios, 8,090 process starts; `npm run bench -- --only sweep`) or the bench
+ * shows what it buys over the rule switched off; the figures are in docs/scaling.md, "Rules".
  *
- * 1. CAP_HOLD: at most `cap` requests (the credential's Requests per Second, and at most the API's
- *    `X-RateLimit-Limit` less the NEWCOMER_SPARE) hold a slot at once, and a request holds its slot
- *    from the moment it is granted until a window after its answer came back — the latest moment
- *    the API can have counted it. Whatever the network does, this process alone never sends more
- *    than it plans within the API's window. (Unit: "holds each slot until a window after its answer".)
+ * 1. CAP_HOLD: at most `cap` requests (the credential's Requests per Second, and at most the
+ *    planned budget) hold a slot at once, and a request holds its slot from the moment it is
+ *    granted until a window after its answer came back — the latest moment the API can have
+ *    counted it. Buys: 164 bans per 1,000 starts without it (and the 1-in-10 spare of a lone batch).
  * 2. SLOW_START: one request until the first answer, then one more slot per answer that shows the
- *    key used by this process only. (Sweep: several processes starting together.)
- * 3. PACE: requests are spread through the window (one every `windowMs / share`), so every answer
- *    tells what the others have spent in time to react. (Unit: "paces requests".)
- * 4. ROOM: while others use the key, a request goes only if this process's requests in the window,
- *    the others' (the most seen lately) and this one fit the planned budget. A newcomer's first
- *    answer, or a process that grew, stops the others at once. (Sweep: sequential starts.)
- * 5. PROPORTIONAL_SHARE (`nextShare`): the pace follows this process's part of the planned budget,
- *    in proportion to its use. (Sweep; bench "two processes, one key".)
- * 6. STALE_PROBE: while others use the key and the last answer's word is older than the others'
- *    memory, one request at a time until a fresh answer. (Sweep: long round trips.)
- * 7. AFTER_429: every request of the key waits out the ban (`pause`), then starts slowly again
- *    (RESTART_AFTER_BAN: every process resumes at the same moment) and goes on at most at half its
- *    rate for HOLD_WINDOWS_AFTER_429. (Unit: "after a 429"; sweep: no second ban.)
+ *    key used by this process only. Buys: 31 bans per 1,000 starts without it.
+ * 3. PACE: requests spread through the window (one every `windowMs / share`), so every answer
+ *    tells what the others have spent in time to react. Buys: 2×40 at once 1.27 × instead of 1.71 ×.
+ * 4. PROPORTIONAL_SHARE (`nextShare`): the pace follows this process's part of the planned budget,
+ *    in proportion to its use. Buys: 416 bans per 1,000 starts without it.
+ * 5. RESTART_AFTER_BAN: after a 429 every request of the key waits out the ban, then starts slowly
+ *    again. Buys: the one second ban the sweep meets without it (seed 1066).
+ * NEWCOMER_SPARE, SHARED_SPARE and HAND_SPLIT (the budget planned) are in `keyModel.ts`.
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no headers
- * leaves rules 1, 2, 3 and 7: with several processes on such a key, split Requests per Second by hand.
+ * leaves rules 1, 2, 3 and 5: with several processes on such a key, split Requests per Second by hand.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
 	/** This process's own requests still in the window (in flight, or answered less than a window ago). */
 	private readonly sent: Sent[] = [];
 
@@ -77,8 +82,6 @@ export class RateLimiter {
 
 	private pausedUntil = 0;
 
-	private holdUntil = 0;
-
 	private shareUpdatedAt: number;
 
 	private queue: Promise<void> = Promise.resolve();
@@ -90,9 +93,12 @@ export class RateLimiter {
 		private cap: number,
 		private readonly windowMs: number,
 		private readonly clock: Clock = systemClock,
+		/** Rules switched off, to measure what each buys (the sweep's ablation; never in n8n). */
+		private readonly without: ReadonlySet<RuleName> = new Set(),
 	) {
 		this.cap = Math.max(1, Math.floor(cap));
 		this.currentShare = this.cap;
+		if (without.has('SLOW_START')) this.startSlots = undefined;
 		this.model = new KeyModel(windowMs, this.cap);
 		this.shareUpdatedAt = clock.now();
 	}
@@ -140,12 +146,11 @@ export class RateLimiter {
 	 * Holds every request back until `ms` from now (a 429's Retry-After), then RESTART_AFTER_BAN:
 	 * slow start again. Every process on the key waits for the same end of the ban and the API's
 	 * window is empty then, so they all start again at once, each as blind as a newcomer: one
-	 * request each until its first answer shows the others. (Sweep: a second ban right after the
-	 * first, when the processes went on at half their rates together.)
+	 * request each until its first answer shows the others.
 	 */
 	pause(ms: number) {
 		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
-		this.startSlots = 1;
+		if (!this.without.has('RESTART_AFTER_BAN')) this.startSlots = 1;
 		this.changed();
 	}
 
@@ -155,16 +160,11 @@ export class RateLimiter {
 		wake?.();
 	}
 
-	/** AFTER_429: after the pause, go on at half the rate for a while. */
-	rateLimited(pauseMs: number) {
-		const now = this.clock.now();
-		this.currentShare = Math.max(RULES.minShare, this.currentShare / 2);
-		this.holdUntil = Math.max(this.holdUntil, now + pauseMs + RULES.holdWindowsAfter429 * this.windowMs);
-		this.shareUpdatedAt = Math.max(now, this.holdUntil);
-	}
-
 	private get budget() {
-		return plannedBudget(this.model.limit, this.cap, this.model.isShared(this.clock.now()));
+		return plannedBudget(this.model.limit, this.cap, this.model.isShared(this.clock.now()), {
+			newcomer: this.without.has('NEWCOMER_SPARE') ? 0 : RULES.newcomerSpare,
+			shared: this.without.has('SHARED_SPARE') ? 0 : RULES.sharedSpare,
+		});
 	}
 
 	/** SLOW_START: one more slot per answer until others show up or the cap is reached. */
@@ -177,14 +177,9 @@ export class RateLimiter {
 		const now = request.answeredAt!;
 		const view = this.model.observe({ grantedAt: request.grantedAt, answeredAt: now, headers }, this.grants);
 		this.growStartSlots(view.used > view.own);
-		if (now < this.holdUntil) {
-			// AFTER_429's hold keeps the rate from growing, never from being cut to this process's part.
-			if (view.shared) this.currentShare = Math.min(this.currentShare, nextShare(this.currentShare, view, this.budget, this.cap, 0));
-			return;
-		}
 		const elapsed = Math.max(0, now - this.shareUpdatedAt) / this.windowMs;
 		this.shareUpdatedAt = now;
-		if (view.shared) this.currentShare = nextShare(this.currentShare, view, this.budget, this.cap, elapsed);
+		if (view.shared && !this.without.has('PROPORTIONAL_SHARE')) this.currentShare = nextShare(this.currentShare, view, this.budget, this.cap, elapsed);
 		else this.growAlone(elapsed);
 	}
 
@@ -196,7 +191,7 @@ export class RateLimiter {
 
 	/** How long the next request must still wait (0: it may go now). */
 	private delayBeforeGrant(now: number): number {
-		if (now >= this.holdUntil && !this.model.isShared(now)) {
+		if (!this.model.isShared(now)) {
 			this.growAlone(Math.max(0, now - this.shareUpdatedAt) / this.windowMs);
 			this.shareUpdatedAt = now;
 		}
@@ -216,19 +211,9 @@ export class RateLimiter {
 		// 1. CAP_HOLD (and 2. SLOW_START): slots held until a window after the answer.
 		const shared = this.model.isShared(now);
 		const slots = Math.max(1, Math.floor(Math.min(this.cap, this.budget, this.startSlots ?? Number.POSITIVE_INFINITY, shared ? this.currentShare : Number.POSITIVE_INFINITY)));
-		if (this.sent.length >= slots) return untilSlotFrees;
+		if (this.sent.length >= slots && !this.without.has('CAP_HOLD')) return untilSlotFrees;
 		// 3. PACE.
-		if (now < this.nextGrantAt) return this.nextGrantAt - now;
-		if (shared) {
-			const othersLately = this.model.othersLately(now);
-			// 4. ROOM: this request, ours in the window and the others' must fit the planned budget.
-			if (this.sent.length + othersLately + 1 > this.budget && !(isHandSplit(this.cap, this.model.limit) && othersLately === 0)) {
-				return this.sent.length > 0 ? untilSlotFrees : Math.max(1, this.model.othersLatelyChangesAt(now) - now);
-			}
-			// 6. STALE_PROBE: no fresh word about the others: one request at a time.
-			const view = this.model.lastView;
-			if (inFlight > 0 && (!view || now - view.at > RULES.othersMemoryWindows * this.windowMs)) return RECHECK_MS;
-		}
+		if (now < this.nextGrantAt && !this.without.has('PACE')) return this.nextGrantAt - now;
 		return 0;
 	}
 
@@ -277,7 +262,19 @@ export const WINDOW_MS = 1020;
  * Other processes using the key are seen through the API's headers. Keyed by a fingerprint, never
  * by the key itself.
  */
-const limiters = new Map<string, Record<RequestKind, RateLimiter>>();
+const limiters = new Map<string, Record<RequestKind, Limiter>>();
+
+/** `baseline`: the simple limiter this one is measured against (the credential's undeclared `rateLimiter`; bench and sweep only). */
+export type LimiterVariant = 'limiter' | 'baseline';
+
+/** The rules the sweep can switch off one at a time (`without`), to measure what each buys. */
+export const RULE_NAMES = ['CAP_HOLD', 'SLOW_START', 'PACE', 'PROPORTIONAL_SHARE', 'RESTART_AFTER_BAN', 'NEWCOMER_SPARE', 'SHARED_SPARE'] as const;
+
+export type RuleName = (typeof RULE_NAMES)[number];
+
+export function newLimiter(variant: LimiterVariant, cap: number, windowMs: number, clock: Clock = systemClock, without?: ReadonlySet<RuleName>): Limiter {
+	return variant === 'baseline' ? new BaselineLimiter(cap, windowMs, clock) : new RateLimiter(cap, windowMs, clock, without);
+}
 
 /** A 429 pauses every request for the key, creates and status reads alike (SPEC: the key is banned). */
 export function pauseKey(fingerprint: string, ms: number) {
@@ -286,12 +283,12 @@ export function pauseKey(fingerprint: string, ms: number) {
 	pair?.status.pause(ms);
 }
 
-export function limiterFor(fingerprint: string, kind: RequestKind, requestsPerSecond: number): RateLimiter {
+export function limiterFor(fingerprint: string, kind: RequestKind, requestsPerSecond: number, variant: LimiterVariant = 'limiter'): Limiter {
 	let pair = limiters.get(fingerprint);
 	if (!pair) {
 		pair = {
-			create: new RateLimiter(requestsPerSecond, WINDOW_MS),
-			status: new RateLimiter(requestsPerSecond, WINDOW_MS),
+			create: newLimiter(variant, requestsPerSecond, WINDOW_MS),
+			status: newLimiter(variant, requestsPerSecond, WINDOW_MS),
 		};
 		limiters.set(fingerprint, pair);
 	}

@@ -9,7 +9,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { apiError, momentText, networkError, readApiError } from './errors';
-import { limiterFor, pauseKey, readRateLimitHeaders, type RequestKind } from './RateLimiter';
+import { limiterFor, pauseKey, readRateLimitHeaders, type LimiterVariant, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -54,6 +54,7 @@ interface Connection {
 	fingerprint: string;
 	requestsPerSecond: number;
 	backoff: Backoff;
+	limiter: LimiterVariant;
 }
 
 /** FNV-1a: identifies a key's limiter in memory without keeping the key itself around. */
@@ -87,7 +88,9 @@ export async function connectionOf(context: ApiContext): Promise<Connection> {
 				requestsPerSecond,
 				fingerprint: fingerprintOf(`${baseUrl}\u0000${String(credentials.apiKey ?? '')}`),
 				backoff: backoffOf(credentials.retryBackoff),
-			};
+				// Not in the form: the bench and the sweep compare the limiter with a simple baseline (issue #31).
+				limiter: credentials.rateLimiter === 'baseline' ? 'baseline' : 'limiter',
+			} satisfies Connection;
 		});
 		connections.set(context, connection);
 	}
@@ -225,7 +228,7 @@ function retryDelay(request: ApiRequest, attempt: Attempt, attemptNumber: number
  */
 export async function apiRequest<T = IDataObject>(context: ApiContext, request: ApiRequest): Promise<T> {
 	const connection = await connectionOf(context);
-	const limiter = limiterFor(connection.fingerprint, request.kind, connection.requestsPerSecond);
+	const limiter = limiterFor(connection.fingerprint, request.kind, connection.requestsPerSecond, connection.limiter);
 	const backoff = request.backoff ?? connection.backoff;
 	const node = context.getNode();
 	/** The API's error, with until when it refuses where it says so (in the instance's timezone and ISO). */
@@ -279,7 +282,6 @@ export async function apiRequest<T = IDataObject>(context: ApiContext, request: 
 		if (attempt.kind === 'answer' && attempt.status === 429) {
 			pauseMs = retryAfterMs(attempt.response);
 			pauseKey(connection.fingerprint, pauseMs);
-			limiter.rateLimited(pauseMs);
 		}
 		const waitMs = retryDelay(request, attempt, attemptNumber, backoff, pauseMs);
 		if (waitMs !== undefined) {

@@ -100,8 +100,6 @@ export const RULES = {
 	growthPerWindow: 0.5,
 	/** MIN_SHARE: the slowest a process goes, in requests per window, however busy the key is. */
 	minShare: 0.5,
-	/** HOLD_WINDOWS_AFTER_429: after a 429 the rate is halved and held down this many windows. */
-	holdWindowsAfter429: 10,
 } as const;
 
 /** One answer, as the model needs it. */
@@ -187,14 +185,6 @@ export class KeyModel {
 		return most;
 	}
 
-	/** The next moment an answer that showed others leaves OTHERS_MEMORY_WINDOWS (when `othersLately` may fall). */
-	othersLatelyChangesAt(now: number): number {
-		const memoryMs = RULES.othersMemoryWindows * this.windowMs;
-		let next = Number.POSITIVE_INFINITY;
-		for (const entry of this.recent) if (entry.others > 0 && entry.at >= now - memoryMs) next = Math.min(next, entry.at + memoryMs);
-		return next;
-	}
-
 	/** Others were seen within FORGET_WINDOWS. */
 	isShared(now: number): boolean {
 		return now - this.othersSeenAt <= RULES.forgetWindows * this.windowMs;
@@ -212,9 +202,14 @@ export class KeyModel {
  * the others' requests already counted stay in the window for up to a second, so the spare it used
  * comes back only then; the second spare keeps a second newcomer within that second safe).
  */
-export function plannedBudget(limit: number, cap: number, shared = false): number {
+export function plannedBudget(
+	limit: number,
+	cap: number,
+	shared = false,
+	spares: { newcomer: number; shared: number } = { newcomer: RULES.newcomerSpare, shared: RULES.sharedSpare },
+): number {
 	if (isHandSplit(cap, limit)) return limit;
-	return Math.max(1, limit - RULES.newcomerSpare - (shared ? RULES.sharedSpare : 0));
+	return Math.max(1, limit - spares.newcomer - (shared ? spares.shared : 0));
 }
 
 /**

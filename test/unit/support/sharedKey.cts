@@ -6,7 +6,7 @@
  * the same run: the limiter's rules are tried on many interleavings (start moments, network delays
  * in and out) that a real run on a shared machine only meets by chance.
  */
-import { RateLimiter, WINDOW_MS, type RateLimitHeaders } from '../../../nodes/shared/transport/RateLimiter';
+import { newLimiter, WINDOW_MS, type LimiterVariant, type RateLimitHeaders, type RuleName } from '../../../nodes/shared/transport/RateLimiter';
 import { seededRandom as random } from '../../../simulator/server.cjs';
 
 import { VirtualClock } from './virtualClock.cjs';
@@ -33,6 +33,10 @@ export interface SharedKeyScenario {
 	seed: number;
 	/** Filled with one line per request when given (to read a run). */
 	trace?: string[];
+	/** Which limiter every process runs (default the node's; `baseline`: the simple one it is measured against). */
+	limiter?: LimiterVariant;
+	/** Rules of the node's limiter switched off (what each buys). */
+	without?: RuleName[];
 }
 
 export interface SharedKeyOutcome {
@@ -119,7 +123,7 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 
 	async function runProcess(process: SharedKeyProcess, index: number) {
 		await clock.sleep(process.startMs);
-		const limiter = new RateLimiter(process.cap ?? limit, WINDOW_MS, clock);
+		const limiter = newLimiter(scenario.limiter ?? 'limiter', process.cap ?? limit, WINDOW_MS, clock, new Set(scenario.without));
 		await Promise.all(
 			Array.from({ length: process.items }, async () => {
 				for (;;) {
@@ -141,7 +145,6 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 					// As the transport does: nothing created; the key waits out the ban, then slower for a while.
 					release();
 					limiter.pause(answer.retryAfterMs!);
-					limiter.rateLimited(answer.retryAfterMs!);
 				}
 			}),
 		);
@@ -152,7 +155,8 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 	const all = Promise.all(scenario.processes.map(async (process, index) => await runProcess(process, index))).then(() => {
 		done = true;
 	});
-	await clock.runUntil(() => done);
+	// A day of virtual time: a limiter that bans the key again and again still finishes (the baseline can).
+	await clock.runUntil(() => done, 86_400_000);
 	await all;
 
 	const running = (earlier: { index: number }, at: number) => finishedAt[earlier.index] > at;
@@ -205,4 +209,53 @@ export function sweepScenario(seed: number): SharedKeyScenario & { handSplit: bo
 	const inMax = rng() * 400;
 	const outMax = rng() * 400;
 	return { processes, requestDelayMs: [0, inMax], answerDelayMs: [0, outMax], seed, handSplit };
+}
+
+export interface SweepSummary {
+	scenarios: number;
+	starts: number;
+	/** Bans in scenarios where every process started one at a time (`oneAtATime`). */
+	sequentialBans: number;
+	/** Bans in scenarios where some started blind. */
+	blindBans: number;
+	/** Bans per 1,000 process starts, blind starts included. */
+	blindBansPerThousand: number;
+	/** Bans where every start came after an answer since the one before (issue #22's wording). */
+	bansAfterAnAnswer: number;
+	/** The slowdown against each scenario's bound: p10, median, p90, p99, max. */
+	ratio: { p10: number; median: number; p90: number; p99: number; max: number };
+	banned: string[];
+}
+
+/** The randomized sweep (`sweepScenario`) over `count` seeds from `first`, with one limiter. */
+export async function runSweep({ first = 1, count = 2000, limiter, without }: { first?: number; count?: number; limiter?: LimiterVariant; without?: RuleName[] } = {}): Promise<SweepSummary> {
+	let sequentialBans = 0;
+	let blindBans = 0;
+	let bansAfterAnAnswer = 0;
+	let starts = 0;
+	const ratios: number[] = [];
+	const banned: string[] = [];
+	for (let seed = first; seed < first + count; seed++) {
+		const scenario = sweepScenario(seed);
+		const outcome = await runSharedKey({ ...scenario, limiter, without });
+		starts += scenario.processes.length;
+		const blind = !outcome.oneAtATime.every(Boolean);
+		if (blind) blindBans += outcome.bans;
+		else sequentialBans += outcome.bans;
+		if (outcome.afterAnAnswer.every(Boolean)) bansAfterAnAnswer += outcome.bans;
+		ratios.push(outcome.ratio);
+		if (outcome.bans > 0) banned.push(`seed ${seed}${blind ? ' (blind starts)' : ''}: ${outcome.bans} ban(s)`);
+	}
+	ratios.sort((a, b) => a - b);
+	const quantile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+	return {
+		scenarios: count,
+		starts,
+		sequentialBans,
+		blindBans,
+		blindBansPerThousand: (1000 * blindBans) / Math.max(1, starts),
+		bansAfterAnAnswer,
+		ratio: { p10: quantile(0.1), median: quantile(0.5), p90: quantile(0.9), p99: quantile(0.99), max: quantile(1) },
+		banned,
+	};
 }
