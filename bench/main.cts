@@ -24,7 +24,7 @@
  *
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
  * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, upload-batch, large,
- * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, estimate, overhead, callbacks);  --naive-items <n> (default 10);  --items <n> (default 100);
+ * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, estimate, overhead, callbacks, sweep);  --naive-items <n> (default 10);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  *
  * This file parses the arguments and runs the chosen scenarios in their order; each scenario is a
@@ -44,6 +44,7 @@ import { runMemory } from './scenarios/memory.cjs';
 import { runMemoryN8nScenario } from './scenarios/memoryN8n.cjs';
 import { runNaive } from './scenarios/naive.cjs';
 import { runShared } from './scenarios/shared.cjs';
+import { runSweepScenario } from './scenarios/sweep.cjs';
 import { runThroughput } from './scenarios/throughput.cjs';
 import { runUploadBatch } from './scenarios/uploadBatch.cjs';
 import { runUploadMemoryN8n } from './scenarios/uploadMemoryN8n.cjs';
@@ -78,6 +79,7 @@ const SCENARIOS = [
 	'estimate',
 	'overhead',
 	'callbacks',
+	'sweep',
 ];
 
 function parseArgs(argv: string[]): Args {
@@ -183,6 +185,9 @@ async function main() {
 
 	// Phase 5, last (it loads n8n-core into this process): callback bursts to the trigger.
 	if (want('callbacks')) await runCallbacks(context);
+
+	// Phase 6: the rate limiter's rules on the model of a shared key (virtual time, CPU only).
+	if (want('sweep')) await runSweepScenario(context);
 
 	// Every 429 any simulator sent to the node or the baseline (the lifted-limit run cannot get one).
 	for (const [name, recorded] of simulators) results.simulators[name] = simulatorSummary(recorded, began);

@@ -14,6 +14,7 @@ import { memoryRows } from './scenarios/memory.cjs';
 import { memoryN8nRows } from './scenarios/memoryN8n.cjs';
 import { naiveRows } from './scenarios/naive.cjs';
 import { sharedRows } from './scenarios/shared.cjs';
+import { sweepRows } from './scenarios/sweep.cjs';
 import { throughputPolitenessRows, throughputRows } from './scenarios/throughput.cjs';
 import { uploadBatchRows } from './scenarios/uploadBatch.cjs';
 import { uploadMemoryN8nRows } from './scenarios/uploadMemoryN8n.cjs';
@@ -30,6 +31,7 @@ export function buildRows(results: Results, args: Args): Row[] {
 		...naiveRows(results, args),
 		...throughputPolitenessRows(results, args),
 		...sharedRows(results),
+		...sweepRows(results),
 		...largeRows(results),
 		...uploadBatchRows(results),
 		{

@@ -259,3 +259,24 @@ export async function runSweep({ first = 1, count = 2000, limiter, without }: { 
 		banned,
 	};
 }
+
+const NEAR = { requestDelayMs: [0, 5] as [number, number], answerDelayMs: [2, 15] as [number, number] };
+const FAR = { requestDelayMs: [0, 100] as [number, number], answerDelayMs: [50, 300] as [number, number] };
+
+/** The bench's scenes on the model (creates only): what `npm run bench` measures in real n8n. */
+export const MODEL_SCENES: Record<string, Omit<SharedKeyScenario, 'seed'>> = {
+	'one batch of 100': { processes: [{ startMs: 0, items: 100 }], ...NEAR },
+	'2 × 40 at once': { processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR },
+	'2 × 40, the second 0.5 s later': { processes: [{ startMs: 0, items: 40 }, { startMs: 500, items: 40 }], ...NEAR },
+	'300 + 20 joining at 4, 12, 20 s': {
+		processes: [
+			{ startMs: 0, items: 300 },
+			{ startMs: 4000, items: 20 },
+			{ startMs: 12_000, items: 20 },
+			{ startMs: 20_000, items: 20 },
+		],
+		...NEAR,
+	},
+	'2 × 40, a distant API (0–0.1 s in, 0.05–0.3 s out)': { processes: [{ startMs: 0, items: 40 }, { startMs: 300, items: 40 }], ...FAR },
+	'1,000 items': { processes: [{ startMs: 0, items: 1000 }], ...NEAR },
+};
