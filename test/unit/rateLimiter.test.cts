@@ -286,32 +286,30 @@ describe('the gate (RateLimiter, on a virtual clock)', () => {
 		expect(order).toEqual([0, 1, 2, 3]);
 	});
 
-	test('RESTART_AFTER_BAN: after the pause, one request until its answer, then one more per answer (every process resumes at that moment)', async () => {
+	test('AFTER_429: waits it out, then half its rate, held there HOLD_WINDOWS_AFTER_429 windows, then back up', async () => {
 		const result = await onClock(async (clock) => {
-			const limiter = new RateLimiter(10, 100, clock);
-			// Up to speed first: the key this process's alone.
-			for (let index = 0; index < 20; index++) (await limiter.acquire())({ limit: 10, remaining: 9 });
-			limiter.pause(500);
-			const ended = clock.now();
-			const grants: number[] = [];
-			const releases: Array<(headers?: RateLimitHeaders) => void> = [];
-			const waiting = Array.from({ length: 3 }, async () => {
-				const release = await limiter.acquire();
-				grants.push(clock.now() - ended);
-				releases.push(release);
-			});
-			await clock.sleep(700);
-			const grantedBeforeAnswer = grants.length;
-			releases[0]({ limit: 10, remaining: 9 });
-			await clock.sleep(100);
-			const grantedAfterOneAnswer = grants.length;
-			for (const release of releases.slice(1)) release({ limit: 10, remaining: 8 });
-			await Promise.all(waiting);
-			return { first: grants[0], grantedBeforeAnswer, grantedAfterOneAnswer };
+			const limiter = new RateLimiter(8, 50, clock);
+			limiter.pause(200);
+			limiter.rateLimited(200);
+			const halved = limiter.share;
+			const times = await grantTimes(clock, limiter, 4);
+			const during = limiter.share;
+			await clock.sleep(200 + RULES.holdWindowsAfter429 * 50);
+			for (let index = 0; index < 30; index++) (await limiter.acquire())();
+			return { halved, times, during, after: limiter.share };
 		});
-		expect(result.first).toBe(500);
-		expect(result.grantedBeforeAnswer).toBe(1);
-		expect(result.grantedAfterOneAnswer).toBe(2);
+		expect(result.halved).toBe(4);
+		expect(result.times[0]).toBe(200);
+		// Half the rate: 4 per 50 ms window → 12.5 ms apart.
+		expect(result.times[3] - result.times[0]).toBeGreaterThanOrEqual(37.5);
+		expect(result.during).toBe(4);
+		expect(result.after).toBe(8);
+	});
+
+	test('AFTER_429: a second 429 halves it again, never below MIN_SHARE', () => {
+		const limiter = new RateLimiter(4, 50, new VirtualClock(0));
+		for (let index = 0; index < 5; index++) limiter.rateLimited(0);
+		expect(limiter.share).toBe(RULES.minShare);
 	});
 });
 
@@ -340,6 +338,7 @@ describe('the baseline the limiter is measured against (BaselineLimiter, issue #
 		const times = await onClock(async (clock) => {
 			const limiter = new BaselineLimiter(10, 900, clock);
 			limiter.pause(500);
+			limiter.rateLimited(500);
 			return await grantTimes(clock, limiter, 3, () => ({ limit: 10, remaining: 8 }));
 		});
 		expect(times).toEqual([500, 700, 900]);

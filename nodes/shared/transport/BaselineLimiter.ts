@@ -69,7 +69,10 @@ export class BaselineLimiter implements Limiter {
 
 	pause(ms: number) {
 		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
-		this.slowUntil = Math.max(this.slowUntil, this.pausedUntil + SLOW_WINDOWS_AFTER_429 * this.windowMs);
+	}
+
+	rateLimited(pauseMs: number) {
+		this.slowUntil = Math.max(this.slowUntil, this.clock.now() + pauseMs + SLOW_WINDOWS_AFTER_429 * this.windowMs);
 	}
 
 	private async waitForToken(): Promise<void> {

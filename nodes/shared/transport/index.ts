@@ -282,6 +282,7 @@ export async function apiRequest<T = IDataObject>(context: ApiContext, request: 
 		if (attempt.kind === 'answer' && attempt.status === 429) {
 			pauseMs = retryAfterMs(attempt.response);
 			pauseKey(connection.fingerprint, pauseMs);
+			limiter.rateLimited(pauseMs);
 		}
 		const waitMs = retryDelay(request, attempt, attemptNumber, backoff, pauseMs);
 		if (waitMs !== undefined) {

@@ -108,6 +108,8 @@ export const RULES = {
 	growthPerWindow: 0.5,
 	/** MIN_SHARE: the slowest a process goes, in requests per window, however busy the key is. */
 	minShare: 0.5,
+	/** HOLD_WINDOWS_AFTER_429: after a 429 the rate is halved and held down this many windows. */
+	holdWindowsAfter429: 10,
 } as const;
 
 /** One answer, as the model needs it. */

@@ -145,6 +145,7 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 					// As the transport does: nothing created; the key waits out the ban, then slower for a while.
 					release();
 					limiter.pause(answer.retryAfterMs!);
+					limiter.rateLimited(answer.retryAfterMs!);
 				}
 			}),
 		);
