@@ -13,6 +13,7 @@ import { mib, type Row } from './report.cjs';
 import type { SimulatorSummary, ThroughputTimeline } from './requestLog.cjs';
 import type { CallbackBurstResult } from './scenarios/callbacks.cjs';
 import type { MemoryN8nModeResult } from './scenarios/memoryN8n.cjs';
+import type { QueueN8nResult } from './scenarios/queueN8n.cjs';
 import type { NaiveResult } from './scenarios/naive.cjs';
 import type { SharedResult } from './scenarios/shared.cjs';
 import type { UploadBatchFigures } from './scenarios/uploadBatch.cjs';
@@ -45,6 +46,7 @@ export interface Results {
 	uploadThroughput?: UploadThroughputFigures;
 	uploadBatch?: UploadBatchFigures;
 	uploadMemoryN8n?: UploadMemoryN8nResult;
+	queueN8n?: QueueN8nResult;
 	rateLimitedTotal: number;
 	simulators: Record<string, SimulatorSummary>;
 	rows: Row[];
