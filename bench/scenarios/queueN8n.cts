@@ -75,8 +75,8 @@ export interface QueueRun {
 	createSpanMs: number;
 	tailMs: number;
 	peakCreatesPerSecond: number;
-	/** Which worker ran each execution (from the worker logs). */
-	workers: number[][];
+	/** Each execution (POST order): start and stop, ms after the first POST, and the worker that ran it (its log). */
+	executions: Array<{ startMs: number; stopMs: number; workers: number[] }>;
 }
 
 export interface QueueN8nResult {
@@ -175,7 +175,7 @@ async function runScene(cluster: QueueCluster, sim: Awaited<ReturnType<BenchCont
 			createSpanMs: Math.max(...creates) - Math.min(...creates),
 			tailMs: lastStop - Math.max(...mine.map((task) => task.finishesAt)),
 			peakCreatesPerSecond: key?.peakCreatesPerSecond ?? 0,
-			workers: executions.map((execution) => cluster.workersOf(execution.id)),
+			executions: executions.map((e) => ({ startMs: ms(e.startedAt) - posted, stopMs: ms(e.stoppedAt) - posted, workers: cluster.workersOf(e.id) })),
 		};
 	});
 }
@@ -210,7 +210,7 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 					);
 					for (const done of runs) {
 						result.runs.push(done);
-						log(`queue-n8n ${scene.name} ${done.variant} run ${run}: ${done.ok ? `${seconds(done.wallMs, 2)} = ${done.ratio.toFixed(2)}× bound, 429s ${done.rateLimited}, workers ${JSON.stringify(done.workers)}` : `FAILED: ${done.error}`}`);
+						log(`queue-n8n ${scene.name} ${done.variant} run ${run}: ${done.ok ? `${seconds(done.wallMs, 2)} = ${done.ratio.toFixed(2)}× bound, 429s ${done.rateLimited}; executions (s after the POST, worker) ${done.executions.map((e) => `${(e.startMs / 1000).toFixed(1)}–${(e.stopMs / 1000).toFixed(1)} w${e.workers.join('+')}`).join(', ')}` : `FAILED: ${done.error}`}`);
 					}
 				}
 			}
