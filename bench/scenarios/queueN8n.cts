@@ -39,6 +39,7 @@ interface Scene {
 
 const SCENES: Scene[] = [
 	{ name: 'A', title: 'two 40-item batches at once, both workers', model: 'google/nano-banana', taskMs: TASK_MS, batches: [{ at: 0, items: 40 }, { at: 0, items: 40 }], sideBySide: false, fromPost: false, target: 1.25, worstTarget: 1.5, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'two')?.ratio },
+	// Unlike the model (one process per batch), the joiners share the second worker: each waits for the one before.
 	{ name: 'B', title: 'a 300-item batch, 20-item batches joining at 4, 12, 20 s', model: 'openai/gpt-image-1.5', taskMs: TASK_MS, batches: [{ at: 0, items: 300 }, { at: 4000, items: 20 }, { at: 12_000, items: 20 }, { at: 20_000, items: 20 }], sideBySide: false, fromPost: false, target: 1.4, worstTarget: 1.6, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'joining')?.ratio },
 	{ name: 'C', title: 'one 100-item batch on one worker', model: 'google/nano-banana-pro', taskMs: TASK_MS, batches: [{ at: 0, items: 100 }], sideBySide: true, fromPost: false, target: 1.1, modelRatio: (r) => r.throughput?.ratio },
 	{ name: 'D', title: '1,000 items × 30 s tasks on one worker', model: 'black-forest-labs/flux.2-pro', taskMs: LARGE_TASK_MS, batches: [{ at: 0, items: 1000 }], sideBySide: true, fromPost: true, target: 1.1, modelRatio: (r) => r.large?.ratio },
