@@ -20,11 +20,14 @@
  *      N/10 + T + the same uploads alone (`upload-batch`); a 200 MiB upload by the node against a
  *      plain streamed PUT (`upload-throughput`); the peak memory a 200 MiB video's upload adds in a
  *      real n8n (`upload-memory-n8n`).
+ *   9. Rate limiting in a real n8n in queue mode (`queue-n8n`): the scenes of 1–3 (two batches at once,
+ *      batches joining, 100 items, 1,000 × 30 s) on two workers, the current limiter against a baseline.
  * Every node scenario runs in a child process of its own (bench/child.cts).
  *
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
  * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, upload-batch, large,
- * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, estimate, overhead, callbacks, sweep);  --naive-items <n> (default 10);  --items <n> (default 100);
+ * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, queue-n8n, estimate, overhead, callbacks, sweep);  --naive-items <n> (default 10);
+ * --n8n-runs <n> (default 5, queue-n8n's runs of each scene);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  *
  * This file parses the arguments and runs the chosen scenarios in their order; each scenario is a
@@ -42,6 +45,7 @@ import { forkEstimate, runOverhead } from './scenarios/estimate.cjs';
 import { runLarge } from './scenarios/large.cjs';
 import { runMemory } from './scenarios/memory.cjs';
 import { runMemoryN8nScenario } from './scenarios/memoryN8n.cjs';
+import { runQueueN8n } from './scenarios/queueN8n.cjs';
 import { runNaive } from './scenarios/naive.cjs';
 import { runShared } from './scenarios/shared.cjs';
 import { runSweepScenario } from './scenarios/sweep.cjs';
@@ -76,6 +80,7 @@ const SCENARIOS = [
 	'upload-throughput',
 	'memory-n8n',
 	'upload-memory-n8n',
+	'queue-n8n',
 	'estimate',
 	'overhead',
 	'callbacks',
@@ -83,7 +88,7 @@ const SCENARIOS = [
 ];
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { items: 100, naiveItems: 10, outputBytes: 512 * 1024 * 1024 };
+	const args: Args = { items: 100, naiveItems: 10, outputBytes: 512 * 1024 * 1024, n8nRuns: 5 };
 	for (let index = 0; index < argv.length; index++) {
 		const flag = argv[index];
 		const value = () => {
@@ -95,6 +100,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--markdown') args.markdown = value();
 		else if (flag === '--only') args.only = new Set(value().split(',').map((name) => name.trim()));
 		else if (flag === '--items') args.items = Number(value());
+		else if (flag === '--n8n-runs') args.n8nRuns = Number(value());
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
@@ -179,6 +185,10 @@ async function main() {
 
 	// Phase 3c: the memory a 200 MiB upload adds in a real n8n (filesystem mode).
 	if (want('upload-memory-n8n')) await runUploadMemoryN8n(context);
+
+	// Phase 3d: the rate limiter in a real n8n in queue mode (Postgres, Redis, two workers), alone:
+	// scenes A–D, both limiter variants, run by run (~4 minutes a run plus the cluster's start).
+	if (want('queue-n8n')) await runQueueN8n(context);
 
 	// Phase 4, alone (CPU-bound): the node's own cost, with the limit lifted on both sides.
 	if (want('overhead')) await runOverhead(context);

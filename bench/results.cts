@@ -14,6 +14,7 @@ import type { SimulatorSummary, ThroughputTimeline } from './requestLog.cjs';
 import type { CallbackBurstResult } from './scenarios/callbacks.cjs';
 import type { MemoryN8nModeResult } from './scenarios/memoryN8n.cjs';
 import type { SweepVariantResult } from './scenarios/sweep.cjs';
+import type { QueueN8nResult } from './scenarios/queueN8n.cjs';
 import type { NaiveResult } from './scenarios/naive.cjs';
 import type { SharedResult } from './scenarios/shared.cjs';
 import type { UploadBatchFigures } from './scenarios/uploadBatch.cjs';
@@ -47,6 +48,7 @@ export interface Results {
 	uploadBatch?: UploadBatchFigures;
 	uploadMemoryN8n?: UploadMemoryN8nResult;
 	sweep?: SweepVariantResult[];
+	queueN8n?: QueueN8nResult;
 	rateLimitedTotal: number;
 	simulators: Record<string, SimulatorSummary>;
 	rows: Row[];

@@ -50,6 +50,8 @@ export interface Args {
 	items: number;
 	naiveItems: number;
 	outputBytes: number;
+	/** How many times each real-n8n queue-mode scene runs (`--n8n-runs`). */
+	n8nRuns: number;
 }
 
 export const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -12,6 +12,7 @@ import { estimateRows } from './scenarios/estimate.cjs';
 import { largeRows } from './scenarios/large.cjs';
 import { memoryRows } from './scenarios/memory.cjs';
 import { memoryN8nRows } from './scenarios/memoryN8n.cjs';
+import { queueN8nRows } from './scenarios/queueN8n.cjs';
 import { naiveRows } from './scenarios/naive.cjs';
 import { sharedRows } from './scenarios/shared.cjs';
 import { sweepRows } from './scenarios/sweep.cjs';
@@ -50,6 +51,7 @@ export function buildRows(results: Results, args: Args): Row[] {
 		...memoryN8nRows(results),
 		...uploadThroughputRows(results),
 		...uploadMemoryN8nRows(results),
+		...queueN8nRows(results),
 		...estimateRows(results),
 		...callbackRows(results.callbacks),
 	];
@@ -178,6 +180,7 @@ export function markdownPage(results: Results): string {
 		'- **Batch with files** (`--only upload-batch`, `bench/scenarios/uploadBatch.cts`): 100 items, each with its own 1 MiB image as binary data (filesystem mode), through Video → Generate (Hailuo 2.3 Fast, Input Type: Binary File, the image as start image) in the engine, 3 s tasks: each file is uploaded (`PUT /upload`, at most 3 at a time) before its task is created. First the same 100 files go through File → Upload alone (another key); the bound is N/10 + T + that time.',
 		'- **Upload throughput** (`--only upload-throughput`, `bench/scenarios/uploadThroughput.cts`): a 200 MiB file in n8n\'s binary store (filesystem mode), uploaded by the node (File → Upload in the engine: the node\'s execution time) and by a plain `PUT` with node:http (the same multipart body, the file piped from disk, Content-Length), to the same simulator, alternately (which goes first alternates too), five times each; the figure is the median plain time over the median node time.',
 		'- **Upload memory in a real n8n** (`--only upload-memory-n8n`, `bench/scenarios/uploadMemoryN8n.cts`): under `n8n start`, filesystem mode, Webhook → Read/Write Files (a 200 MiB video the bench wrote below n8n\'s working directory, the only place n8n 2.x lets file nodes read) → Unifically (Video → Generate, Kling 3.0 Omni Video Edit, the video as binary input), against the same workflow without the Unifically node (the same read into the binary store), alternately, five times each, measured as memory-n8n measures a download.',
+		'- **Rate limiting in a real n8n, queue mode** (`--only queue-n8n`, `bench/scenarios/queueN8n.cts`): n8n 2.41.1 in queue mode (Postgres, Redis, main, two `n8n worker --concurrency=1`, a webhook process; harness/n8n/queue.cts), batches posted to published Webhook workflows, timed from Postgres (startedAt/stoppedAt) and the simulator: A two 40-item batches at once, B a 300-item batch joined by 20-item ones at 4/12/20 s, C 100 items on one worker, D 1,000 items of 30 s tasks on one worker (from the webhook POST). Two credentials (own keys, 10/s): the current limiter and `rateLimiter: \'baseline\'`; each scene `--n8n-runs` times (default 5), interleaved; C and D run both variants side by side, one per worker. One model per scene, kept across runs: each worker learns per model how long tasks take, so run 1 starts cold and later runs warm. The "model" figure beside each is the in-process scenario of the same bench run (shared two / joining, throughput, large).',
 		'- **Per-item overhead**: Estimate Cost on 1,000 items. A dry run is a `POST /v1/tasks`, so it counts against the 10 creates/s: at the real limit it measures the limiter. The second run lifts the limit (simulator 100,000/s, credential `requestsPerSecond` 100,000 — the UI caps that field at 10, the transport takes any number) to show the node\'s own cost; "CPU per item" is the n8n process\'s CPU time over the run divided by the items.',
 		'',
 		'Order, to keep the scenarios from disturbing each other on a small machine: the batch alone; then the processes sharing one key (one variant at a time); then the batch with files, alone; then Estimate Cost at the limit alongside the naive baseline and the large batch (all mostly waiting); then the memory runs and the upload throughput, one at a time; then Estimate Cost with the limit lifted. Every scenario has its own simulator and API key. The request log behind the timeline and the 429 details is in the `--json` output (`simulators`, `throughput.timeline`).',

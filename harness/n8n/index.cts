@@ -22,7 +22,8 @@
  *
  * The parts: ./paths.cts (where things are, versions), ./process.cts (commands, waiting, ports and
  * `N8nProcess`), ./install.cts (n8n installs, the packed package), ./workflows.cts (workflow and
- * credential JSON), ./runData.cts (reading execution results), ./database.cts (n8n's SQLite
+ * credential JSON), ./runData.cts (reading execution results), ./queue.cts (a queue-mode cluster: Postgres, Redis,
+ * main, workers, webhook process), ./database.cts (n8n's SQLite
  * database and binary data), ./n8n.cts (the `N8n` class).
  */
 export * from './database.cjs';
@@ -30,5 +31,6 @@ export * from './install.cjs';
 export * from './n8n.cjs';
 export * from './paths.cjs';
 export * from './process.cjs';
+export * from './queue.cjs';
 export * from './runData.cjs';
 export * from './workflows.cjs';

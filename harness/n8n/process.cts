@@ -3,7 +3,7 @@
  * polling until something holds (`waitFor`), free ports, and `N8nProcess`, one long-running n8n
  * process (`n8n start`, `n8n worker`, `n8n webhook`) in a process group of its own (n8n and its task
  * runner), started until its readiness URL answers, stopped gracefully or killed. The `N8n` class
- * (./n8n.cts) runs its server with it, and so does the queue-mode cluster (test/e2e/support/queue.cts).
+ * (./n8n.cts) runs its server with it, and so does the queue-mode cluster (./queue.cts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';

@@ -109,8 +109,8 @@ describe('.github/workflows/ci.yml', () => {
 		expect([pg.protocol, pg.hostname, pg.port, pg.password]).toEqual(['postgres:', '127.0.0.1', '5432', asMap(postgres.env).POSTGRES_PASSWORD]);
 		const redisUrl = new URL(String(env.TEST_REDIS_URL));
 		expect([redisUrl.protocol, redisUrl.hostname, redisUrl.port]).toEqual(['redis:', '127.0.0.1', '6379']);
-		// What the tests read them by (test/e2e/support/queue.cts, scripts/check-tools.sh).
-		expect(read('test/e2e/support/queue.cts')).toContain('process.env.TEST_POSTGRES_URL');
+		// What the tests read them by (harness/n8n/queue.cts, scripts/check-tools.sh).
+		expect(read('harness/n8n/queue.cts')).toContain('process.env.TEST_POSTGRES_URL');
 		expect(read('scripts/check-tools.sh')).toContain('TEST_REDIS_URL');
 		expect(runs(workflow, jobName).join('\n')).not.toMatch(/apt-get|sudo/);
 	});
