@@ -27,7 +27,7 @@
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
  * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, upload-batch, large,
  * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, queue-n8n, estimate, overhead, callbacks, sweep);  --naive-items <n> (default 10);
- * --n8n-runs <n> (default 5, queue-n8n's runs of each scene);  --items <n> (default 100);
+ * --n8n-runs <n> (default 5, queue-n8n's runs of each scene);  --n8n-scenes <A,B,C,D> (queue-n8n's scenes, default all);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  *
  * This file parses the arguments and runs the chosen scenarios in their order; each scenario is a
@@ -101,6 +101,7 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--only') args.only = new Set(value().split(',').map((name) => name.trim()));
 		else if (flag === '--items') args.items = Number(value());
 		else if (flag === '--n8n-runs') args.n8nRuns = Number(value());
+		else if (flag === '--n8n-scenes') args.n8nScenes = new Set(value().split(',').map((name) => name.trim().toUpperCase()));
 		else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {

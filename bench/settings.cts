@@ -52,6 +52,8 @@ export interface Args {
 	outputBytes: number;
 	/** How many times each real-n8n queue-mode scene runs (`--n8n-runs`). */
 	n8nRuns: number;
+	/** queue-n8n's scenes to run (default all). */
+	n8nScenes?: Set<string>;
 }
 
 export const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -22,8 +22,9 @@ import { RATE_LIMIT, TASK_MS, LARGE_TASK_MS, log } from '../settings.cjs';
 interface Scene {
 	name: 'A' | 'B' | 'C' | 'D';
 	title: string;
-	/** One model per scene: the node learns per model (in each worker process) how long tasks take. */
+	/** One model per scene and variant: the node learns per model (in each worker process) how long tasks take. */
 	model: string;
+	baselineModel: string;
 	taskMs: number;
 	/** The batches posted, ms after the first POST, and their items. */
 	batches: Array<{ at: number; items: number }>;
@@ -38,11 +39,11 @@ interface Scene {
 }
 
 const SCENES: Scene[] = [
-	{ name: 'A', title: 'two 40-item batches at once, both workers', model: 'google/nano-banana', taskMs: TASK_MS, batches: [{ at: 0, items: 40 }, { at: 0, items: 40 }], sideBySide: false, fromPost: false, target: 1.25, worstTarget: 1.5, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'two')?.ratio },
+	{ name: 'A', title: 'two 40-item batches at once, both workers', model: 'google/nano-banana', baselineModel: 'black-forest-labs/flux.2-flex', taskMs: TASK_MS, batches: [{ at: 0, items: 40 }, { at: 0, items: 40 }], sideBySide: false, fromPost: false, target: 1.25, worstTarget: 1.5, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'two')?.ratio },
 	// Unlike the model (one process per batch), the joiners share the second worker: each waits for the one before.
-	{ name: 'B', title: 'a 300-item batch, 20-item batches joining at 4, 12, 20 s', model: 'openai/gpt-image-1.5', taskMs: TASK_MS, batches: [{ at: 0, items: 300 }, { at: 4000, items: 20 }, { at: 12_000, items: 20 }, { at: 20_000, items: 20 }], sideBySide: false, fromPost: false, target: 1.4, worstTarget: 1.6, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'joining')?.ratio },
-	{ name: 'C', title: 'one 100-item batch on one worker', model: 'google/nano-banana-pro', taskMs: TASK_MS, batches: [{ at: 0, items: 100 }], sideBySide: true, fromPost: false, target: 1.1, modelRatio: (r) => r.throughput?.ratio },
-	{ name: 'D', title: '1,000 items × 30 s tasks on one worker', model: 'black-forest-labs/flux.2-pro', taskMs: LARGE_TASK_MS, batches: [{ at: 0, items: 1000 }], sideBySide: true, fromPost: true, target: 1.1, modelRatio: (r) => r.large?.ratio },
+	{ name: 'B', title: 'a 300-item batch, 20-item batches joining at 4, 12, 20 s', model: 'openai/gpt-image-1.5', baselineModel: 'openai/gpt-image-1', taskMs: TASK_MS, batches: [{ at: 0, items: 300 }, { at: 4000, items: 20 }, { at: 12_000, items: 20 }, { at: 20_000, items: 20 }], sideBySide: false, fromPost: false, target: 1.4, worstTarget: 1.6, modelRatio: (r) => r.shared?.find((s) => s.variant.name === 'joining')?.ratio },
+	{ name: 'C', title: 'one 100-item batch on one worker', model: 'google/nano-banana-pro', baselineModel: 'kuaishou/kling-o1-image', taskMs: TASK_MS, batches: [{ at: 0, items: 100 }], sideBySide: true, fromPost: false, target: 1.1, modelRatio: (r) => r.throughput?.ratio },
+	{ name: 'D', title: '1,000 items × 30 s tasks on one worker', model: 'black-forest-labs/flux.2-pro', baselineModel: 'black-forest-labs/flux.2-max', taskMs: LARGE_TASK_MS, batches: [{ at: 0, items: 1000 }], sideBySide: true, fromPost: true, target: 1.1, modelRatio: (r) => r.large?.ratio },
 ];
 
 interface Variant {
@@ -108,7 +109,7 @@ function workflow(scene: Scene, variant: Variant): WorkflowJson {
 				'Generate',
 				UNIFICALLY_NODE,
 				440,
-				{ resource: 'image', operation: 'generate', model: scene.model, prompt: '={{ $json.prompt }}', additionalFields: { extraInput: JSON.stringify({ sim_latency_ms: scene.taskMs }) }, options: { download: false } },
+				{ resource: 'image', operation: 'generate', model: variant.name === 'baseline' ? scene.baselineModel : scene.model, prompt: '={{ $json.prompt }}', additionalFields: { extraInput: JSON.stringify({ sim_latency_ms: scene.taskMs }) }, options: { download: false } },
 				{ credentials: { unificallyApi: variant.credential } },
 			),
 		],
@@ -212,7 +213,7 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 		results.queueN8n = result;
 		log(`queue-n8n: cluster ready in ${seconds(result.setupMs, 0)}; ${args.n8nRuns} run(s) of scenes ${SCENES.map((scene) => scene.name).join(', ')}`);
 		for (let run = 1; run <= args.n8nRuns; run++) {
-			for (const scene of SCENES) {
+			for (const scene of SCENES.filter((candidate) => !args.n8nScenes || args.n8nScenes.has(candidate.name))) {
 				// One after the other, which goes first alternating by run; or both at once, one per worker.
 				const order = run % 2 ? VARIANTS : [...VARIANTS].reverse();
 				const groups = scene.sideBySide ? [VARIANTS] : order.map((variant) => [variant]);
