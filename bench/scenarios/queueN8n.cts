@@ -78,6 +78,8 @@ export interface QueueRun {
 	tailMs: number;
 	/** Between the first and the last batch's first create (A: how far apart n8n started the two; the model starts them together). */
 	firstCreatesApartMs: number;
+	/** Per batch: status reads, and how late the last read of each task came after it finished. */
+	reads: string[];
 	peakCreatesPerSecond: number;
 	/** Each execution (POST order): start and stop, ms after the first POST, and the worker that ran it (its log). */
 	executions: Array<{ startMs: number; stopMs: number; workers: number[] }>;
@@ -179,9 +181,28 @@ async function runScene(cluster: QueueCluster, sim: Awaited<ReturnType<BenchCont
 			createSpanMs: Math.max(...creates) - Math.min(...creates),
 			tailMs: lastStop - Math.max(...mine.map((task) => task.finishesAt)),
 			firstCreatesApartMs: firstCreatesApart(scene, mine, `${scene.name}-${variant.name}-r${run}-`),
+			reads: readsPerBatch(scene, mine as never, `${scene.name}-${variant.name}-r${run}-`),
 			peakCreatesPerSecond: key?.peakCreatesPerSecond ?? 0,
 			executions: executions.map((e) => ({ startMs: ms(e.startedAt) - posted, stopMs: ms(e.stoppedAt) - posted, workers: cluster.workersOf(e.id) })),
 		};
+	});
+}
+
+let readLog: Array<{ at: number; method: string; path: string }> = [];
+
+/** Per batch: its tasks' status reads, and how long after each task finished its last read came (median / max, ms). */
+function readsPerBatch(scene: Scene, tasks: Array<{ id: string; input: Record<string, unknown>; finishesAt: number }>, prefix: string) {
+	return scene.batches.map((_, index) => {
+		const mine = tasks.filter((task) => String(task.input.prompt).startsWith(`${prefix}b${index} `));
+		let reads = 0;
+		const lags: number[] = [];
+		for (const task of mine) {
+			const times = readLog.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${task.id}`)).map((entry) => entry.at);
+			reads += times.length;
+			if (times.length) lags.push(Math.max(...times) - task.finishesAt);
+		}
+		const q = quantiles(lags);
+		return `b${index}: ${reads} reads, last read ${Math.round(q.median)}/${Math.round(q.max)} ms after the finish`;
 	});
 }
 
@@ -198,7 +219,8 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 	const from = Date.now();
 	await ensureN8n();
 	const tarball = await packPackage();
-	const { sim } = await newSimulator('queue-n8n', { taskLatencyMs: TASK_MS });
+	const { sim, log: requests } = await newSimulator('queue-n8n', { taskLatencyMs: TASK_MS });
+	readLog = requests;
 	const cluster = await QueueCluster.start({ tarball, workers: 2 });
 	try {
 		await cluster.n8n.importCredentials(
@@ -223,7 +245,7 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 					);
 					for (const done of runs) {
 						result.runs.push(done);
-						log(`queue-n8n ${scene.name} ${done.variant} run ${run}: ${done.ok ? `${seconds(done.wallMs, 2)} = ${done.ratio.toFixed(2)}× bound, 429s ${done.rateLimited}; executions (s after the POST, worker) ${done.executions.map((e) => `${(e.startMs / 1000).toFixed(1)}–${(e.stopMs / 1000).toFixed(1)} w${e.workers.join('+')}`).join(', ')}` : `FAILED: ${done.error}`}`);
+						log(`queue-n8n ${scene.name} ${done.variant} run ${run}: ${done.ok ? `${seconds(done.wallMs, 2)} = ${done.ratio.toFixed(2)}× bound, 429s ${done.rateLimited}; ${done.reads?.join("; ")}; executions (s after the POST, worker) ${done.executions.map((e) => `${(e.startMs / 1000).toFixed(1)}–${(e.stopMs / 1000).toFixed(1)} w${e.workers.join('+')}`).join(', ')}` : `FAILED: ${done.error}`}`);
 					}
 				}
 			}

@@ -26,13 +26,6 @@ interface ModelTimings {
 	scouting: boolean;
 	/** The tasks waiting for the scout. */
 	waiting: Array<() => void>;
-	/**
-	 * How long this model's aimed reads have lately waited for the key's rate limiter (ms, a moving
-	 * average). Reads are aimed that much earlier: a read that leaves late sees the task at a later
-	 * age, and learning from late reads alone drifts the aim later run after run (bench queue-n8n A:
-	 * one worker's reads 6 s behind its tasks).
-	 */
-	queueDelayMs: number;
 }
 
 const timings = new Map<string, ModelTimings>();
@@ -47,7 +40,7 @@ const SCOUT_WAIT_MS = 5000;
 function timingsOf(model: string): ModelTimings {
 	let found = timings.get(model);
 	if (!found) {
-		found = { doneAges: [], pendingAges: [], scouting: false, waiting: [], queueDelayMs: 0 };
+		found = { doneAges: [], pendingAges: [], scouting: false, waiting: [] };
 		timings.set(model, found);
 	}
 	return found;
@@ -137,7 +130,7 @@ async function pollOne(
 			if (pending.readNow && lastReadAt === undefined) {
 				readAt = Date.now();
 			} else if (expected !== undefined) {
-				readAt = pending.createdAt + expected - (model?.queueDelayMs ?? 0);
+				readAt = pending.createdAt + expected;
 				// Unfinished at the aim: look again a little later, not at once.
 				if (lastPendingAge !== undefined) readAt = Math.max(readAt, Date.now() + Math.max(200, 0.03 * lastPendingAge));
 			} else if (model && model.doneAges.length === 0 && model.scouting && !scout && Date.now() < deadline) {
@@ -162,7 +155,6 @@ async function pollOne(
 			readAt = Math.min(readAt, deadline);
 			const waitMs = readAt - Date.now();
 			if (waitMs > 0) await sleep(waitMs);
-			const askedAt = Date.now();
 			const timing: RequestTiming = {};
 			try {
 				if (cancel?.cancelled) throw new CancelledError();
@@ -177,9 +169,6 @@ async function pollOne(
 			// The task's age when the API looked: when the read was sent, not when it was let through
 			// the rate limiter's queue nor when its answer was handled (both late on a busy process).
 			const age = (timing.sentAt ?? now) - pending.createdAt;
-			if (model && expected !== undefined && timing.sentAt !== undefined) {
-				model.queueDelayMs = 0.8 * model.queueDelayMs + 0.2 * Math.max(0, timing.sentAt - askedAt);
-			}
 			if (isSettled(last)) {
 				if (model && isSucceeded(last)) learnDuration(model, lastPendingAge, age);
 				return { kind: 'settled', task: last };
