@@ -134,7 +134,7 @@ describe('what the answers say about the key (keyModel, pure)', () => {
 	});
 
 	describe('PROPORTIONAL_SHARE', () => {
-		const view = (own: number, used: number) => ({ limit: 10, othersLately: used - own, shared: true, used, own, at: 0 });
+		const view = (own: number, used: number) => ({ limit: 10, othersLately: used - own, shared: true, used, own });
 
 		test('over the budget (a newcomer): cut at once to its part, in proportion to its use', () => {
 			// 9 of ours and the newcomer's 1: its part 9 × 9/10, and no more than the newcomer leaves (9 − 1).

@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { BaselineLimiter } from './BaselineLimiter';
-import { KeyModel, nextShare, plannedBudget, RULES, type KeyView, type RateLimitHeaders } from './keyModel';
+import { KeyModel, nextShare, plannedBudget, RULES, type RateLimitHeaders } from './keyModel';
 
 export { readRateLimitHeaders, type RateLimitHeaders } from './keyModel';
 
@@ -119,11 +119,6 @@ export class RateLimiter implements Limiter {
 	/** Requests per window this process currently allows itself (diagnostics and tests). */
 	get share(): number {
 		return this.currentShare;
-	}
-
-	/** The key as this process last saw it (diagnostics and tests). */
-	get view(): KeyView | undefined {
-		return this.model.lastView;
 	}
 
 	/**

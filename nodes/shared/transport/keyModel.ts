@@ -133,8 +133,6 @@ export interface KeyView {
 	used: number;
 	/** This process's requests in that count (estimated from what it sent). */
 	own: number;
-	/** When the last answer came. */
-	at: number;
 }
 
 /**
@@ -156,8 +154,6 @@ export class KeyModel {
 	private readonly recent: Array<{ at: number; others: number }> = [];
 
 	private othersSeenAt = Number.NEGATIVE_INFINITY;
-
-	private last: KeyView | undefined;
 
 	constructor(
 		private readonly windowMs: number,
@@ -184,8 +180,7 @@ export class KeyModel {
 		if (others > 0) this.othersSeenAt = now;
 		this.recent.push({ at: now, others });
 		while (this.recent.length && this.recent[0].at < now - RULES.forgetWindows * this.windowMs) this.recent.shift();
-		this.last = { limit, othersLately: this.othersLately(now), shared: this.isShared(now), used, own, at: now };
-		return this.last;
+		return { limit, othersLately: this.othersLately(now), shared: this.isShared(now), used, own };
 	}
 
 	/** The most requests of others seen in the window within OTHERS_MEMORY_WINDOWS. */
@@ -198,11 +193,6 @@ export class KeyModel {
 	/** Others were seen within FORGET_WINDOWS. */
 	isShared(now: number): boolean {
 		return now - this.othersSeenAt <= RULES.forgetWindows * this.windowMs;
-	}
-
-	/** The last answer's view, if any. */
-	get lastView(): KeyView | undefined {
-		return this.last;
 	}
 }
 
