@@ -7,7 +7,7 @@
  * RULES and in RateLimiter.ts. Virtual time: a few minutes of CPU, no waiting.
  */
 import { RULE_NAMES, type LimiterVariant, type RuleName } from '../../nodes/shared/transport/RateLimiter';
-import { MODEL_SCENES, runSharedKey, runSweep, type SharedKeyScenario, type SweepSummary } from '../../test/unit/support/sharedKey.cjs';
+import { MODEL_SCENES, runSeeds, runSweep, type SweepSummary } from '../../test/unit/support/sharedKey.cjs';
 import type { Row } from '../report.cjs';
 import type { BenchContext, Results } from '../results.cjs';
 import { log } from '../settings.cjs';
@@ -24,19 +24,7 @@ interface Variant {
 export interface SweepVariantResult {
 	name: string;
 	sweep: Omit<SweepSummary, 'banned'>;
-	scenes: Record<string, { bans: number; median: number; worst: number }>;
-}
-
-async function scene(base: Omit<SharedKeyScenario, 'seed'>, variant: Variant) {
-	let bans = 0;
-	const ratios: number[] = [];
-	for (let seed = 1; seed <= SEEDS_PER_SCENE; seed++) {
-		const outcome = await runSharedKey({ ...base, seed, limiter: variant.limiter, without: variant.without });
-		bans += outcome.bans;
-		ratios.push(outcome.ratio);
-	}
-	ratios.sort((a, b) => a - b);
-	return { bans, median: ratios[Math.floor(ratios.length / 2)], worst: ratios[ratios.length - 1] };
+	scenes: Record<string, Awaited<ReturnType<typeof runSeeds>>>;
 }
 
 export async function runSweepScenario(context: BenchContext): Promise<SweepVariantResult[]> {
@@ -51,7 +39,7 @@ export async function runSweepScenario(context: BenchContext): Promise<SweepVari
 		const { banned, ...sweep } = await runSweep({ count: SWEEP_SCENARIOS, limiter: variant.limiter, without: variant.without });
 		void banned;
 		const scenes: SweepVariantResult['scenes'] = {};
-		for (const [name, base] of Object.entries(MODEL_SCENES)) scenes[name] = await scene(base, variant);
+		for (const [name, base] of Object.entries(MODEL_SCENES)) scenes[name] = await runSeeds({ ...base, limiter: variant.limiter, without: variant.without }, SEEDS_PER_SCENE);
 		results.push({ name: variant.name, sweep, scenes });
 		log(`sweep ${variant.name}: ${sweep.sequentialBans} + ${sweep.blindBans} bans (${sweep.blindBansPerThousand.toFixed(2)}/1,000 blind) in ${Date.now() - from} ms`);
 	}

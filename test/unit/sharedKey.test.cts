@@ -6,64 +6,44 @@
  */
 import type { RuleName } from '../../nodes/shared/transport/RateLimiter';
 
-import { runSharedKey, runSweep, sweepScenario, type SharedKeyScenario, type SweepSummary } from './support/sharedKey.cjs';
-
-const near = { requestDelayMs: [0, 5] as [number, number], answerDelayMs: [2, 15] as [number, number] };
-
-async function run(scenario: Omit<SharedKeyScenario, 'seed'>, seeds = 10) {
-	const outcomes = [];
-	for (let seed = 1; seed <= seeds; seed++) outcomes.push(await runSharedKey({ ...scenario, seed }));
-	return {
-		bans: outcomes.reduce((sum, outcome) => sum + outcome.bans, 0),
-		meanRatio: outcomes.reduce((sum, outcome) => sum + outcome.ratio, 0) / outcomes.length,
-		peak: Math.max(...outcomes.map((outcome) => outcome.peak)),
-	};
-}
+import { MODEL_SCENES, NEAR, runSeeds, runSharedKey, runSweep, sweepScenario, type SweepSummary } from './support/sharedKey.cjs';
 
 describe('named scenarios', () => {
 	test('one process alone: at most the limit less one in any second (NEWCOMER_SPARE), within 1.15 × its bound', async () => {
-		const result = await run({ processes: [{ startMs: 0, items: 100 }], ...near });
+		const result = await runSeeds({ processes: [{ startMs: 0, items: 100 }], ...NEAR });
 		expect(result.bans).toBe(0);
 		expect(result.peak).toBe(9);
 		expect(result.meanRatio).toBeLessThan(1.15);
 	});
 
 	test('a batch joining a key another process spends at full rate: never banned', async () => {
-		const result = await run({ processes: [{ startMs: 0, items: 200 }, { startMs: 5000, items: 40 }], ...near });
+		const result = await runSeeds({ processes: [{ startMs: 0, items: 200 }, { startMs: 5000, items: 40 }], ...NEAR });
 		expect(result.bans).toBe(0);
 		expect(result.peak).toBeLessThanOrEqual(10);
 	});
 
 	test("the queue-mode shape: a 300-item batch, 20-item batches joining at 4 s, 12 s and 20 s: never banned, creates within 1.45 × the key's bound", async () => {
-		const result = await run({
-			processes: [
-				{ startMs: 0, items: 300 },
-				{ startMs: 4000, items: 20 },
-				{ startMs: 12_000, items: 20 },
-				{ startMs: 20_000, items: 20 },
-			],
-			...near,
-		});
+		const result = await runSeeds(MODEL_SCENES['300 + 20 joining at 4, 12, 20 s']);
 		expect(result.bans).toBe(0);
 		expect(result.meanRatio).toBeLessThan(1.45);
 	});
 
 	test('the same joining batch against a distant API (0–400 ms each way): never banned', async () => {
-		const result = await run({ processes: [{ startMs: 0, items: 150 }, { startMs: 3000, items: 40 }, { startMs: 9000, items: 40 }], requestDelayMs: [0, 400], answerDelayMs: [0, 400] });
+		const result = await runSeeds({ processes: [{ startMs: 0, items: 150 }, { startMs: 3000, items: 40 }, { startMs: 9000, items: 40 }], requestDelayMs: [0, 400], answerDelayMs: [0, 400] });
 		expect(result.bans).toBe(0);
 	});
 
 	test('newcomers one at a time, 1.1 s apart, while a process spends the key at full rate: never banned', async () => {
-		const result = await run({
+		const result = await runSeeds({
 			processes: [{ startMs: 0, items: 300 }, ...[5000, 6100, 7200, 8300].map((startMs) => ({ startMs, items: 30 }))],
-			...near,
+			...NEAR,
 		});
 		expect(result.bans).toBe(0);
 		expect(result.peak).toBeLessThanOrEqual(10);
 	});
 
 	test('the same against a distant API (0–400 ms each way), newcomers 2 s apart: never banned', async () => {
-		const result = await run({
+		const result = await runSeeds({
 			processes: [{ startMs: 0, items: 300 }, ...[5000, 7000, 9000, 11_000].map((startMs) => ({ startMs, items: 30 }))],
 			requestDelayMs: [0, 400],
 			answerDelayMs: [0, 400],
@@ -87,17 +67,17 @@ describe('named scenarios', () => {
 	});
 
 	test('two processes starting together: never banned', async () => {
-		const result = await run({ processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...near });
+		const result = await runSeeds({ processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR });
 		expect(result.bans).toBe(0);
 	});
 
 	test('six processes starting together from an idle key: never banned', async () => {
-		const result = await run({ processes: Array.from({ length: 6 }, () => ({ startMs: 0, items: 20 })), ...near });
+		const result = await runSeeds({ processes: Array.from({ length: 6 }, () => ({ startMs: 0, items: 20 })), ...NEAR });
 		expect(result.bans).toBe(0);
 	});
 
 	test('Requests per Second split by hand (3 each for three processes), whatever the network does: never more than 9 in a second', async () => {
-		const result = await run({ processes: Array.from({ length: 3 }, () => ({ startMs: 0, items: 27, cap: 3 })), requestDelayMs: [0, 150], answerDelayMs: [0, 400] });
+		const result = await runSeeds({ processes: Array.from({ length: 3 }, () => ({ startMs: 0, items: 27, cap: 3 })), requestDelayMs: [0, 150], answerDelayMs: [0, 400] });
 		expect(result.bans).toBe(0);
 		expect(result.peak).toBeLessThanOrEqual(9);
 	});

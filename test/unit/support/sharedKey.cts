@@ -261,11 +261,12 @@ export async function runSweep({ first = 1, count = 2000, limiter, without }: { 
 	};
 }
 
-const NEAR = { requestDelayMs: [0, 5] as [number, number], answerDelayMs: [2, 15] as [number, number] };
+/** The API next to the processes: 0–5 ms on the way in, 2–15 ms back. */
+export const NEAR = { requestDelayMs: [0, 5] as [number, number], answerDelayMs: [2, 15] as [number, number] };
 const FAR = { requestDelayMs: [0, 100] as [number, number], answerDelayMs: [50, 300] as [number, number] };
 
 /** The bench's scenes on the model (creates only): what `npm run bench` measures in real n8n. */
-export const MODEL_SCENES: Record<string, Omit<SharedKeyScenario, 'seed'>> = {
+export const MODEL_SCENES = {
 	'one batch of 100': { processes: [{ startMs: 0, items: 100 }], ...NEAR },
 	'2 × 40 at once': { processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR },
 	'2 × 40, the second 0.5 s later': { processes: [{ startMs: 0, items: 40 }, { startMs: 500, items: 40 }], ...NEAR },
@@ -280,4 +281,18 @@ export const MODEL_SCENES: Record<string, Omit<SharedKeyScenario, 'seed'>> = {
 	},
 	'2 × 40, a distant API (0–0.1 s in, 0.05–0.3 s out)': { processes: [{ startMs: 0, items: 40 }, { startMs: 300, items: 40 }], ...FAR },
 	'1,000 items': { processes: [{ startMs: 0, items: 1000 }], ...NEAR },
-};
+} satisfies Record<string, Omit<SharedKeyScenario, 'seed'>>;
+
+/** One scenario over seeds 1…`seeds`: bans, the slowdown (mean, median, worst) and the busiest second. */
+export async function runSeeds(scenario: Omit<SharedKeyScenario, 'seed'>, seeds = 10) {
+	const outcomes: SharedKeyOutcome[] = [];
+	for (let seed = 1; seed <= seeds; seed++) outcomes.push(await runSharedKey({ ...scenario, seed }));
+	const ratios = outcomes.map((outcome) => outcome.ratio).sort((a, b) => a - b);
+	return {
+		bans: outcomes.reduce((sum, outcome) => sum + outcome.bans, 0),
+		meanRatio: ratios.reduce((sum, ratio) => sum + ratio, 0) / ratios.length,
+		median: ratios[Math.floor(ratios.length / 2)],
+		worst: ratios[ratios.length - 1],
+		peak: Math.max(...outcomes.map((outcome) => outcome.peak)),
+	};
+}
