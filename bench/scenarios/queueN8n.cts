@@ -15,6 +15,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { QueueCluster, UNIFICALLY_NODE, ensureN8n, packPackage, sleep, waitFor, type ExecutionRecord, type WorkflowJson } from '../../harness/n8n/index.cjs';
+import type { SimTask } from '../../simulator/server.cjs';
+import type { RecordedSimulator } from '../recorder.cjs';
 import { quantiles, seconds, type Row } from '../report.cjs';
 import type { BenchContext, Results } from '../results.cjs';
 import { RATE_LIMIT, TASK_MS, LARGE_TASK_MS, log } from '../settings.cjs';
@@ -124,7 +126,7 @@ function workflow(scene: Scene, variant: Variant): WorkflowJson {
 }
 
 /** One run of a scene for the given variants at once (one, or both side by side). */
-async function runScene(cluster: QueueCluster, sim: Awaited<ReturnType<BenchContext['newSimulator']>>['sim'], scene: Scene, variants: Variant[], run: number): Promise<QueueRun[]> {
+async function runScene(cluster: QueueCluster, { sim, log: requests }: RecordedSimulator, scene: Scene, variants: Variant[], run: number): Promise<QueueRun[]> {
 	sim.reset(); // stats and any ban
 	const known = new Set((await cluster.executions()).map((execution) => execution.id));
 	const label = (variant: Variant, batch: number) => `${scene.name}-${variant.name}-r${run}-b${batch}`;
@@ -153,10 +155,12 @@ async function runScene(cluster: QueueCluster, sim: Awaited<ReturnType<BenchCont
 	);
 	const stats = sim.stats();
 	const tasks = [...sim.tasks.values()];
+	const readsOf = readTimesByTask(requests);
 	const bound = boundMs(scene);
 	return variants.map((variant) => {
 		const executions = ended.filter((execution) => execution.workflowId === workflowId(scene, variant));
 		const mine = tasks.filter((task) => String(task.input.prompt).startsWith(`${scene.name}-${variant.name}-r${run}-`));
+		const batches = scene.batches.map((_, index) => mine.filter((task) => String(task.input.prompt).startsWith(`${label(variant, index)} `)));
 		const creates = mine.map((task) => task.createdAt);
 		const firstStart = Math.min(...executions.map((e) => ms(e.startedAt)));
 		const lastStop = Math.max(...executions.map((e) => ms(e.stoppedAt)));
@@ -180,37 +184,43 @@ async function runScene(cluster: QueueCluster, sim: Awaited<ReturnType<BenchCont
 			startToCreateMs: Math.min(...creates) - firstStart,
 			createSpanMs: Math.max(...creates) - Math.min(...creates),
 			tailMs: lastStop - Math.max(...mine.map((task) => task.finishesAt)),
-			firstCreatesApartMs: firstCreatesApart(scene, mine, `${scene.name}-${variant.name}-r${run}-`),
-			reads: readsPerBatch(scene, mine as never, `${scene.name}-${variant.name}-r${run}-`),
+			firstCreatesApartMs: firstCreatesApart(batches),
+			reads: batches.map((batch, index) => `b${index}: ${readsOfBatch(batch, readsOf)}`),
 			peakCreatesPerSecond: key?.peakCreatesPerSecond ?? 0,
 			executions: executions.map((e) => ({ startMs: ms(e.startedAt) - posted, stopMs: ms(e.stoppedAt) - posted, workers: cluster.workersOf(e.id) })),
 		};
 	});
 }
 
-let readLog: Array<{ at: number; method: string; path: string }> = [];
+/** The times of the status reads of each task, from the simulator's request log (one pass). */
+function readTimesByTask(log: RecordedSimulator['log']): Map<string, number[]> {
+	const byTask = new Map<string, number[]>();
+	for (const entry of log) {
+		if (entry.method !== 'GET') continue;
+		const id = entry.path.split('?')[0].split('/').pop() ?? '';
+		const times = byTask.get(id);
+		if (times) times.push(entry.at);
+		else byTask.set(id, [entry.at]);
+	}
+	return byTask;
+}
 
-/** Per batch: its tasks' status reads, and how long after each task finished its last read came (median / max, ms). */
-function readsPerBatch(scene: Scene, tasks: Array<{ id: string; input: Record<string, unknown>; finishesAt: number }>, prefix: string) {
-	return scene.batches.map((_, index) => {
-		const mine = tasks.filter((task) => String(task.input.prompt).startsWith(`${prefix}b${index} `));
-		let reads = 0;
-		const lags: number[] = [];
-		for (const task of mine) {
-			const times = readLog.filter((entry) => entry.method === 'GET' && entry.path.endsWith(`/${task.id}`)).map((entry) => entry.at);
-			reads += times.length;
-			if (times.length) lags.push(Math.max(...times) - task.finishesAt);
-		}
-		const q = quantiles(lags);
-		return `b${index}: ${reads} reads, last read ${Math.round(q.median)}/${Math.round(q.max)} ms after the finish`;
-	});
+/** A batch's status reads, and how long after each task finished its last read came (median / max, ms). */
+function readsOfBatch(batch: SimTask[], readsOf: Map<string, number[]>): string {
+	let reads = 0;
+	const lags: number[] = [];
+	for (const task of batch) {
+		const times = readsOf.get(task.id) ?? [];
+		reads += times.length;
+		if (times.length) lags.push(Math.max(...times) - task.finishesAt);
+	}
+	const q = quantiles(lags);
+	return `${reads} reads, last read ${Math.round(q.median)}/${Math.round(q.max)} ms after the finish`;
 }
 
 /** The spread of the batches' first creates (0 with one batch). */
-function firstCreatesApart(scene: Scene, tasks: Array<{ input: Record<string, unknown>; createdAt: number }>, prefix: string): number {
-	const firsts = scene.batches.map((_, index) =>
-		Math.min(...tasks.filter((task) => String(task.input.prompt).startsWith(`${prefix}b${index} `)).map((task) => task.createdAt)),
-	);
+function firstCreatesApart(batches: SimTask[][]): number {
+	const firsts = batches.map((batch) => Math.min(...batch.map((task) => task.createdAt)));
 	return Math.max(...firsts) - Math.min(...firsts);
 }
 
@@ -219,8 +229,8 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 	const from = Date.now();
 	await ensureN8n();
 	const tarball = await packPackage();
-	const { sim, log: requests } = await newSimulator('queue-n8n', { taskLatencyMs: TASK_MS });
-	readLog = requests;
+	const simulator = await newSimulator('queue-n8n', { taskLatencyMs: TASK_MS });
+	const { sim } = simulator;
 	const cluster = await QueueCluster.start({ tarball, workers: 2 });
 	try {
 		await cluster.n8n.importCredentials(
@@ -240,7 +250,7 @@ export async function runQueueN8n({ args, results, newSimulator, failed }: Bench
 				const order = run % 2 ? VARIANTS : [...VARIANTS].reverse();
 				const groups = scene.sideBySide ? [VARIANTS] : order.map((variant) => [variant]);
 				for (const group of groups) {
-					const runs = await runScene(cluster, sim, scene, group, run).catch((error: Error) =>
+					const runs = await runScene(cluster, simulator, scene, group, run).catch((error: Error) =>
 						group.map((variant) => ({ scene: scene.name, variant: variant.name, run, ok: false, error: error.message }) as QueueRun),
 					);
 					for (const done of runs) {
