@@ -82,6 +82,8 @@ export class BaselineLimiter implements Limiter {
 			if (now >= readyAt) {
 				this.nextGrantAt = now + this.windowMs / this.share;
 				this.grants.push(now);
+				// Only the last window's grants matter: forget older ones here, not only after a low Remaining.
+				while (this.grants[0] <= now - this.windowMs) this.grants.shift();
 				return;
 			}
 			// A hold may begin while this request waits (an answer): look again when the wait is over.
