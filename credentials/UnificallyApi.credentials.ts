@@ -52,6 +52,14 @@ export class UnificallyApi implements ICredentialType {
 			description:
 				"Upper bound on this n8n process's rate for each kind of request (creates, status reads). The API allows 10/s per key and bans it for 60 s beyond that. With the default, several n8n processes on one key (queue-mode workers) share it safely: each reads the key's remaining budget from the API's answers and gives way. Set less to keep part of the key for other uses.",
 		},
+		{
+			// Not shown: the bench measures the limiter against a simple baseline in real n8n ('baseline').
+			// Declared because n8n hands a node only the declared fields of its credential.
+			displayName: 'Rate Limiter',
+			name: 'rateLimiter',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -7,7 +7,7 @@
  * id"), unifically.expressionModel.test.cts.
  */
 import type { INode, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -403,10 +403,23 @@ describe('Unifically node description', () => {
 });
 
 describe('Unifically API credential form', () => {
+	// n8n 2.41.1's CredentialsHelper.applyDefaultsAndOverwrites builds what a node's getCredentials
+	// returns with exactly this call: an undeclared field never reaches the node (the bench's baseline
+	// switch did not, until it was declared).
+	it("hands the node the bench's hidden limiter switch, as n8n builds a node's credential data", () => {
+		const { properties } = new UnificallyApi();
+		const data = NodeHelpers.getNodeParameters(properties, { apiKey: 'k', rateLimiter: 'baseline', undeclared: 'x' }, true, false, null, null);
+		expect(data).toMatchObject({ apiKey: 'k', rateLimiter: 'baseline', requestsPerSecond: 10 });
+		expect(data).not.toHaveProperty('undeclared');
+		const byDefault = NodeHelpers.getNodeParameters(properties, { apiKey: 'k' }, true, false, null, null);
+		expect(byDefault?.rateLimiter).toBe('');
+	});
+
 	it('speaks to users of the real API: no permanent notice, no word of the local simulator or npm', () => {
 		const { properties } = new UnificallyApi();
 		expect(properties.map((property) => property.type)).not.toContain('notice');
-		expect(properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'uploadUrl', 'requestsPerSecond']);
+		const shown = properties.filter((property) => property.type !== 'hidden');
+		expect(shown.map((property) => property.name)).toEqual(['apiKey', 'baseUrl', 'uploadUrl', 'requestsPerSecond']);
 		expect(properties.find((property) => property.name === 'uploadUrl')?.default).toBe('https://files.storagecdn.online/upload');
 		const text = JSON.stringify(properties.map((property) => [property.displayName, property.description, property.placeholder]));
 		expect(text).not.toMatch(/simulator|npm|127\.0\.0\.1|localhost/i);

@@ -67,7 +67,10 @@ function fingerprintOf(text: string): string {
 	return hash.toString(36) + ':' + text.length.toString(36);
 }
 
-/** The credential's `retryBackoff` (not in its form): the test suites' shorter schedule for fault runs by the dozen. */
+/**
+ * The credential's `retryBackoff` (not in its form): the in-process suites' shorter schedule for fault
+ * runs by the dozen. Undeclared, so a real n8n never hands it to the node (it passes only declared fields).
+ */
 function backoffOf(value: unknown): Backoff {
 	const given = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof Backoff, unknown>>;
 	const pick = (name: keyof Backoff) => (Number(given[name]) > 0 ? Number(given[name]) : DEFAULT_BACKOFF[name]);
