@@ -66,6 +66,25 @@ describe('named scenarios', () => {
 		expect(await bannedAgain(['AFTER_429'])).toEqual(['seed 1066: 2 bans', 'seed 4237: 70 bans']);
 	});
 
+	test('with every task read once finished (scene A and the joining batches as real n8n shows them): never banned, each task read', async () => {
+		for (const name of ['2 × 40, 0.1 s apart, 3 s tasks read, busy workers', '300 + 20 joining, 3 s tasks read, busy workers'] as const) {
+			const scene = MODEL_SCENES[name];
+			const trace: string[] = [];
+			const outcome = await runSharedKey({ ...scene, seed: 1, trace });
+			const items = scene.processes.reduce((sum, process) => sum + process.items, 0);
+			const reads = trace.filter((line) => / read granted .* remaining /.test(line)).length;
+			expect(outcome.bans).toBe(0);
+			// Read after the task's 3 s: at most one read per task finds it unfinished.
+			expect(reads).toBeGreaterThanOrEqual(items);
+			expect(reads).toBeLessThan(items * 1.1);
+			// The span runs to the last read: at least the last create plus one task.
+			expect(outcome.spanMs).toBeGreaterThan(outcome.boundMs);
+			const seeds = await runSeeds(scene);
+			expect(seeds.bans).toBe(0);
+			console.log(`${name}: ${seeds.median.toFixed(2)} × its bound (median of 10 seeds), worst ${seeds.worst.toFixed(2)} ×`);
+		}
+	});
+
 	test('two processes starting together: never banned', async () => {
 		const result = await runSeeds({ processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR });
 		expect(result.bans).toBe(0);

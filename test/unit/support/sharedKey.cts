@@ -37,6 +37,12 @@ export interface SharedKeyScenario {
 	limiter?: LimiterVariant;
 	/** Rules of the node's limiter switched off (what each buys). */
 	without?: RuleName[];
+	/**
+	 * Tasks of this many ms, each read once it should have finished (as the node aims its reads),
+	 * through a second limiter per process against the key's status-read window: the model of the
+	 * bench's real-n8n scenes, where every task is read too. Unset: creates only (the sweep).
+	 */
+	taskMs?: number;
 }
 
 export interface SharedKeyOutcome {
@@ -85,19 +91,23 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 	const rng = random(scenario.seed);
 	const draw = ([min, max]: [number, number] = [0, 0]) => min + rng() * (max - min);
 	const counted: number[] = [];
-	const window: number[] = [];
+	const createWindow: number[] = [];
 	let bannedUntil = Number.NEGATIVE_INFINITY;
 	let bans = 0;
 	let rateLimited = 0;
 	let peak = 0;
 
-	/** The API: counts the request now, answers with the key's budget as it stands. */
-	function count(): { allowed: boolean; headers?: RateLimitHeaders; retryAfterMs?: number } {
+	const readWindow: number[] = [];
+	let lastRead = Number.NEGATIVE_INFINITY;
+
+	/** The API: counts the request now, answers with the key's budget as it stands (creates and reads each in a window of their own). */
+	function count(kind: 'create' | 'status' = 'create'): { allowed: boolean; headers?: RateLimitHeaders; retryAfterMs?: number } {
 		const now = clock.now();
 		if (now < bannedUntil) {
 			rateLimited++;
 			return { allowed: false, retryAfterMs: bannedUntil - now };
 		}
+		const window = kind === 'create' ? createWindow : readWindow;
 		while (window.length && window[0] <= now - 1000) window.shift();
 		if (window.length >= limit) {
 			rateLimited++;
@@ -106,7 +116,8 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 			return { allowed: false, retryAfterMs: banMs };
 		}
 		window.push(now);
-		counted.push(now);
+		if (kind === 'create') counted.push(now);
+		else lastRead = Math.max(lastRead, now);
 		peak = Math.max(peak, window.length);
 		return {
 			allowed: true,
@@ -123,30 +134,42 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 
 	async function runProcess(process: SharedKeyProcess, index: number) {
 		await clock.sleep(process.startMs);
-		const limiter = newLimiter(scenario.limiter ?? 'limiter', process.cap ?? limit, WINDOW_MS, clock, new Set(scenario.without));
+		const newOne = () => newLimiter(scenario.limiter ?? 'limiter', process.cap ?? limit, WINDOW_MS, clock, new Set(scenario.without));
+		const limiters = { create: newOne(), status: newOne() };
+		/** One request until the API lets it in; resolves with when it was counted. */
+		async function send(kind: 'create' | 'status'): Promise<number> {
+			const limiter = limiters[kind];
+			for (;;) {
+				const release = await limiter.acquire();
+				const grantedAt = clock.now() - began;
+				await clock.sleep(draw(scenario.requestDelayMs));
+				const countedAt = clock.now() - began;
+				const answer = count(kind);
+				if (answer.allowed && kind === 'create') firstCounted[index] = Math.min(firstCounted[index], countedAt);
+				scenario.trace?.push(
+					`p${index} ${kind === 'create' ? '' : 'read '}granted ${grantedAt} counted ${countedAt} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
+				);
+				await clock.sleep(draw(scenario.answerDelayMs));
+				if (kind === 'create') answers[index].push([countedAt, clock.now() - began]);
+				if (answer.allowed) {
+					release(answer.headers);
+					return countedAt;
+				}
+				// As the transport does: nothing created; the key waits out the ban (both kinds), then slower for a while.
+				release();
+				limiters.create.pause(answer.retryAfterMs!);
+				limiters.status.pause(answer.retryAfterMs!);
+				limiter.rateLimited(answer.retryAfterMs!);
+			}
+		}
 		await Promise.all(
 			Array.from({ length: process.items }, async () => {
-				for (;;) {
-					const release = await limiter.acquire();
-					const grantedAt = clock.now() - began;
-					await clock.sleep(draw(scenario.requestDelayMs));
-					const countedAt = clock.now() - began;
-					const answer = count();
-					if (answer.allowed) firstCounted[index] = Math.min(firstCounted[index], countedAt);
-					scenario.trace?.push(
-						`p${index} granted ${grantedAt} counted ${countedAt} ${answer.allowed ? `remaining ${answer.headers!.remaining}` : '429'} share ${limiter.share.toFixed(2)}`,
-					);
-					await clock.sleep(draw(scenario.answerDelayMs));
-					answers[index].push([countedAt, clock.now() - began]);
-					if (answer.allowed) {
-						release(answer.headers);
-						return;
-					}
-					// As the transport does: nothing created; the key waits out the ban, then slower for a while.
-					release();
-					limiter.pause(answer.retryAfterMs!);
-					limiter.rateLimited(answer.retryAfterMs!);
-				}
+				const createdAt = await send('create');
+				if (scenario.taskMs === undefined) return;
+				// Read once it should have finished (the node aims just past the duration it learned);
+				// a read that finds it unfinished looks again 200 ms later.
+				await clock.sleep(scenario.taskMs + 50);
+				while ((await send('status')) < createdAt + scenario.taskMs) await clock.sleep(200);
 			}),
 		);
 		finishedAt[index] = clock.now() - began;
@@ -181,8 +204,9 @@ export async function runSharedKey(scenario: SharedKeyScenario): Promise<SharedK
 					answers[earlier.index].some(([countedAt, answeredAt]) => countedAt > newcomerCounted && answeredAt <= process.startMs),
 			);
 	});
-	const spanMs = counted[counted.length - 1] - began - order[0].startMs;
-	const boundMs = Math.max(1, idealSpanMs(scenario.processes, limit));
+	// With reads: to the last read, against the bench's bound (every create at the limit, then one task).
+	const spanMs = (scenario.taskMs === undefined ? counted[counted.length - 1] - began : lastRead - began) - order[0].startMs;
+	const boundMs = Math.max(1, idealSpanMs(scenario.processes, limit) + (scenario.taskMs ?? 0));
 	return { bans, rateLimited, peak, spanMs, boundMs, ratio: spanMs / boundMs, afterAnAnswer, oneAtATime };
 }
 
@@ -263,9 +287,11 @@ export async function runSweep({ first = 1, count = 2000, limiter, without }: { 
 
 /** The API next to the processes: 0–5 ms on the way in, 2–15 ms back. */
 export const NEAR = { requestDelayMs: [0, 5] as [number, number], answerDelayMs: [2, 15] as [number, number] };
+/** An n8n worker busy with its batch: answers handled 5–80 ms after the API sent them. */
+const BUSY = { requestDelayMs: [0, 20] as [number, number], answerDelayMs: [5, 80] as [number, number] };
 const FAR = { requestDelayMs: [0, 100] as [number, number], answerDelayMs: [50, 300] as [number, number] };
 
-/** The bench's scenes on the model (creates only): what `npm run bench` measures in real n8n. */
+/** The bench's scenes on the model (creates only, unless tasks are read): what `npm run bench` measures in real n8n. */
 export const MODEL_SCENES = {
 	'one batch of 100': { processes: [{ startMs: 0, items: 100 }], ...NEAR },
 	'2 × 40 at once': { processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR },
@@ -281,6 +307,23 @@ export const MODEL_SCENES = {
 	},
 	'2 × 40, a distant API (0–0.1 s in, 0.05–0.3 s out)': { processes: [{ startMs: 0, items: 40 }, { startMs: 300, items: 40 }], ...FAR },
 	'1,000 items': { processes: [{ startMs: 0, items: 1000 }], ...NEAR },
+	// Scene A as real n8n queue mode shows it (bench/RESULTS.md): the batches start about 0.1 s apart,
+	// every task is read once finished (3 s), and a busy worker handles answers 5–80 ms late.
+	'2 × 40, 0.1 s apart, 3 s tasks read, busy workers': {
+		processes: [{ startMs: 0, items: 40 }, { startMs: 100, items: 40 }],
+		...BUSY,
+		taskMs: 3000,
+	},
+	'300 + 20 joining, 3 s tasks read, busy workers': {
+		processes: [
+			{ startMs: 0, items: 300 },
+			{ startMs: 4000, items: 20 },
+			{ startMs: 12_000, items: 20 },
+			{ startMs: 20_000, items: 20 },
+		],
+		...BUSY,
+		taskMs: 3000,
+	},
 } satisfies Record<string, Omit<SharedKeyScenario, 'seed'>>;
 
 /** One scenario over seeds 1…`seeds`: bans, the slowdown (mean, median, worst) and the busiest second. */
