@@ -118,6 +118,7 @@ export async function handleStatus(sim: SimContext, req: http.IncomingMessage, r
 	const task = sim.tasks.get(taskId);
 	if (!task || task.owner !== token)
 		return sendError(sim, res, state, 404, `Task not found: ${taskId}`, 'task_not_found', headers);
+	task.readsAt.push(Date.now());
 	sendJson(res, 200, { code: 200, success: true, data: task.view() }, headers);
 }
 

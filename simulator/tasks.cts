@@ -15,6 +15,8 @@ export class SimTask {
 	readonly finishesAt: number;
 	/** The callback sent for this task, once sent. */
 	callback?: CallbackRecord;
+	/** When each status read the API answered for it came (ms since epoch): how the node aims its reads. */
+	readonly readsAt: number[] = [];
 	/** While its input URLs are being fetched (`fetchInputUrls`) the task cannot finish. */
 	checkingInputs = false;
 	private finished = false;

@@ -57,9 +57,12 @@ function expectedReadAgeMs(model: ModelTimings, ownPendingAge: number | undefine
 	return aim + Math.max(50, 0.02 * aim);
 }
 
-function learnDuration(model: ModelTimings, lastPendingAge: number | undefined, doneAge: number) {
-	model.doneAges.push(doneAge);
-	if (model.doneAges.length > SAMPLES) model.doneAges.shift();
+/** A finished task's bracket; seen finished late (`doneAge` undefined), only its lower bound. */
+function learnDuration(model: ModelTimings, lastPendingAge: number | undefined, doneAge: number | undefined) {
+	if (doneAge !== undefined) {
+		model.doneAges.push(doneAge);
+		if (model.doneAges.length > SAMPLES) model.doneAges.shift();
+	}
 	if (lastPendingAge !== undefined) {
 		model.pendingAges.push(lastPendingAge);
 		if (model.pendingAges.length > SAMPLES) model.pendingAges.shift();
@@ -170,7 +173,11 @@ async function pollOne(
 			// the rate limiter's queue nor when its answer was handled (both late on a busy process).
 			const age = (timing.sentAt ?? now) - pending.createdAt;
 			if (isSettled(last)) {
-				if (model && isSucceeded(last)) learnDuration(model, lastPendingAge, age);
+				// A ban held the key while the task ran: seen finished late, the read says only that it was
+				// done by then. Learned, one ban aimed the next batch's reads of the model 33 s after its tasks
+				// had finished (issue #31, real n8n); its lower bound still holds.
+				const late = (timing.keyPausedUntil ?? 0) > pending.createdAt;
+				if (model && isSucceeded(last)) learnDuration(model, lastPendingAge, late ? undefined : age);
 				return { kind: 'settled', task: last };
 			}
 			lastPendingAge = age;

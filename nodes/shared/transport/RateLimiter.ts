@@ -285,8 +285,17 @@ export function newLimiter(variant: LimiterVariant, cap: number, windowMs: numbe
 	return variant === 'baseline' ? new BaselineLimiter(cap, windowMs, clock) : new RateLimiter(cap, windowMs, clock, without);
 }
 
+/** When each key's last ban ends (ms since epoch): a task read after one was seen late. */
+const bannedUntil = new Map<string, number>();
+
+/** When the key's last ban (a 429's pause) ends; 0 when it had none in this process. */
+export function keyPausedUntil(fingerprint: string): number {
+	return bannedUntil.get(fingerprint) ?? 0;
+}
+
 /** A 429 pauses every request for the key, creates and status reads alike (SPEC: the key is banned). */
 export function pauseKey(fingerprint: string, ms: number) {
+	bannedUntil.set(fingerprint, Math.max(keyPausedUntil(fingerprint), Date.now() + ms));
 	const pair = limiters.get(fingerprint);
 	pair?.create.pause(ms);
 	pair?.status.pause(ms);

@@ -9,7 +9,7 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { apiError, momentText, networkError, readApiError } from './errors';
-import { limiterFor, pauseKey, readRateLimitHeaders, type LimiterVariant, type RequestKind } from './RateLimiter';
+import { keyPausedUntil, limiterFor, pauseKey, readRateLimitHeaders, type LimiterVariant, type RequestKind } from './RateLimiter';
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -23,6 +23,8 @@ export interface CancelSignal {
 /** Filled in by `apiRequest`: when the (last) attempt was sent, past the rate limiter's wait. */
 export interface RequestTiming {
 	sentAt?: number;
+	/** When the key's last ban ended (or ends), as the request was sent: 0 when none in this process. */
+	keyPausedUntil?: number;
 }
 
 export class CancelledError extends Error {
@@ -251,7 +253,10 @@ export async function apiRequest<T = IDataObject>(context: ApiContext, request: 
 			release();
 			throw new CancelledError();
 		}
-		if (request.timing) request.timing.sentAt = Date.now();
+		if (request.timing) {
+			request.timing.sentAt = Date.now();
+			request.timing.keyPausedUntil = keyPausedUntil(connection.fingerprint);
+		}
 		let attempt: Attempt;
 		try {
 			const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
