@@ -185,7 +185,7 @@ async function runScene(cluster: QueueCluster, { sim, log: requests }: RecordedS
 			createSpanMs: Math.max(...creates) - Math.min(...creates),
 			tailMs: lastStop - Math.max(...mine.map((task) => task.finishesAt)),
 			firstCreatesApartMs: firstCreatesApart(batches),
-			reads: batches.map((batch, index) => `b${index}: ${readsOfBatch(batch, readsOf)}`),
+			reads: batches.map((batch, index) => `b${index}: ${readsOfBatch(batch, readsOf, posted)}`),
 			peakCreatesPerSecond: key?.peakCreatesPerSecond ?? 0,
 			executions: executions.map((e) => ({ startMs: ms(e.startedAt) - posted, stopMs: ms(e.stoppedAt) - posted, workers: cluster.workersOf(e.id) })),
 		};
@@ -205,17 +205,42 @@ function readTimesByTask(log: RecordedSimulator['log']): Map<string, number[]> {
 	return byTask;
 }
 
-/** A batch's status reads, and how long after each task finished its last read came (median / max, ms). */
-function readsOfBatch(batch: SimTask[], readsOf: Map<string, number[]>): string {
+/**
+ * A batch's status reads: how many, how long after each task finished its last read came (median / max,
+ * ms), the lag of every tenth task in create order (aimed late: about the same for all; waiting for the
+ * budget: growing), and when the batch's last read came (s after the POST, to compare with its stop).
+ */
+function readsOfBatch(batch: SimTask[], readsOf: Map<string, number[]>, posted: number): string {
 	let reads = 0;
 	const lags: number[] = [];
-	for (const task of batch) {
+	let lastRead = 0;
+	const inOrder = [...batch].sort((a, b) => a.createdAt - b.createdAt);
+	for (const task of inOrder) {
 		const times = readsOf.get(task.id) ?? [];
 		reads += times.length;
-		if (times.length) lags.push(Math.max(...times) - task.finishesAt);
+		if (times.length) {
+			lags.push(Math.max(...times) - task.finishesAt);
+			lastRead = Math.max(lastRead, ...times);
+		}
 	}
 	const q = quantiles(lags);
-	return `${reads} reads, last read ${Math.round(q.median)}/${Math.round(q.max)} ms after the finish`;
+	// Reads and creates per second after the POST: a limiter that holds the batch back reads steadily
+	// below the batch's need; a stalled process leaves gaps.
+	const perSecond = (times: number[]) => {
+		const counts: number[] = [];
+		for (const at of times) {
+			const second = Math.max(0, Math.floor((at - posted) / 1000));
+			while (counts.length <= second) counts.push(0);
+			counts[second]++;
+		}
+		return counts.join(' ');
+	};
+	const readTimes = inOrder.flatMap((task) => readsOf.get(task.id) ?? []);
+	const timeline = `creates/s ${perSecond(inOrder.map((task) => task.createdAt))}; reads/s ${perSecond(readTimes)}; `;
+	const sampled = lags.filter((_, index) => index % 10 === 0 || index === lags.length - 1).map((lag) => Math.round(lag));
+	const created = inOrder.map((task) => (task.createdAt - posted) / 1000);
+	const createdText = created.length ? `created ${created[0].toFixed(1)}–${created[created.length - 1].toFixed(1)} s, ` : '';
+	return `${createdText}${timeline}${reads} reads, last read ${Math.round(q.median)}/${Math.round(q.max)} ms after the finish (in create order ${sampled.join(' ')}), the last at ${((lastRead - posted) / 1000).toFixed(1)} s`;
 }
 
 /** The spread of the batches' first creates (0 with one batch). */
