@@ -314,6 +314,8 @@ export const MODEL_SCENES = {
 		...BUSY,
 		taskMs: 3000,
 	},
+	'one batch of 100, 3 s tasks read, a busy worker': { processes: [{ startMs: 0, items: 100 }], ...BUSY, taskMs: 3000 },
+	'1,000 items, 30 s tasks read, a busy worker': { processes: [{ startMs: 0, items: 1000 }], ...BUSY, taskMs: 30_000 },
 	'300 + 20 joining, 3 s tasks read, busy workers': {
 		processes: [
 			{ startMs: 0, items: 300 },
