@@ -211,18 +211,16 @@ function readTimesByTask(log: RecordedSimulator['log']): Map<string, number[]> {
  * budget: growing), and when the batch's last read came (s after the POST, to compare with its stop).
  */
 function readsOfBatch(batch: SimTask[], readsOf: Map<string, number[]>, posted: number): string {
-	let reads = 0;
 	const lags: number[] = [];
-	let lastRead = 0;
+	const readTimes: number[] = [];
 	const inOrder = [...batch].sort((a, b) => a.createdAt - b.createdAt);
 	for (const task of inOrder) {
 		const times = readsOf.get(task.id) ?? [];
-		reads += times.length;
-		if (times.length) {
-			lags.push(Math.max(...times) - task.finishesAt);
-			lastRead = Math.max(lastRead, ...times);
-		}
+		readTimes.push(...times);
+		if (times.length) lags.push(Math.max(...times) - task.finishesAt);
 	}
+	const reads = readTimes.length;
+	const lastRead = Math.max(0, ...readTimes);
 	const q = quantiles(lags);
 	// Reads and creates per second after the POST: a limiter that holds the batch back reads steadily
 	// below the batch's need; a stalled process leaves gaps.
@@ -235,7 +233,6 @@ function readsOfBatch(batch: SimTask[], readsOf: Map<string, number[]>, posted: 
 		}
 		return counts.join(' ');
 	};
-	const readTimes = inOrder.flatMap((task) => readsOf.get(task.id) ?? []);
 	const timeline = `creates/s ${perSecond(inOrder.map((task) => task.createdAt))}; reads/s ${perSecond(readTimes)}; `;
 	const sampled = lags.filter((_, index) => index % 10 === 0 || index === lags.length - 1).map((lag) => Math.round(lag));
 	const created = inOrder.map((task) => (task.createdAt - posted) / 1000);

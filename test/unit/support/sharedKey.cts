@@ -291,20 +291,20 @@ export const NEAR = { requestDelayMs: [0, 5] as [number, number], answerDelayMs:
 const BUSY = { requestDelayMs: [0, 20] as [number, number], answerDelayMs: [5, 80] as [number, number] };
 const FAR = { requestDelayMs: [0, 100] as [number, number], answerDelayMs: [50, 300] as [number, number] };
 
+/** The bench's scene B: a 300-item batch, 20-item batches joining at 4, 12 and 20 s. */
+const JOINING: SharedKeyProcess[] = [
+	{ startMs: 0, items: 300 },
+	{ startMs: 4000, items: 20 },
+	{ startMs: 12_000, items: 20 },
+	{ startMs: 20_000, items: 20 },
+];
+
 /** The bench's scenes on the model (creates only, unless tasks are read): what `npm run bench` measures in real n8n. */
 export const MODEL_SCENES = {
 	'one batch of 100': { processes: [{ startMs: 0, items: 100 }], ...NEAR },
 	'2 × 40 at once': { processes: [{ startMs: 0, items: 40 }, { startMs: 0, items: 40 }], ...NEAR },
 	'2 × 40, the second 0.5 s later': { processes: [{ startMs: 0, items: 40 }, { startMs: 500, items: 40 }], ...NEAR },
-	'300 + 20 joining at 4, 12, 20 s': {
-		processes: [
-			{ startMs: 0, items: 300 },
-			{ startMs: 4000, items: 20 },
-			{ startMs: 12_000, items: 20 },
-			{ startMs: 20_000, items: 20 },
-		],
-		...NEAR,
-	},
+	'300 + 20 joining at 4, 12, 20 s': { processes: JOINING, ...NEAR },
 	'2 × 40, a distant API (0–0.1 s in, 0.05–0.3 s out)': { processes: [{ startMs: 0, items: 40 }, { startMs: 300, items: 40 }], ...FAR },
 	'1,000 items': { processes: [{ startMs: 0, items: 1000 }], ...NEAR },
 	// Scene A as real n8n queue mode shows it (bench/RESULTS.md): the batches start about 0.1 s apart,
@@ -316,16 +316,7 @@ export const MODEL_SCENES = {
 	},
 	'one batch of 100, 3 s tasks read, a busy worker': { processes: [{ startMs: 0, items: 100 }], ...BUSY, taskMs: 3000 },
 	'1,000 items, 30 s tasks read, a busy worker': { processes: [{ startMs: 0, items: 1000 }], ...BUSY, taskMs: 30_000 },
-	'300 + 20 joining, 3 s tasks read, busy workers': {
-		processes: [
-			{ startMs: 0, items: 300 },
-			{ startMs: 4000, items: 20 },
-			{ startMs: 12_000, items: 20 },
-			{ startMs: 20_000, items: 20 },
-		],
-		...BUSY,
-		taskMs: 3000,
-	},
+	'300 + 20 joining, 3 s tasks read, busy workers': { processes: JOINING, ...BUSY, taskMs: 3000 },
 } satisfies Record<string, Omit<SharedKeyScenario, 'seed'>>;
 
 /** One scenario over seeds 1…`seeds`: bans, the slowdown (mean, median, worst) and the busiest second. */
