@@ -220,17 +220,23 @@ export class QueueCluster {
 
 	/** Wait until the webhook process answers a production webhook (CORS preflight: starts nothing). */
 	async waitForWebhook(webhookPath: string, method = 'POST', { timeoutMs = 60_000 } = {}): Promise<void> {
-		await waitFor(
-			`webhook ${webhookPath} on the webhook process`,
-			async () => {
-				const response = await fetch(this.webhookUrl(webhookPath), {
-					method: 'OPTIONS',
-					headers: { Origin: this.webhookBaseUrl, 'Access-Control-Request-Method': method },
-				});
-				return (response.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/).includes(method);
-			},
-			{ timeoutMs, intervalMs: 500 },
-		);
+		// Never registered (seen once in a fresh-clone run, unexplained): say what the processes logged.
+		try {
+			await waitFor(
+				`webhook ${webhookPath} on the webhook process`,
+				async () => {
+					const response = await fetch(this.webhookUrl(webhookPath), {
+						method: 'OPTIONS',
+						headers: { Origin: this.webhookBaseUrl, 'Access-Control-Request-Method': method },
+					});
+					return (response.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/).includes(method);
+				},
+				{ timeoutMs, intervalMs: 500 },
+			);
+		} catch (error) {
+			(error as Error).message += `\n${this.allLogs()}`;
+			throw error;
+		}
 	}
 
 	// --- Postgres (read-only use) ---------------------------------------------------------
