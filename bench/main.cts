@@ -27,7 +27,8 @@
  * Options: --json <file>  write the results as JSON;  --markdown <file>  write the results page
  * (bench/RESULTS.md);  --only <a,b>  run some scenarios (throughput, shared, upload-batch, large,
  * naive, memory, upload-throughput, memory-n8n, upload-memory-n8n, queue-n8n, estimate, overhead, callbacks, sweep);  --naive-items <n> (default 10);
- * --n8n-runs <n> (default 5, queue-n8n's runs of each scene);  --n8n-scenes <A,B,C,D> (queue-n8n's scenes, default all);  --items <n> (default 100);
+ * --n8n-runs <n> (default 5, queue-n8n's runs of each scene);  --n8n-scenes <A,B,C,D> (queue-n8n's scenes, default all);
+ * --n8n-variants <limiter,baseline,split> (queue-n8n's limiter variants, default all; split runs in A only);  --items <n> (default 100);
  * --output-mib <n> (default 512, the memory scenario's file size).
  *
  * This file parses the arguments and runs the chosen scenarios in their order; each scenario is a
@@ -45,7 +46,7 @@ import { forkEstimate, runOverhead } from './scenarios/estimate.cjs';
 import { runLarge } from './scenarios/large.cjs';
 import { runMemory } from './scenarios/memory.cjs';
 import { runMemoryN8nScenario } from './scenarios/memoryN8n.cjs';
-import { runQueueN8n } from './scenarios/queueN8n.cjs';
+import { runQueueN8n, VARIANT_NAMES } from './scenarios/queueN8n.cjs';
 import { runNaive } from './scenarios/naive.cjs';
 import { runShared } from './scenarios/shared.cjs';
 import { runSweepScenario } from './scenarios/sweep.cjs';
@@ -102,7 +103,11 @@ function parseArgs(argv: string[]): Args {
 		else if (flag === '--items') args.items = Number(value());
 		else if (flag === '--n8n-runs') args.n8nRuns = Number(value());
 		else if (flag === '--n8n-scenes') args.n8nScenes = new Set(value().split(',').map((name) => name.trim().toUpperCase()));
-		else if (flag === '--naive-items') args.naiveItems = Number(value());
+		else if (flag === '--n8n-variants') {
+			args.n8nVariants = new Set(value().split(',').map((name) => name.trim()));
+			const unknown = [...args.n8nVariants].filter((name) => !(VARIANT_NAMES as readonly string[]).includes(name));
+			if (unknown.length) throw new Error(`--n8n-variants: unknown ${unknown.join(', ')} (known: ${VARIANT_NAMES.join(', ')})`);
+		} else if (flag === '--naive-items') args.naiveItems = Number(value());
 		else if (flag === '--output-mib') args.outputBytes = Math.round(Number(value()) * 1024 * 1024);
 		else if (flag === '--help' || flag === '-h') {
 			console.log(`npm run bench [-- --json <file>] [--markdown <file>] [--only ${SCENARIOS.join(',')}]`);

@@ -54,6 +54,8 @@ export interface Args {
 	n8nRuns: number;
 	/** queue-n8n's scenes to run (default all). */
 	n8nScenes?: Set<string>;
+	/** queue-n8n's limiter variants (`--n8n-variants`, default all: limiter, baseline, split). */
+	n8nVariants?: Set<string>;
 }
 
 export const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
