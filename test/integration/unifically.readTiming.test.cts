@@ -1,11 +1,13 @@
 /**
  * When Generate reads its tasks (helpers/polling.ts): each worker learns how long a model's tasks
  * take from the reads that saw them finish, and aims the next tasks' first reads there. A read that
- * had to wait for the key (a ban's Retry-After) saw its task finish late: learned, it aimed every
- * later batch of that model as late (issue #31: a key banned once left the next batch's reads 33 s
- * after its tasks had finished, in real n8n queue mode).
+ * had to wait for the key (a ban's Retry-After, or other clients spending it) saw its task finish
+ * late: learned, it aimed every later batch of that model as late (issue #31, real n8n queue mode:
+ * a key banned once left the next batch's reads 33 s after its tasks had finished; a worker whose
+ * reads had been held back by the other worker's read them ~1.4 s late in the next run, joined the
+ * key's reads last and got the smallest share of them).
  */
-import { NODE_NAME, prompts, runUnifically, tasksOfThisTest, useSimulator } from './support/fixtures.cjs';
+import { API_KEY, NODE_NAME, prompts, runUnifically, tasksOfThisTest, useSimulator } from './support/fixtures.cjs';
 import { flux } from './support/readFaults.cjs';
 
 describe('Unifically → Generate: when the first read of a task comes', () => {
@@ -36,4 +38,52 @@ describe('Unifically → Generate: when the first read of a task comes', () => {
 		const thirdTasks = tasksOfThisTest(sim()).filter((task) => !bannedTasks.includes(task) && !nextTasks.includes(task));
 		for (const task of thirdTasks) expect(task.readsAt[0] - task.createdAt).toBeLessThan(2000);
 	});
+
+	it('a batch whose reads other clients of the key held back does not make the next batch read late', async () => {
+		// Its own key (fresh limiters) and a model no other test of this file runs.
+		const apiKey = `${API_KEY}-held`;
+		const heldModel = 'black-forest-labs/flux.2-max';
+		const run = async (items: number, prefix: string) => {
+			const result = await runUnifically(sim(), flux({ model: heldModel }), { items: prompts(items, prefix), apiKey });
+			expect(result.outputOf(NODE_NAME).map((item) => item.json.status)).toEqual(Array(items).fill('completed'));
+			return result;
+		};
+		const seen = new Set<unknown>();
+		const newTasks = () => {
+			const tasks = tasksOfThisTest(sim()).filter((task) => !seen.has(task) && task.owner === apiKey);
+			for (const task of tasks) seen.add(task);
+			return tasks;
+		};
+
+		// Learned on time: the scout's read at 2 s, the others' at about 0.75 × 2 s.
+		await run(3, 'on time');
+		newTasks();
+
+		// Another client reads with the same key 6 times a second: this worker's reads get what is left.
+		let hammering = true;
+		const hammer = (async () => {
+			while (hammering) {
+				await fetch(`${sim().url}/v1/tasks/not-a-task`, { headers: { authorization: `Bearer ${apiKey}` } });
+				await new Promise((resolve) => setTimeout(resolve, 1000 / 6));
+			}
+		})();
+		try {
+			await run(24, 'held back');
+		} finally {
+			hammering = false;
+			await hammer;
+		}
+		const held = newTasks();
+		// Most of its tasks were first seen finished seconds after the read was aimed (~1.55 s).
+		const seenFinished = held.map((task) => task.readsAt.at(-1)! - task.createdAt).sort((a, b) => a - b);
+		expect(seenFinished[seenFinished.length - 21]).toBeGreaterThan(3000);
+
+		// Nothing learned from the held reads: the next batch reads at about 0.75 × 2 s again, not at
+		// three quarters of the late ages.
+		await run(3, 'free again');
+		const firstReadAges = newTasks().map((task) => task.readsAt[0] - task.createdAt);
+		expect(firstReadAges).toHaveLength(3);
+		expect(Math.max(...firstReadAges)).toBeLessThan(1900);
+		expect(sim().stats().rateLimited).toBe(0);
+	}, 60_000);
 });

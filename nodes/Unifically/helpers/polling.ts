@@ -36,6 +36,13 @@ const SCOUT_MIN_STEP_MS = 500;
 const SCOUT_STEP = 0.1;
 /** How long a task waits for its model's scout before looking again (the scout may be stuck). */
 const SCOUT_WAIT_MS = 5000;
+/**
+ * A read that waited longer than this for the key (ms, or this share of the task's age) saw its
+ * task finished late: it teaches only the lower bound. Alone on the key a read waits at most one
+ * interval of its pace (~0.1 s).
+ */
+const HELD_MS = 300;
+const HELD_SHARE = 0.1;
 
 function timingsOf(model: string): ModelTimings {
 	let found = timings.get(model);
@@ -158,6 +165,7 @@ async function pollOne(
 			readAt = Math.min(readAt, deadline);
 			const waitMs = readAt - Date.now();
 			if (waitMs > 0) await sleep(waitMs);
+			const askedAt = Date.now();
 			const timing: RequestTiming = {};
 			try {
 				if (cancel?.cancelled) throw new CancelledError();
@@ -176,7 +184,13 @@ async function pollOne(
 				// A ban held the key while the task ran: seen finished late, the read says only that it was
 				// done by then. Learned, one ban aimed the next batch's reads of the model 33 s after its tasks
 				// had finished (issue #31, real n8n); its lower bound still holds.
-				const late = (timing.keyPausedUntil ?? 0) > pending.createdAt;
+				const banned = (timing.keyPausedUntil ?? 0) > pending.createdAt;
+				// The same for a read the key's rate limiter held back (others spend the key): learned, the
+				// wait aimed the worker's next batch of the model late, so it joined the key's reads after the
+				// other workers and got the smallest share of them (issue #31, real n8n). With nothing learned
+				// yet, a late upper bound is still better than none.
+				const held = (timing.sentAt ?? askedAt) - askedAt > Math.max(HELD_MS, HELD_SHARE * age);
+				const late = banned || (held && model !== undefined && model.doneAges.length > 0);
 				if (model && isSucceeded(last)) learnDuration(model, lastPendingAge, late ? undefined : age);
 				return { kind: 'settled', task: last };
 			}
