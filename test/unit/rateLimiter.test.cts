@@ -151,6 +151,22 @@ describe('what the answers say about the key (keyModel, pure)', () => {
 			expect(nextShare(3, view(3, 6), 9, 10, 100)).toBeLessThanOrEqual(4.5);
 		});
 
+		test('READ_ROOM (status reads): within the budget a cut stops at the room the others leave; over it, the proportional part', () => {
+			// A worker's first read answer shows the other's 2 reads and its own 1 (used 3 of a budget of 8):
+			// creates cut to 8 × 1/3 and keep it; reads keep the room the other leaves, 8 − 2.
+			const early = { limit: 10, othersLately: 2, shared: true, used: 3, own: 1 };
+			expect(nextShare(9, early, 8, 10, 0)).toBeCloseTo(8 / 3);
+			expect(nextShare(9, early, 8, 10, 0, true)).toBe(6);
+			// Never above the current share, and growth is unchanged (towards the proportional part).
+			expect(nextShare(4, early, 8, 10, 0, true)).toBe(4);
+			expect(nextShare(2, early, 8, 10, 1, true)).toBeCloseTo(2 + RULES.growthPerWindow * (8 / 3 - 2));
+			// Over the budget the key needs the cut: the proportional part, as for creates.
+			const over = { limit: 10, othersLately: 5, shared: true, used: 9, own: 4 };
+			expect(nextShare(6, over, 8, 10, 0, true)).toBe(nextShare(6, over, 8, 10, 0));
+			// Its part 8 × 4/9, and no more than the others leave (8 − 5).
+			expect(nextShare(6, over, 8, 10, 0, true)).toBe(3);
+		});
+
 		test('processes reacting to the same view at once end within the budget, however many they are', () => {
 			for (const owns of [
 				[9, 1],

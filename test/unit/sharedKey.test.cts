@@ -66,8 +66,8 @@ describe('named scenarios', () => {
 		expect(await bannedAgain(['AFTER_429'])).toEqual(['seed 1066: 2 bans', 'seed 4237: 70 bans']);
 	});
 
-	test('with every task read once finished (scene A and the joining batches as real n8n shows them): never banned, each task read', async () => {
-		for (const name of ['2 × 40, 0.1 s apart, 3 s tasks read, busy workers', '300 + 20 joining, 3 s tasks read, busy workers'] as const) {
+	test('with every task read once finished (scene A, its worst runs, and the joining batches as real n8n shows them): never banned, each task read', async () => {
+		for (const name of ['2 × 40, 0.1 s apart, 3 s tasks read, busy workers', '300 + 20 joining, 3 s tasks read, busy workers', '2 × 40, creates 4 + 4, warm reads 0.3 s apart, busy workers'] as const) {
 			const scene = MODEL_SCENES[name];
 			const trace: string[] = [];
 			const outcome = await runSharedKey({ ...scene, seed: 1, trace });
@@ -83,6 +83,17 @@ describe('named scenarios', () => {
 			expect(seeds.bans).toBe(0);
 			console.log(`${name}: ${seeds.median.toFixed(2)} × its bound (median of 10 seeds), worst ${seeds.worst.toFixed(2)} ×`);
 		}
+	});
+
+	test('READ_ROOM: two workers whose reads start 0.3 s apart on warm limiters (scene A\'s slow runs in real n8n): never banned, and the later one is not held to the part its first answer showed', async () => {
+		const scene = MODEL_SCENES['2 × 40, creates 4 + 4, warm reads 0.3 s apart, busy workers'];
+		const withRule = await runSeeds(scene);
+		const without = await runSeeds({ ...scene, without: ['READ_ROOM'] });
+		console.log(`reads 0.3 s apart: ${withRule.median.toFixed(2)} × (median of 10 seeds), without READ_ROOM ${without.median.toFixed(2)} ×`);
+		expect(withRule.bans + without.bans).toBe(0);
+		// The creates alone take 40/4 s + the last task's 3 s: 1.18 × the key's bound of 11 s.
+		expect(withRule.median).toBeLessThan(1.4);
+		expect(without.median).toBeGreaterThan(1.55);
 	});
 
 	test('two processes starting together: never banned', async () => {
@@ -135,5 +146,15 @@ describe('randomized sweep', () => {
 		expect(limiter.blindBansPerThousand).toBeLessThanOrEqual(1);
 		// What the rules buy over the simple limiter (bench/RESULTS.md, "Rules").
 		expect(baseline.sequentialBans + baseline.blindBans).toBeGreaterThan(100 * Math.max(1, limiter.blindBans));
+	}, 600_000);
+
+	// The same scenarios with every task read once finished (3 s tasks): the status reads' window too,
+	// where READ_ROOM keeps the room it saw. Fewer scenarios: each runs about twice as long.
+	const READ_SCENARIOS = Math.ceil(SCENARIOS / 3);
+	test(`${READ_SCENARIOS} of them with every task read: no ban when processes start one at a time; blind starts rarely`, async () => {
+		const limiter = await runSweep({ first: FIRST, count: READ_SCENARIOS, taskMs: 3000 });
+		console.log([`shared-key sweep with reads: ${READ_SCENARIOS} scenarios from seed ${FIRST}, ${limiter.starts} process starts`, line('limiter', limiter), ...limiter.banned].join('\n'));
+		expect(limiter.sequentialBans).toBe(0);
+		expect(limiter.blindBansPerThousand).toBeLessThanOrEqual(1);
 	}, 600_000);
 });

@@ -62,7 +62,7 @@ interface Sent {
  * 5. AFTER_429: after a 429 every request of the key waits out the ban, then the kind that got it
  *    goes on at most at half its rate for HOLD_WINDOWS_AFTER_429 windows. Buys: the second bans
  *    of the sweep without it (seed 1066 of 6,000 banned twice, 4237 seventy times).
- * NEWCOMER_SPARE, SHARED_SPARE and HAND_SPLIT (the budget planned) are in `keyModel.ts`.
+ * NEWCOMER_SPARE, SHARED_SPARE and HAND_SPLIT (the budget planned), and READ_ROOM (status reads), are in `keyModel.ts`.
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no headers
  * leaves rules 1, 2, 3 and 5: with several processes on such a key, split Requests per Second by hand.
@@ -101,6 +101,8 @@ export class RateLimiter implements Limiter {
 		private readonly clock: Clock = systemClock,
 		/** Rules switched off, to measure what each buys (the sweep's ablation; never in n8n). */
 		private readonly without: ReadonlySet<RuleName> = new Set(),
+		/** Which kind of request it gates: READ_ROOM applies to status reads only. */
+		private readonly kind: RequestKind = 'create',
 	) {
 		this.cap = Math.max(1, Math.floor(cap));
 		this.currentShare = this.cap;
@@ -164,6 +166,11 @@ export class RateLimiter implements Limiter {
 		wake?.();
 	}
 
+	/** READ_ROOM (keyModel.ts): status reads keep the room the others leave while the key is within budget. */
+	private get keepsRoom() {
+		return this.kind === 'status' && !this.without.has('READ_ROOM');
+	}
+
 	private get budget() {
 		return plannedBudget(this.model.limit, this.cap, this.model.isShared(this.clock.now()), {
 			newcomer: this.without.has('NEWCOMER_SPARE') ? 0 : RULES.newcomerSpare,
@@ -183,12 +190,12 @@ export class RateLimiter implements Limiter {
 		this.growStartSlots(view.used > view.own);
 		if (now < this.holdUntil) {
 			// AFTER_429's hold keeps the rate from growing, never from being cut to this process's part.
-			if (view.shared && !this.without.has('PROPORTIONAL_SHARE')) this.currentShare = Math.min(this.currentShare, nextShare(this.currentShare, view, this.budget, this.cap, 0));
+			if (view.shared && !this.without.has('PROPORTIONAL_SHARE')) this.currentShare = Math.min(this.currentShare, nextShare(this.currentShare, view, this.budget, this.cap, 0, this.keepsRoom));
 			return;
 		}
 		const elapsed = Math.max(0, now - this.shareUpdatedAt) / this.windowMs;
 		this.shareUpdatedAt = now;
-		if (view.shared && !this.without.has('PROPORTIONAL_SHARE')) this.currentShare = nextShare(this.currentShare, view, this.budget, this.cap, elapsed);
+		if (view.shared && !this.without.has('PROPORTIONAL_SHARE')) this.currentShare = nextShare(this.currentShare, view, this.budget, this.cap, elapsed, this.keepsRoom);
 		else this.growAlone(elapsed);
 	}
 
@@ -277,12 +284,12 @@ const limiters = new Map<string, Record<RequestKind, Limiter>>();
 export type LimiterVariant = 'limiter' | 'baseline';
 
 /** The rules the sweep can switch off one at a time (`without`), to measure what each buys. */
-export const RULE_NAMES = ['CAP_HOLD', 'SLOW_START', 'PACE', 'PROPORTIONAL_SHARE', 'AFTER_429', 'NEWCOMER_SPARE', 'SHARED_SPARE'] as const;
+export const RULE_NAMES = ['CAP_HOLD', 'SLOW_START', 'PACE', 'PROPORTIONAL_SHARE', 'AFTER_429', 'NEWCOMER_SPARE', 'SHARED_SPARE', 'READ_ROOM'] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];
 
-export function newLimiter(variant: LimiterVariant, cap: number, windowMs: number, clock: Clock = systemClock, without?: ReadonlySet<RuleName>): Limiter {
-	return variant === 'baseline' ? new BaselineLimiter(cap, windowMs, clock) : new RateLimiter(cap, windowMs, clock, without);
+export function newLimiter(variant: LimiterVariant, cap: number, windowMs: number, clock: Clock = systemClock, without?: ReadonlySet<RuleName>, kind: RequestKind = 'create'): Limiter {
+	return variant === 'baseline' ? new BaselineLimiter(cap, windowMs, clock) : new RateLimiter(cap, windowMs, clock, without, kind);
 }
 
 /** When each key's last ban ends (ms since epoch): a task read after one was seen late. */
@@ -305,8 +312,8 @@ export function limiterFor(fingerprint: string, kind: RequestKind, requestsPerSe
 	let pair = limiters.get(fingerprint);
 	if (!pair) {
 		pair = {
-			create: newLimiter(variant, requestsPerSecond, WINDOW_MS),
-			status: newLimiter(variant, requestsPerSecond, WINDOW_MS),
+			create: newLimiter(variant, requestsPerSecond, WINDOW_MS, systemClock, undefined, 'create'),
+			status: newLimiter(variant, requestsPerSecond, WINDOW_MS, systemClock, undefined, 'status'),
 		};
 		limiters.set(fingerprint, pair);
 	}

@@ -223,6 +223,16 @@ export function isHandSplit(cap: number, limit: number): boolean {
 }
 
 /**
+ * READ_ROOM (status reads only, `keepRoom`): while the key's use is within the planned budget, a
+ * cut stops at the room the others' recent use leaves (`budget − othersLately`), not at the
+ * proportional part. Why: reads come as tasks finish, so a process's use of the read window is
+ * its demand, not its part, and the first answer a process gets may show the other's reads before
+ * its own: the part it cuts to (1 of 3: 2.67 of 8) is the part it keeps, since the slot floor holds
+ * its use to 2 (real n8n, scene A's slow runs: one worker reading 2–3 a second while its tasks
+ * finish at 4). Buys: the model's "warm reads 0.3 s apart" scene 1.33 × instead of 1.68 ×; the
+ * sweep with every task read (`taskMs`), 0 bans one at a time either way. Not for creates: there
+ * every process has a backlog, and keeping the room each saw bans the sweep (15 one at a time).
+ *
  * PROPORTIONAL_SHARE: the share of the planned budget this process runs at, given what the last
  * answer showed: its part of the budget in proportion to its own use of the key (`budget × own /
  * used`). Above its part (others just showed up, or several grew at once) it cuts to it at once;
@@ -230,10 +240,12 @@ export function isHandSplit(cap: number, limit: number): boolean {
  * all processes seeing the same key add up to the budget, however many they are, so processes that
  * react to the same view at the same moment cannot overshoot it together.
  */
-export function nextShare(current: number, view: KeyView, budget: number, cap: number, windowsElapsed: number): number {
+export function nextShare(current: number, view: KeyView, budget: number, cap: number, windowsElapsed: number, keepRoom = false): number {
 	const own = Math.max(1, view.own);
 	const used = Math.max(own, view.used);
 	const part = Math.min((budget * own) / used, budget - view.othersLately);
-	const share = current >= part ? part : current + Math.min(1, windowsElapsed) * RULES.growthPerWindow * (part - current);
+	let share = current >= part ? part : current + Math.min(1, windowsElapsed) * RULES.growthPerWindow * (part - current);
+	// READ_ROOM: a cut while the key is within its budget stops at the room the others leave.
+	if (keepRoom && current >= part && view.used <= budget) share = Math.min(current, Math.max(part, budget - view.othersLately));
 	return Math.min(cap, Math.max(RULES.minShare, share));
 }
