@@ -245,7 +245,8 @@ export function nextShare(current: number, view: KeyView, budget: number, cap: n
 	const used = Math.max(own, view.used);
 	const part = Math.min((budget * own) / used, budget - view.othersLately);
 	let share = current >= part ? part : current + Math.min(1, windowsElapsed) * RULES.growthPerWindow * (part - current);
-	// READ_ROOM: a cut while the key is within its budget stops at the room the others leave.
-	if (keepRoom && current >= part && view.used <= budget) share = Math.min(current, Math.max(part, budget - view.othersLately));
+	// READ_ROOM: a cut while the key is within its budget stops at the room the others leave (the
+	// part is never above it, so that room is the stop).
+	if (keepRoom && current >= part && view.used <= budget) share = Math.min(current, budget - view.othersLately);
 	return Math.min(cap, Math.max(RULES.minShare, share));
 }
