@@ -118,6 +118,21 @@ describe('what the answers say about the key (keyModel, pure)', () => {
 		expect(model.isShared(11 + RULES.forgetWindows * W)).toBe(false);
 	});
 
+	test('SHARED_SPARE_WINDOWS: the second spare only while the others\' use has just risen', () => {
+		const model = new KeyModel(W, 10);
+		// Others first seen (0 → 4): risen.
+		model.observe({ grantedAt: 0, answeredAt: 10, headers: { limit: 10, remaining: 5 } }, [0]);
+		expect(model.othersRoseLately(10 + RULES.sharedSpareWindows * W)).toBe(true);
+		// The same use of theirs later on: not a rise; the spare ends SHARED_SPARE_WINDOWS after the rise.
+		model.observe({ grantedAt: 1000, answeredAt: 1010, headers: { limit: 10, remaining: 5 } }, [1000]);
+		model.observe({ grantedAt: 2500, answeredAt: 2510, headers: { limit: 10, remaining: 5 } }, [2500]);
+		expect(model.isShared(11 + RULES.sharedSpareWindows * W)).toBe(true);
+		expect(model.othersRoseLately(11 + RULES.sharedSpareWindows * W)).toBe(false);
+		// They use more (4 → 5): risen again.
+		model.observe({ grantedAt: 3500, answeredAt: 3510, headers: { limit: 10, remaining: 4 } }, [3500]);
+		expect(model.othersRoseLately(3510 + RULES.sharedSpareWindows * W)).toBe(true);
+	});
+
 	test("the API's limit, once said, replaces the credential's cap", () => {
 		const model = new KeyModel(W, 10);
 		expect(model.limit).toBe(10);

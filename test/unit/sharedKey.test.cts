@@ -28,6 +28,16 @@ describe('named scenarios', () => {
 		expect(result.meanRatio).toBeLessThan(1.45);
 	});
 
+	test('SHARED_SPARE_WINDOWS: once a newcomer\'s spare is back in the window the joining batches plan 9, not 8: faster, never banned', async () => {
+		const scene = MODEL_SCENES['300 + 20 joining at 4, 12, 20 s'];
+		const withRule = await runSeeds(scene);
+		const without = await runSeeds({ ...scene, without: ['SHARED_SPARE_WINDOWS'] });
+		console.log(`joining: ${withRule.median.toFixed(2)} × (median of 10 seeds), the second spare kept while shared ${without.median.toFixed(2)} ×`);
+		expect(withRule.bans + without.bans).toBe(0);
+		expect(withRule.peak).toBeLessThanOrEqual(10);
+		expect(withRule.median).toBeLessThan(without.median - 0.03);
+	});
+
 	test('the same joining batch against a distant API (0–400 ms each way): never banned', async () => {
 		const result = await runSeeds({ processes: [{ startMs: 0, items: 150 }, { startMs: 3000, items: 40 }, { startMs: 9000, items: 40 }], requestDelayMs: [0, 400], answerDelayMs: [0, 400] });
 		expect(result.bans).toBe(0);
@@ -52,18 +62,20 @@ describe('named scenarios', () => {
 	});
 
 	test('after a ban (AFTER_429): never a second ban', async () => {
-		// Sweep scenarios where batches starting blind within a second banned the key; in 1066 and 4237
-		// the processes, going on at their rates together when the ban ended, banned it again without the rule (4237: 70 times, every minute until the batches ended).
+		// Sweep scenarios where batches starting blind within a second banned the key (4237 until
+		// SHARED_SPARE_WINDOWS, 2269 since); in 1066 the processes, going on at their rates together when
+		// the ban ended, banned it again without the rule (and 4237, before, 70 times: every minute until
+		// the batches ended).
 		const bannedAgain = async (without: RuleName[] = []) => {
 			const found: string[] = [];
-			for (const seed of [171, 672, 1066, 1305, 1859, 2075, 2525, 3041, 4237, 5489, 5971]) {
+			for (const seed of [171, 672, 1066, 1305, 1859, 2075, 2269, 2525, 3041, 4237, 5489, 5971]) {
 				const outcome = await runSharedKey({ ...sweepScenario(seed), without });
 				if (outcome.bans > 1) found.push(`seed ${seed}: ${outcome.bans} bans`);
 			}
 			return found;
 		};
 		expect(await bannedAgain()).toEqual([]);
-		expect(await bannedAgain(['AFTER_429'])).toEqual(['seed 1066: 2 bans', 'seed 4237: 70 bans']);
+		expect(await bannedAgain(['AFTER_429'])).toEqual(['seed 1066: 2 bans']);
 	});
 
 	test('with every task read once finished (scene A, its worst runs, and the joining batches as real n8n shows them): never banned, each task read', async () => {

@@ -51,18 +51,20 @@ interface Sent {
  * 1. CAP_HOLD: at most `cap` requests (the credential's Requests per Second, and at most the
  *    planned budget) hold a slot at once, and a request holds its slot from the moment it is
  *    granted until a window after its answer came back — the latest moment the API can have
- *    counted it. Buys: without it 380 bans where processes start one at a time, 294 per 1,000 blind starts.
+ *    counted it. Buys: without it 396 bans where processes start one at a time, 314 per 1,000 blind starts.
  * 2. SLOW_START: one request until the first answer, then one more slot per answer that shows the
- *    key used by this process only. Buys: without it 21 bans one at a time, 32 per 1,000 blind starts.
+ *    key used by this process only. Buys: without it 27 bans one at a time, 33 per 1,000 blind starts.
  * 3. PACE: requests spread through the window (one every `windowMs / share`), so every answer
- *    tells what the others have spent in time to react. Buys: without it 146 bans one at a time, 91 per
- *    1,000 blind starts, and 2 × 40 at once at 1.71 × instead of 1.27 ×.
+ *    tells what the others have spent in time to react. Buys: without it 96 bans one at a time, 91 per
+ *    1,000 blind starts, and 2 × 40 at once at 1.70 × instead of 1.27 ×.
  * 4. PROPORTIONAL_SHARE (`nextShare`): the pace follows this process's part of the planned budget,
- *    in proportion to its use. Buys: without it 1,021 bans one at a time, 983 per 1,000 blind starts.
+ *    in proportion to its use. Buys: without it 1,009 bans one at a time, 982 per 1,000 blind starts.
  * 5. AFTER_429: after a 429 every request of the key waits out the ban, then the kind that got it
  *    goes on at most at half its rate for HOLD_WINDOWS_AFTER_429 windows. Buys: the second bans
- *    of the sweep without it (seed 1066 of 6,000 banned twice, 4237 seventy times).
- * NEWCOMER_SPARE, SHARED_SPARE and HAND_SPLIT (the budget planned), and READ_ROOM (status reads), are in `keyModel.ts`.
+ *    of the sweep without it (seed 1066 of 6,000 banned twice; before SHARED_SPARE_WINDOWS, 4237
+ *    seventy times).
+ * NEWCOMER_SPARE, SHARED_SPARE (with SHARED_SPARE_WINDOWS) and HAND_SPLIT (the budget planned), and READ_ROOM (status
+ * reads), are in `keyModel.ts`.
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no headers
  * leaves rules 1, 2, 3 and 5: with several processes on such a key, split Requests per Second by hand.
@@ -172,7 +174,9 @@ export class RateLimiter implements Limiter {
 	}
 
 	private get budget() {
-		return plannedBudget(this.model.limit, this.cap, this.model.isShared(this.clock.now()), {
+		const now = this.clock.now();
+		const spareNow = this.without.has('SHARED_SPARE_WINDOWS') || this.model.othersRoseLately(now);
+		return plannedBudget(this.model.limit, this.cap, this.model.isShared(now) && spareNow, {
 			newcomer: this.without.has('NEWCOMER_SPARE') ? 0 : RULES.newcomerSpare,
 			shared: this.without.has('SHARED_SPARE') ? 0 : RULES.sharedSpare,
 		});
@@ -284,7 +288,7 @@ const limiters = new Map<string, Record<RequestKind, Limiter>>();
 export type LimiterVariant = 'limiter' | 'baseline';
 
 /** The rules the sweep can switch off one at a time (`without`), to measure what each buys. */
-export const RULE_NAMES = ['CAP_HOLD', 'SLOW_START', 'PACE', 'PROPORTIONAL_SHARE', 'AFTER_429', 'NEWCOMER_SPARE', 'SHARED_SPARE', 'READ_ROOM'] as const;
+export const RULE_NAMES = ['CAP_HOLD', 'SLOW_START', 'PACE', 'PROPORTIONAL_SHARE', 'AFTER_429', 'NEWCOMER_SPARE', 'SHARED_SPARE', 'SHARED_SPARE_WINDOWS', 'READ_ROOM'] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];
 
