@@ -74,9 +74,11 @@ describe('Unifically → Generate: when the first read of a task comes', () => {
 			await hammer;
 		}
 		const held = newTasks();
-		// Most of its tasks were first seen finished seconds after the read was aimed (~1.55 s).
+		// Most of its tasks were first seen finished seconds after the read was aimed (~1.55 s). (The
+		// median: how many are held depends on the part of the key the limiter leaves this worker.)
 		const seenFinished = held.map((task) => task.readsAt.at(-1)! - task.createdAt).sort((a, b) => a - b);
-		expect(seenFinished[seenFinished.length - 21]).toBeGreaterThan(3000);
+		console.log(`held: seen finished at ${seenFinished.join(', ')} ms`);
+		expect(seenFinished[Math.floor(seenFinished.length / 2)]).toBeGreaterThan(3000);
 
 		// Nothing learned from the held reads: the next batch reads at about 0.75 × 2 s again, not at
 		// three quarters of the late ages. (After 4 s alone the limiter has forgotten the other client,
