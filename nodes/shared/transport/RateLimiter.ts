@@ -63,8 +63,8 @@ interface Sent {
  *    goes on at most at half its rate for HOLD_WINDOWS_AFTER_429 windows. Buys: the second bans
  *    of the sweep without it (seed 1066 of 6,000 banned twice; before SHARED_SPARE_WINDOWS, 4237
  *    seventy times).
- * NEWCOMER_SPARE, SHARED_SPARE (with SHARED_SPARE_WINDOWS) and HAND_SPLIT (the budget planned), and READ_ROOM (status
- * reads), are in `keyModel.ts`.
+ * NEWCOMER_SPARE, SHARED_SPARE (with SHARED_SPARE_WINDOWS) and HAND_SPLIT (the budget planned),
+ * and READ_ROOM (status reads), are in `keyModel.ts`.
  *
  * No shared store: the API, through its headers, is the shared state. An API that sends no headers
  * leaves rules 1, 2, 3 and 5: with several processes on such a key, split Requests per Second by hand.

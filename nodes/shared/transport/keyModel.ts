@@ -83,9 +83,9 @@ export const RULES = {
 	newcomerSpare: 1,
 	/**
 	 * SHARED_SPARE: one more spare while others use the key and their use has just risen
-	 * (SHARED_SPARE_WINDOWS; see plannedBudget). Buys: 2.22 instead
-	 * of 0.49 bans per 1,000 blind starts without it (two newcomers within a second). Cost: batches
-	 * joining 1.32 × instead of 1.25 ×.
+	 * (SHARED_SPARE_WINDOWS; see plannedBudget). Buys: 2.22 instead of 0.49 bans per 1,000 blind
+	 * starts without it (two newcomers within a second). Cost: batches joining 1.32 × instead of
+	 * 1.25 ×.
 	 */
 	sharedSpare: 1,
 	/**
